@@ -1,0 +1,288 @@
+"""REGISTRY: every element-wise activation, in teaching order. One entry drives sliders, LaTeX and tests."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from . import functions as F
+from .spec import ActivationSpec, Param
+
+FAMILIES = (
+    "Sigmoid-like",
+    "ReLU family",
+    "Exponential family",
+    "Smooth, self-gated",
+    "Hard / piecewise-linear",
+    "Shrinkage",
+    "Other",
+)
+
+
+def _tex(f: str, df: str):
+    return lambda p: (f, df)
+
+
+
+def _at_zero(p: Mapping) -> tuple[float, ...]:
+    return (0.0,)
+
+
+def _rrelu_order(p: dict) -> tuple[dict, list[str]]:
+    if p["lower"] > p["upper"]:
+        p = {**p, "lower": p["upper"], "upper": p["lower"]}
+        return p, ["RReLU needs lower ≤ upper: the two were swapped."]
+    return p, []
+
+
+
+_SIGMOID_TEX = (r"\sigma(x) = \frac{1}{1 + e^{-x}}", r"\sigma'(x) = \sigma(x)\,\bigl(1 - \sigma(x)\bigr)")
+
+_GELU_TEX = {
+    "none": (
+        r"\mathrm{GELU}(x) = x\,\Phi(x) = \frac{x}{2}\Bigl(1 + \operatorname{erf}\bigl(\tfrac{x}{\sqrt 2}\bigr)\Bigr)",
+        r"\mathrm{GELU}'(x) = \Phi(x) + x\,\varphi(x), \quad \varphi(x) = \frac{e^{-x^2/2}}{\sqrt{2\pi}}",
+    ),
+    "tanh": (
+        r"\mathrm{GELU}_{\tanh}(x) = \frac{x}{2}\bigl(1 + \tanh u\bigr),\quad u = \sqrt{2/\pi}\,\bigl(x + 0.044715\,x^3\bigr)",
+        r"\mathrm{GELU}_{\tanh}'(x) = \frac{1 + \tanh u}{2} + \frac{x}{2}\bigl(1 - \tanh^2 u\bigr)\sqrt{2/\pi}\,\bigl(1 + 0.134145\,x^2\bigr)",
+    ),
+}
+
+_SLOPE_HELP = "Slope of the line for x < 0. 0 gives ReLU (dead left half); 1 gives the identity."
+
+_SPECS = (
+    # ---------------------------------------------------------------- other (the two extremes first)
+    ActivationSpec(
+        key="identity", name="Identity", family="Other", f=F.identity, df=F.identity_df,
+        tex=_tex(r"f(x) = x", r"f'(x) = 1"), torch_name="nn.Identity",
+    ),
+    ActivationSpec(
+        key="binary_step", name="Binary step", family="Other", f=F.binary_step, df=F.binary_step_df,
+        tex=_tex(r"H(x) = \begin{cases} 1 & x \ge 0 \\ 0 & x < 0 \end{cases}",
+                 r"H'(x) = 0 \quad (x \ne 0;\ \text{undefined at } 0,\ \text{0 by convention})"),
+        kinks=_at_zero, torch_name="torch.heaviside (not an nn module)",
+    ),
+    # ---------------------------------------------------------------- sigmoid-like
+    ActivationSpec(
+        key="sigmoid", name="Sigmoid", family="Sigmoid-like", f=F.sigmoid, df=F.sigmoid_df,
+        tex=_tex(*_SIGMOID_TEX), torch_name="nn.Sigmoid",
+    ),
+    ActivationSpec(
+        key="tanh", name="Tanh", family="Sigmoid-like", f=F.tanh, df=F.tanh_df,
+        tex=_tex(r"\tanh(x) = \frac{e^{x} - e^{-x}}{e^{x} + e^{-x}} = 2\sigma(2x) - 1",
+                 r"\tanh'(x) = 1 - \tanh^2(x)"),
+        torch_name="nn.Tanh",
+    ),
+    ActivationSpec(
+        key="softsign", name="Softsign", family="Sigmoid-like", f=F.softsign, df=F.softsign_df,
+        tex=_tex(r"f(x) = \frac{x}{1 + |x|}", r"f'(x) = \frac{1}{(1 + |x|)^2}"),
+        torch_name="nn.Softsign",
+    ),
+    ActivationSpec(
+        key="logsigmoid", name="LogSigmoid", family="Sigmoid-like", f=F.logsigmoid, df=F.logsigmoid_df,
+        tex=_tex(r"f(x) = \log \sigma(x) = -\log\bigl(1 + e^{-x}\bigr)", r"f'(x) = 1 - \sigma(x) = \sigma(-x)"),
+        torch_name="nn.LogSigmoid",
+    ),
+    # ---------------------------------------------------------------- ReLU family
+    ActivationSpec(
+        key="relu", name="ReLU", family="ReLU family", f=F.relu, df=F.relu_df,
+        tex=_tex(r"\mathrm{ReLU}(x) = \max(0, x)",
+                 r"\mathrm{ReLU}'(x) = \begin{cases} 1 & x > 0 \\ 0 & x \le 0 \end{cases}\quad(\text{PyTorch: } 0 \text{ at } x = 0)"),
+        kinks=_at_zero, torch_name="nn.ReLU",
+    ),
+    ActivationSpec(
+        key="leaky_relu", name="LeakyReLU", family="ReLU family", f=F.leaky_relu, df=F.leaky_relu_df,
+        params=(Param("negative_slope", 0.01, 0.0, 1.0, 0.01, _SLOPE_HELP, r"a"),),
+        tex=_tex(r"f(x) = \begin{cases} x & x > 0 \\ a\,x & x \le 0 \end{cases}",
+                 r"f'(x) = \begin{cases} 1 & x > 0 \\ a & x \le 0 \end{cases}"),
+        kinks=_at_zero, torch_name="nn.LeakyReLU",
+    ),
+    ActivationSpec(
+        key="prelu", name="PReLU", family="ReLU family", f=F.prelu, df=F.prelu_df,
+        params=(Param("init", 0.25, 0.0, 1.0, 0.01,
+                      "Initial value of the learned slope a for x < 0 (PyTorch's default 0.25). "
+                      "Training then moves it; here you see one value of it.", r"a"),),
+        tex=_tex(r"f(x) = \begin{cases} x & x > 0 \\ a\,x & x \le 0 \end{cases}\quad(a \text{ learned})",
+                 r"\frac{\partial f}{\partial x} = \begin{cases} 1 & x > 0 \\ a & x \le 0 \end{cases},\qquad "
+                 r"\frac{\partial f}{\partial a} = \begin{cases} 0 & x > 0 \\ x & x \le 0 \end{cases}"),
+        kinks=_at_zero, torch_name="nn.PReLU",
+    ),
+    ActivationSpec(
+        key="rrelu", name="RReLU", family="ReLU family", f=F.rrelu, df=F.rrelu_df,
+        params=(
+            Param("lower", 1.0 / 8, 0.0, 1.0, 0.005,
+                  "Lowest random slope in training (slope ~ U(lower, upper)). PyTorch's default 1/8.", r"l"),
+            Param("upper", 1.0 / 3, 0.0, 1.0, 0.005,
+                  "Highest random slope in training. PyTorch's default 1/3. "
+                  "In evaluation the slope is fixed at (lower + upper) / 2.", r"u"),
+        ),
+        tex=_tex(r"\text{eval: } f(x) = \begin{cases} x & x > 0 \\ \tfrac{l + u}{2}\,x & x \le 0 \end{cases},"
+                 r"\quad \text{train: slope } a \sim \mathcal U(l, u)",
+                 r"\text{eval: } f'(x) = \begin{cases} 1 & x > 0 \\ \tfrac{l + u}{2} & x \le 0 \end{cases}"),
+        kinks=_at_zero, constrain=_rrelu_order, torch_name="nn.RReLU",
+    ),
+    # ---------------------------------------------------------------- exponential family
+    ActivationSpec(
+        key="elu", name="ELU", family="Exponential family", f=F.elu, df=F.elu_df,
+        params=(Param("alpha", 1.0, 0.0, 3.0, 0.01,
+                      "Value ELU saturates to for very negative x (-alpha). alpha = 0 gives ReLU; "
+                      "only alpha = 1 makes f' continuous at 0.", r"\alpha"),),
+        tex=_tex(r"\mathrm{ELU}(x) = \begin{cases} x & x > 0 \\ \alpha\,(e^{x} - 1) & x \le 0 \end{cases}",
+                 r"\mathrm{ELU}'(x) = \begin{cases} 1 & x > 0 \\ \alpha\,e^{x} & x \le 0 \end{cases}"),
+        kinks=_at_zero, torch_name="nn.ELU",
+    ),
+    ActivationSpec(
+        key="selu", name="SELU", family="Exponential family", f=F.selu, df=F.selu_df,
+        params=(
+            Param("alpha", F.SELU_ALPHA, 0.5, 3.0, 0.0001,
+                  "SELU's alpha (PyTorch fixes it at 1.6733). Together with scale it is chosen so that "
+                  "mean 0 / variance 1 is a stable fixed point; other values break self-normalization.",
+                  r"\alpha"),
+            Param("scale", F.SELU_SCALE, 0.5, 2.0, 0.0001,
+                  "SELU's lambda (PyTorch fixes it at 1.0507). Above 1 it amplifies positive inputs, "
+                  "which lets the variance recover layer after layer.", r"\lambda"),
+        ),
+        tex=_tex(r"\mathrm{SELU}(x) = \lambda \begin{cases} x & x > 0 \\ \alpha\,(e^{x} - 1) & x \le 0 \end{cases}",
+                 r"\mathrm{SELU}'(x) = \lambda \begin{cases} 1 & x > 0 \\ \alpha\,e^{x} & x \le 0 \end{cases}"),
+        kinks=_at_zero, torch_name="nn.SELU (alpha and scale fixed; sliders here go beyond PyTorch)",
+    ),
+    ActivationSpec(
+        key="celu", name="CELU", family="Exponential family", f=F.celu, df=F.celu_df,
+        params=(Param("alpha", 1.0, 0.05, 3.0, 0.01,
+                      "Negative saturation value (-alpha) and the scale of the exponential; "
+                      "f' is 1 at 0 for every alpha (unlike ELU). Must be > 0.", r"\alpha"),),
+        tex=_tex(r"\mathrm{CELU}(x) = \max(0, x) + \min\bigl(0,\ \alpha\,(e^{x/\alpha} - 1)\bigr)",
+                 r"\mathrm{CELU}'(x) = \begin{cases} 1 & x > 0 \\ e^{x/\alpha} & x \le 0 \end{cases}"),
+        kinks=_at_zero, torch_name="nn.CELU",
+    ),
+    # ---------------------------------------------------------------- smooth, self-gated
+    ActivationSpec(
+        key="gelu", name="GELU", family="Smooth, self-gated", f=F.gelu, df=F.gelu_df,
+        params=(Param("approximate", "none", help="'none': the exact x·Φ(x) with the normal CDF. "
+                      "'tanh': the faster tanh approximation used by the original BERT/GPT code.",
+                      choices=("none", "tanh")),),
+        tex=lambda p: _GELU_TEX[p.get("approximate", "none")],
+        torch_name="nn.GELU",
+    ),
+    ActivationSpec(
+        key="silu", name="SiLU", family="Smooth, self-gated", f=F.silu, df=F.silu_df,
+        tex=_tex(r"\mathrm{SiLU}(x) = x\,\sigma(x)",
+                 r"\mathrm{SiLU}'(x) = \sigma(x)\,\bigl(1 + x\,(1 - \sigma(x))\bigr)"),
+        torch_name="nn.SiLU",
+    ),
+    ActivationSpec(
+        key="swish", name="Swish", family="Smooth, self-gated", f=F.swish, df=F.swish_df,
+        params=(Param("beta", 1.0, 0.0, 10.0, 0.05,
+                      "Sharpness of the gate. beta = 1 is SiLU; beta = 0 gives x/2; large beta approaches ReLU.",
+                      r"\beta"),),
+        tex=_tex(r"\mathrm{Swish}_\beta(x) = x\,\sigma(\beta x)",
+                 r"\mathrm{Swish}_\beta'(x) = \sigma(\beta x) + \beta x\,\sigma(\beta x)\bigl(1 - \sigma(\beta x)\bigr)"),
+        torch_name="beyond PyTorch (x * torch.sigmoid(beta * x))",
+    ),
+    ActivationSpec(
+        key="mish", name="Mish", family="Smooth, self-gated", f=F.mish, df=F.mish_df,
+        tex=_tex(r"\mathrm{Mish}(x) = x\,\tanh\bigl(\operatorname{softplus}(x)\bigr)",
+                 r"\mathrm{Mish}'(x) = \tanh(s) + x\,\bigl(1 - \tanh^2 s\bigr)\,\sigma(x),\quad s = \operatorname{softplus}(x)"),
+        torch_name="nn.Mish",
+    ),
+    ActivationSpec(
+        key="softplus", name="Softplus", family="Smooth, self-gated", f=F.softplus, df=F.softplus_df,
+        params=(
+            Param("beta", 1.0, 0.1, 10.0, 0.1,
+                  "Sharpness: (1/beta)·log(1 + e^(beta·x)). Large beta approaches ReLU. Must be > 0.", r"\beta"),
+            Param("threshold", 20.0, 1.0, 50.0, 1.0,
+                  "Above beta·x > threshold PyTorch returns x itself, for numerical stability.", r"t"),
+        ),
+        tex=_tex(r"\mathrm{Softplus}(x) = \begin{cases} \tfrac{1}{\beta}\log\bigl(1 + e^{\beta x}\bigr) & \beta x \le t \\ x & \beta x > t \end{cases}",
+                 r"\mathrm{Softplus}'(x) = \begin{cases} \sigma(\beta x) & \beta x \le t \\ 1 & \beta x > t \end{cases}"),
+        kinks=lambda p: (p["threshold"] / p["beta"],), torch_name="nn.Softplus",
+    ),
+    # ---------------------------------------------------------------- hard / piecewise-linear
+    ActivationSpec(
+        key="hardtanh", name="Hardtanh", family="Hard / piecewise-linear", f=F.hardtanh, df=F.hardtanh_df,
+        params=(
+            Param("min_val", -1.0, -5.0, -0.1, 0.1, "Lower clipping value: below it the output is flat (dead).", r"m"),
+            Param("max_val", 1.0, 0.1, 5.0, 0.1, "Upper clipping value: above it the output is flat (dead).", r"M"),
+        ),
+        tex=_tex(r"\mathrm{Hardtanh}(x) = \begin{cases} M & x > M \\ x & m \le x \le M \\ m & x < m \end{cases}",
+                 r"\mathrm{Hardtanh}'(x) = \begin{cases} 1 & m < x < M \\ 0 & \text{otherwise} \end{cases}"),
+        kinks=lambda p: (p["min_val"], p["max_val"]), torch_name="nn.Hardtanh",
+    ),
+    ActivationSpec(
+        key="relu6", name="ReLU6", family="Hard / piecewise-linear", f=F.relu6, df=F.relu6_df,
+        tex=_tex(r"\mathrm{ReLU6}(x) = \min\bigl(\max(0, x),\ 6\bigr)",
+                 r"\mathrm{ReLU6}'(x) = \begin{cases} 1 & 0 < x < 6 \\ 0 & \text{otherwise} \end{cases}"),
+        kinks=lambda p: (0.0, 6.0), torch_name="nn.ReLU6",
+    ),
+    ActivationSpec(
+        key="hardsigmoid", name="Hardsigmoid", family="Hard / piecewise-linear", f=F.hardsigmoid,
+        df=F.hardsigmoid_df,
+        tex=_tex(r"\mathrm{Hardsigmoid}(x) = \frac{\mathrm{ReLU6}(x + 3)}{6}",
+                 r"\mathrm{Hardsigmoid}'(x) = \begin{cases} 1/6 & -3 < x < 3 \\ 0 & \text{otherwise} \end{cases}"),
+        kinks=lambda p: (-3.0, 3.0), torch_name="nn.Hardsigmoid",
+    ),
+    ActivationSpec(
+        key="hardswish", name="Hardswish", family="Hard / piecewise-linear", f=F.hardswish, df=F.hardswish_df,
+        tex=_tex(r"\mathrm{Hardswish}(x) = x\,\frac{\mathrm{ReLU6}(x + 3)}{6}",
+                 r"\mathrm{Hardswish}'(x) = \begin{cases} 0 & x \le -3 \\ \tfrac{x}{3} + \tfrac12 & -3 < x < 3 \\ 1 & x \ge 3 \end{cases}"),
+        kinks=lambda p: (-3.0, 3.0), torch_name="nn.Hardswish",
+    ),
+    # ---------------------------------------------------------------- shrinkage
+    ActivationSpec(
+        key="hardshrink", name="Hardshrink", family="Shrinkage", f=F.hardshrink, df=F.hardshrink_df,
+        params=(Param("lambd", 0.5, 0.0, 3.0, 0.05, "Half-width of the zero band [-lambda, lambda]: "
+                      "inputs inside it are set to 0 (and get no gradient).", r"\lambda"),),
+        tex=_tex(r"\mathrm{Hardshrink}(x) = \begin{cases} x & |x| > \lambda \\ 0 & |x| \le \lambda \end{cases}",
+                 r"\mathrm{Hardshrink}'(x) = \begin{cases} 1 & |x| > \lambda \\ 0 & |x| \le \lambda \end{cases}"),
+        kinks=lambda p: (-p["lambd"], p["lambd"]), torch_name="nn.Hardshrink",
+    ),
+    ActivationSpec(
+        key="softshrink", name="Softshrink", family="Shrinkage", f=F.softshrink, df=F.softshrink_df,
+        params=(Param("lambd", 0.5, 0.0, 3.0, 0.05, "Soft-threshold: everything inside [-lambda, lambda] "
+                      "becomes 0 and the rest moves lambda towards 0.", r"\lambda"),),
+        tex=_tex(r"\mathrm{Softshrink}(x) = \begin{cases} x - \lambda & x > \lambda \\ x + \lambda & x < -\lambda \\ 0 & \text{otherwise} \end{cases}",
+                 r"\mathrm{Softshrink}'(x) = \begin{cases} 1 & |x| > \lambda \\ 0 & |x| \le \lambda \end{cases}"),
+        kinks=lambda p: (-p["lambd"], p["lambd"]), torch_name="nn.Softshrink",
+    ),
+    ActivationSpec(
+        key="tanhshrink", name="Tanhshrink", family="Shrinkage", f=F.tanhshrink, df=F.tanhshrink_df,
+        tex=_tex(r"\mathrm{Tanhshrink}(x) = x - \tanh(x)", r"\mathrm{Tanhshrink}'(x) = \tanh^2(x)"),
+        torch_name="nn.Tanhshrink",
+    ),
+    # ---------------------------------------------------------------- other
+    ActivationSpec(
+        key="threshold", name="Threshold", family="Other", f=F.threshold, df=F.threshold_df,
+        params=(
+            Param("threshold", 1.0, -3.0, 3.0, 0.05, "Inputs above it pass through unchanged.", r"\theta"),
+            Param("value", 0.0, -3.0, 3.0, 0.05, "What every input at or below the threshold is replaced by.", r"v"),
+        ),
+        tex=_tex(r"\mathrm{Threshold}(x) = \begin{cases} x & x > \theta \\ v & x \le \theta \end{cases}",
+                 r"\mathrm{Threshold}'(x) = \begin{cases} 1 & x > \theta \\ 0 & x \le \theta \end{cases}"),
+        kinks=lambda p: (p["threshold"],), torch_name="nn.Threshold",
+    ),
+)
+
+# Teaching order: the order of _SPECS, grouped by family in FAMILIES order for pickers and the gallery.
+REGISTRY: dict[str, ActivationSpec] = {s.key: s for s in _SPECS}
+assert len(REGISTRY) == len(_SPECS), "duplicate activation key"
+assert all(s.family in FAMILIES for s in _SPECS)
+
+
+def get(key: str) -> ActivationSpec:
+    """The spec for `key`; an unknown key raises KeyError naming the valid ones."""
+    try:
+        return REGISTRY[key]
+    except (KeyError, TypeError):
+        raise KeyError(f"unknown activation {key!r}; valid keys: {', '.join(REGISTRY)}") from None
+
+
+def families() -> dict[str, list[ActivationSpec]]:
+    """Family name -> its specs, both in teaching order."""
+    out: dict[str, list[ActivationSpec]] = {fam: [] for fam in FAMILIES}
+    for s in _SPECS:
+        out[s.family].append(s)
+    return {k: v for k, v in out.items() if v}
+
+
+def keys_grouped() -> list[str]:
+    """All keys, family by family: the order of the Explorer's picker."""
+    return [s.key for specs in families().values() for s in specs]

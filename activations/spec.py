@@ -1,0 +1,100 @@
+"""The data types every activation is described by: its parameters and its math."""
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+
+ArrayFn = Callable[..., np.ndarray]
+
+
+@dataclass(frozen=True)
+class Param:
+    """One hyperparameter of an activation, as PyTorch names it."""
+
+    name: str  # PyTorch's keyword, e.g. "negative_slope"; also the URL key on the Explorer
+    default: float | str  # PyTorch's default (a str for a choice parameter)
+    low: float = 0.0  # slider minimum; the tests check f and df at both ends
+    high: float = 1.0  # slider maximum
+    step: float = 0.01  # slider resolution
+    help: str = ""  # shown as the slider's tooltip: what moving it does
+    symbol: str = ""  # LaTeX symbol used in the formulas, e.g. r"\alpha"
+    choices: tuple[str, ...] = ()  # non-empty for a choice parameter (GELU's approximate)
+
+    @property
+    def is_choice(self) -> bool:
+        return bool(self.choices)
+
+    def values_to_test(self) -> tuple:
+        """Both slider ends, the default and a point between: where the tests look."""
+        if self.is_choice:
+            return self.choices
+        mid = round(self.low + 0.37 * (self.high - self.low), 6)
+        return tuple(sorted({float(self.low), float(self.high), float(self.default), mid}))
+
+
+@dataclass(frozen=True)
+class ActivationSpec:
+    """An element-wise activation: f and its derivative side by side, plus what the UI needs."""
+
+    key: str  # torch.nn.functional name where one exists ("leaky_relu")
+    name: str  # torch.nn class name where one exists ("LeakyReLU")
+    family: str  # one of registry.FAMILIES; groups the gallery and the picker
+    f: ArrayFn  # f(x, **params): float64 array, same shape as x
+    df: ArrayFn  # analytic f'(x, **params), PyTorch's autograd convention at kinks
+    tex: Callable[[Mapping], tuple[str, str]]  # params -> (LaTeX of f, LaTeX of f')
+    params: tuple[Param, ...] = ()
+    # Points where f or f' is not smooth, for the given params: the tests probe them.
+    kinks: Callable[[Mapping], tuple[float, ...]] = field(default=lambda p: ())
+    # params -> (fixed params, messages): repairs combinations sliders alone can't prevent.
+    constrain: Callable[[dict], tuple[dict, list[str]]] | None = None
+    torch_name: str = ""  # how PyTorch spells it, for the notes ("nn.LeakyReLU", "beyond PyTorch")
+
+    @property
+    def defaults(self) -> dict:
+        return {p.name: p.default for p in self.params}
+
+    def param(self, name: str) -> Param:
+        for p in self.params:
+            if p.name == name:
+                return p
+        raise KeyError(f"{self.key} has no parameter {name!r}; it has {[p.name for p in self.params]}")
+
+    def resolve(self, params: Mapping | None = None) -> tuple[dict, list[str]]:
+        """Defaults overlaid with `params`, clamped to slider ranges, then constrained.
+
+        Returns the parameters to use and one message per change, so the UI can say what it did.
+        """
+        out, notes = self.defaults, []
+        for name, value in (params or {}).items():
+            try:
+                p = self.param(name)
+            except KeyError:
+                notes.append(f"{self.name} has no parameter '{name}': ignored.")
+                continue
+            if p.is_choice:
+                if value in p.choices:
+                    out[name] = value
+                else:
+                    notes.append(f"{name} must be one of {', '.join(p.choices)}: used '{p.default}'.")
+                continue
+            try:
+                v = float(value)
+            except (TypeError, ValueError):
+                notes.append(f"{name} must be a number: used the default {p.default}.")
+                continue
+            if not np.isfinite(v):
+                notes.append(f"{name} must be finite: used the default {p.default}.")
+                continue
+            clamped = min(max(v, p.low), p.high)
+            if clamped != v:
+                notes.append(f"{name} = {v:g} is outside [{p.low:g}, {p.high:g}]: clamped to {clamped:g}.")
+            out[name] = clamped
+        if self.constrain is not None:
+            out, more = self.constrain(out)
+            notes.extend(more)
+        return out, notes
+
+    def __call__(self, x, **params) -> np.ndarray:
+        return self.f(x, **params)

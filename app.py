@@ -1,0 +1,14 @@
+"""Activation Lab: the entry point only routes (st.navigation) and draws the shared sidebar."""
+import streamlit as st
+
+st.set_page_config(page_title="Activation Lab", page_icon="📈", layout="wide")
+
+PAGES = [
+    st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
+    st.Page("pages/explorer.py", title="Explorer", icon=":material/show_chart:", url_path="explorer"),
+    st.Page("pages/compare.py", title="Compare", icon=":material/stacked_line_chart:", url_path="compare"),
+]
+
+page = st.navigation(PAGES)
+st.sidebar.caption("Every control is in the page address: copy the URL to share exactly this view.")
+page.run()

@@ -1,0 +1,179 @@
+"""Server-side timing of Activation Lab's pages, next to a bare one-slider reference app.
+
+What it measures (all with streamlit.testing.v1.AppTest, i.e. the script run on the server,
+without a browser, network or chart drawing):
+  rerun      the time of one script rerun after a widget change, per page, over --repeat reruns
+             after 2 warm-up runs: Explorer (its first slider, e.g. ELU's alpha, moved one step up
+             and back down alternately), Compare (the x-range slider, same), Home (plain rerun),
+             and the reference app (its alpha slider). Reported as median and p90 in ms, and as a
+             ratio to the reference's median: the ratio is what to read on a noisy machine.
+             Target: Explorer and Compare at most 2x the reference.
+             Moving a slider back and forth means the second value onwards hits st.cache_data:
+             this is the cost of a rerun of the page itself, not of computing a new curve.
+  cold start the time a fresh Python process needs for its first complete run of app.py (Home),
+             and the same for the reference app: median of 3 processes each, both as the run()
+             alone and as the whole process (interpreter start, imports, run, exit).
+  torch      whether `torch` was imported after running Home, Explorer and Compare in a fresh
+             process. It must not be: PyTorch loads only when the learner asks for autograd.
+
+Nothing here asserts on time: it prints figures. Usage, from the repository root:
+  python bench/bench_pages.py [--repeat 15] [--json results.json]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = ROOT / "app.py"
+REFERENCE_APP = """\
+import numpy as np, plotly.graph_objects as go, streamlit as st
+a = st.slider("alpha", 0.0, 3.0, 1.0, 0.01)
+x = np.linspace(-6, 6, 1001)
+y = np.where(x > 0, x, a * np.expm1(x))
+st.plotly_chart(go.Figure([go.Scatter(x=x, y=y), go.Scatter(x=x, y=np.where(x > 0, 1.0, y + a))]))
+"""
+WARMUP = 2
+COLD_RUNS = 3
+
+# Run in a fresh interpreter: argv[1] = script, argv[2] = "1" to also visit Explorer and Compare.
+COLD_CHILD = """\
+import json, sys, time
+t0 = time.perf_counter()
+from streamlit.testing.v1 import AppTest
+at = AppTest.from_file(sys.argv[1], default_timeout=30)
+t1 = time.perf_counter()
+at.run()
+t2 = time.perf_counter()
+errors = len(at.exception)
+if sys.argv[2] == "1":
+    for page in ("pages/explorer.py", "pages/compare.py"):
+        at.switch_page(page)
+        at.run()
+        errors += len(at.exception)
+print(json.dumps({"run_s": t2 - t1, "import_and_run_s": t2 - t0, "errors": errors,
+                  "torch_loaded": "torch" in sys.modules}))
+"""
+
+
+def p90(values: list[float]) -> float:
+    s = sorted(values)
+    return s[min(len(s) - 1, round(0.9 * (len(s) - 1)))]
+
+
+def nudge(widget) -> list:
+    """Two values to alternate between: the slider's value and one step away from it."""
+    v, step = widget.value, widget.step
+    if isinstance(v, (tuple, list)):  # range slider: move the upper end
+        lo, hi = v
+        other = (lo, hi + step) if hi + step <= widget.max else (lo, hi - step)
+        return [other, tuple(v)]
+    return [v + step if v + step <= widget.max else v - step, v]
+
+
+def time_reruns(at, slider_index: int | None, repeat: int) -> tuple[list[float], int]:
+    """Rerun times in ms (after WARMUP runs) and the number of exceptions seen."""
+    values = nudge(at.slider[slider_index]) if slider_index is not None else None
+    times, errors = [], 0
+    for i in range(WARMUP + repeat):
+        t = time.perf_counter()
+        if values is None:
+            at.run()
+        else:
+            at.slider[slider_index].set_value(values[i % 2]).run()
+        dt = (time.perf_counter() - t) * 1e3
+        errors += len(at.exception)
+        if i >= WARMUP:
+            times.append(dt)
+    return times, errors
+
+
+def new_app_test(script: Path):
+    from streamlit.testing.v1 import AppTest
+
+    # AppTest outside a server warns "missing ScriptRunContext" on creation: harmless, hide it.
+    logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").setLevel(logging.ERROR)
+    return AppTest.from_file(str(script), default_timeout=30)
+
+
+def rerun_figures(reference: Path, repeat: int) -> dict:
+    out = {}
+    ref = new_app_test(reference)
+    ref.run()
+    out["Reference"] = time_reruns(ref, 0, repeat)
+    at = new_app_test(APP)
+    at.run()
+    out["Home"] = time_reruns(at, None, repeat)
+    for name, page in (("Explorer", "pages/explorer.py"), ("Compare", "pages/compare.py")):
+        at.switch_page(page)
+        at.run()
+        labels = [s.label for s in at.slider]
+        index = labels.index("x-range") if name == "Compare" else 0
+        out[name] = time_reruns(at, index, repeat)
+    return {k: {"median_ms": statistics.median(t), "p90_ms": p90(t), "runs": len(t), "errors": e,
+                "times_ms": t} for k, (t, e) in out.items()}
+
+
+def cold_start(script: Path, visit_all: bool) -> dict:
+    runs = []
+    for _ in range(COLD_RUNS):
+        t = time.perf_counter()
+        res = subprocess.run([sys.executable, "-c", COLD_CHILD, str(script), "1" if visit_all else "0"],
+                             cwd=ROOT, capture_output=True, text=True, timeout=300)
+        wall = time.perf_counter() - t
+        if res.returncode != 0:
+            raise SystemExit(f"cold-start child failed for {script}:\n{res.stderr[-2000:]}")
+        runs.append({**json.loads(res.stdout.strip().splitlines()[-1]), "process_s": wall})
+    med = {k: statistics.median(r[k] for r in runs) for k in ("run_s", "import_and_run_s", "process_s")}
+    return {**med, "errors": sum(r["errors"] for r in runs),
+            "torch_loaded": any(r["torch_loaded"] for r in runs), "runs": runs}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--repeat", type=int, default=15, help="measured reruns per page (default 15)")
+    ap.add_argument("--json", metavar="PATH", help="also write every figure to this JSON file")
+    args = ap.parse_args()
+    os.chdir(ROOT)
+    with tempfile.TemporaryDirectory() as tmp:
+        reference = Path(tmp) / "reference_app.py"
+        reference.write_text(REFERENCE_APP, encoding="utf-8")
+        reruns = rerun_figures(reference, args.repeat)
+        cold = {"app": cold_start(APP, visit_all=True), "reference": cold_start(reference, visit_all=False)}
+
+    base = reruns["Reference"]["median_ms"]
+    print(f"Rerun after a slider change (AppTest, {args.repeat} reruns after {WARMUP} warm-up runs)")
+    print(f"{'page':<10} {'median ms':>10} {'p90 ms':>8} {'x reference':>12}  note")
+    for name in ("Explorer", "Compare", "Home", "Reference"):
+        r = reruns[name]
+        r["ratio"] = r["median_ms"] / base if base else float("nan")
+        note = "target <= 2x" if name in ("Explorer", "Compare") else ("plain rerun" if name == "Home" else "")
+        if r["errors"]:
+            note += f"  EXCEPTIONS: {r['errors']}"
+        print(f"{name:<10} {r['median_ms']:>10.1f} {r['p90_ms']:>8.1f} {r['ratio']:>11.2f}x  {note}")
+    a, b = cold["app"], cold["reference"]
+    print(f"\nCold start, fresh process, median of {COLD_RUNS} (first run() / imports+run / whole process)")
+    for name, c in (("app (Home)", a), ("reference", b)):
+        print(f"{name:<11} {c['run_s']:6.2f} s / {c['import_and_run_s']:6.2f} s / {c['process_s']:6.2f} s")
+    print(f"ratio app/reference: first run() {a['run_s'] / b['run_s']:.2f}x, "
+          f"whole process {a['process_s'] / b['process_s']:.2f}x")
+    print(f"\ntorch in sys.modules after Home, Explorer and Compare: {a['torch_loaded']}"
+          + ("  <-- should be False" if a["torch_loaded"] else " (good)"))
+    if a["errors"]:
+        print(f"exceptions during cold-start runs: {a['errors']}")
+    if args.json:
+        Path(args.json).write_text(json.dumps({"repeat": args.repeat, "warmup": WARMUP, "reruns": reruns,
+                                               "cold_start": cold}, indent=2), encoding="utf-8")
+        print(f"figures written to {args.json}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,49 @@
+"""Compare: several activations overlaid, f, f' or both, each with its own parameters."""
+import streamlit as st
+
+import activations
+from activations import plots
+from ui import compute
+from ui.params import param_widgets
+from ui.text import page_text
+from ui.urlstate import PageState
+
+MAX_CURVES = 8
+
+st.title("Compare")
+st.markdown(page_text("compare"))
+state = PageState("compare")
+keys = activations.keys_grouped()
+picked = state.multiselect(
+    "Activations", "fns", keys, ["sigmoid", "tanh", "relu", "gelu"], max_selections=MAX_CURVES,
+    help=f"Up to {MAX_CURVES} functions.", format_func=lambda k: activations.get(k).name,
+)
+top = st.columns([2, 1])
+with top[0]:
+    lo, hi = state.range_slider("x-range", "x", -50.0, 50.0, (-5.0, 5.0), 0.5, min_width=0.5,
+                                help="The inputs shown.")
+with top[1]:
+    show = state.radio("Show", "show", ("f", "df", "both"), "both", help="f, its derivative, or both side by side.",
+                       format_func={"f": "f(x)", "df": "f′(x)", "both": "both"}.get)
+
+chosen = {}
+with_params = [k for k in picked if activations.get(k).params]
+if with_params:
+    cols = st.columns(min(len(with_params), 4))
+    for i, k in enumerate(with_params):
+        spec = activations.get(k)
+        with cols[i % len(cols)].expander(f"{spec.name} parameters"):
+            chosen[k] = param_widgets(state, spec, prefix=f"{k}.")
+
+if not picked:
+    st.info("Pick at least one activation above.")
+else:
+    curves = []
+    for k in picked:
+        params = chosen.get(k, {})
+        x, f, df = compute.curve(k, params, lo, hi)
+        curves.append((activations.get(k).name, x, f, df))
+    st.plotly_chart(plots.compare_figure(curves, show), config=plots.chart_config(),
+                    alt=f"{', '.join(c[0] for c in curves)} compared for x from {lo:g} to {hi:g}.")
+
+state.finish()

@@ -1,0 +1,38 @@
+"""Cached wrappers of the core for the pages: keyed by plain values, bounded in size."""
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+import activations
+from activations import analysis
+
+GRID_POINTS = 1201  # enough for smooth curves at chart width; kinks are added exactly
+
+
+def grid(spec_key: str, params: dict, lo: float, hi: float, n: int = GRID_POINTS) -> np.ndarray:
+    """An even grid on [lo, hi] plus 0 and every kink inside it, so f'(kink) is shown as PyTorch has it."""
+    spec = activations.get(spec_key)
+    extra = [k for k in (0.0, *spec.kinks(params)) if lo <= k <= hi]
+    return np.union1d(np.linspace(lo, hi, n), np.array(extra, dtype=float))
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def curve(spec_key: str, params: dict, lo: float, hi: float, n: int = GRID_POINTS):
+    """x, f(x), f'(x) for the plot and the CSV."""
+    spec = activations.get(spec_key)
+    x = grid(spec_key, params, lo, hi, n)
+    return x, spec.f(x, **params), spec.df(x, **params)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def properties(spec_key: str, params: dict) -> analysis.Properties:
+    return analysis.properties(activations.get(spec_key), params)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def autograd(spec_key: str, params: dict, x: np.ndarray) -> np.ndarray:
+    """PyTorch autograd's f'(x) (imports torch on first use: only when the learner asks for it)."""
+    from activations.reference import torch_f_df
+
+    return torch_f_df(spec_key, x, params)[1]

@@ -1,0 +1,25 @@
+"""Prose from assets/: page texts and per-activation notes (Markdown files, editable and translatable)."""
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+ASSETS = Path(__file__).resolve().parent.parent / "assets"
+
+
+@cache
+def page_text(name: str) -> str:
+    """assets/pages/{name}.md, or an empty string if it does not exist."""
+    path = ASSETS / "pages" / f"{name}.md"
+    return path.read_text(encoding="utf-8") if path.exists() else ""
+
+
+@cache
+def activation_note(key: str) -> tuple[str, str]:
+    """(one-line summary, the rest) of assets/activations/{key}.md."""
+    path = ASSETS / "activations" / f"{key}.md"
+    if not path.exists():
+        return "", ""
+    text = path.read_text(encoding="utf-8").strip()
+    summary, _, body = text.partition("\n")
+    return summary.strip(), body.strip()

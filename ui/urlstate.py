@@ -1,0 +1,143 @@
+"""Widgets bound to the page address, so that a copied link reproduces the view.
+
+How it works (one PageState per page run):
+- On entering a page, a URL that names any of the page's controls defines the view: each value is
+  parsed and checked (activations.urlvalues), missing ones take their defaults, and every change
+  is reported in a notice at the top of the page. With an empty URL, the values the learner had
+  when they last left the page come back.
+- Each widget is created with its value in st.session_state (never `value=` too, which Streamlit
+  rejects), and after the run the URL is rewritten with every value that differs from its default.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import streamlit as st
+
+from activations import urlvalues as uv
+
+_PAGE = "_url_page"
+
+
+class PageState:
+    def __init__(self, page: str):
+        ss = st.session_state
+        self.page = page
+        self.fresh = ss.get(_PAGE) != page
+        ss[_PAGE] = page
+        self.query = {k: st.query_params.get(k) for k in st.query_params} if self.fresh else {}
+        self.from_url = bool(self.query)
+        self.saved: dict = ss.setdefault(f"_saved:{page}", {})
+        self.out: dict[str, str] = {}
+        self.used: set[str] = set()
+        if self.fresh:
+            ss[f"_notices:{page}"] = []
+        self.notices: list[str] = ss[f"_notices:{page}"]  # about the link: kept while on the page
+        self.run_notes: list[str] = []  # about this run's values only
+        self._box = st.container()  # notices go here, at the top, once the run knows them all
+
+    # ---- plumbing -----------------------------------------------------------------------------
+    def _seed(self, url_key: str, default: Any, parse: Callable[[str], tuple[Any, str | None]]) -> str:
+        wkey = f"{self.page}:{url_key}"
+        self.used.add(url_key)
+        if self.fresh and self.from_url:
+            if url_key in self.query:
+                value, note = parse(self.query[url_key])
+                if note:
+                    self.notices.append(note)
+            else:
+                value = default
+            st.session_state[wkey] = value
+        elif wkey not in st.session_state:
+            st.session_state[wkey] = self.saved.get(wkey, default)
+        return wkey
+
+    def _keep(self, wkey: str, url_key: str, value: Any, default: Any, encoded: str) -> Any:
+        self.saved[wkey] = value
+        if value != default:
+            self.out[url_key] = encoded
+        return value
+
+    def note(self, message: str) -> None:
+        """A message about a value the page itself had to change (e.g. RReLU's lower > upper)."""
+        if message not in self.run_notes:
+            self.run_notes.append(message)
+
+    # ---- widgets ------------------------------------------------------------------------------
+    def slider(self, label: str, url_key: str, low: float, high: float, default: float, step: float,
+               help: str, where=st) -> float:
+        wkey = self._seed(url_key, default, lambda r: uv.parse_float(url_key, r, low, high, default))
+        v = where.slider(label, float(low), float(high), step=float(step), key=wkey, help=help)
+        return self._keep(wkey, url_key, float(v), default, uv.encode_float(v))
+
+    def range_slider(self, label: str, url_key: str, low: float, high: float,
+                     default: tuple[float, float], step: float, help: str, min_width: float = 0.0,
+                     where=st) -> tuple[float, float]:
+        wkey = self._seed(url_key, tuple(default),
+                          lambda r: uv.parse_range(url_key, r, low, high, tuple(default), min_width))
+        a, b = where.slider(label, float(low), float(high), step=float(step), key=wkey, help=help)
+        if b - a < min_width:  # the two thumbs can meet; an empty x-range has nothing to show
+            self.note(f"The **{label}** must be at least {min_width:g} wide: widened.")
+            a, b = (a, a + min_width) if a + min_width <= high else (b - min_width, b)
+        value = (float(a), float(b))
+        return self._keep(wkey, url_key, value, tuple(default), f"{uv.encode_float(a)},{uv.encode_float(b)}")
+
+    def select_slider(self, label: str, url_key: str, options: Sequence[float], default: float,
+                      help: str, where=st, format_func: Callable = str) -> float:
+        by_text = {uv.encode_float(o): o for o in options}
+
+        def parse(raw):
+            v, note = uv.parse_float(url_key, raw, min(options), max(options), default)
+            nearest = min(options, key=lambda o: abs(o - v))
+            if nearest != v and note is None:
+                note = f"**{url_key}** = {uv.shown(raw)} is not one of the steps: using {nearest:g}."
+            return nearest, note
+
+        wkey = self._seed(url_key, default, parse)
+        v = where.select_slider(label, options=list(options), key=wkey, help=help, format_func=format_func)
+        enc = next(k for k, o in by_text.items() if o == v)
+        return self._keep(wkey, url_key, v, default, enc)
+
+    def selectbox(self, label: str, url_key: str, options: Sequence[str], default: str, help: str,
+                  format_func: Callable = str, where=st) -> str:
+        wkey = self._seed(url_key, default, lambda r: uv.parse_choice(url_key, r, options, default))
+        v = where.selectbox(label, list(options), key=wkey, help=help, format_func=format_func)
+        return self._keep(wkey, url_key, v, default, v)
+
+    def radio(self, label: str, url_key: str, options: Sequence[str], default: str, help: str,
+              format_func: Callable = str, where=st) -> str:
+        wkey = self._seed(url_key, default, lambda r: uv.parse_choice(url_key, r, options, default))
+        v = where.radio(label, list(options), key=wkey, help=help, format_func=format_func, horizontal=True)
+        return self._keep(wkey, url_key, v, default, v)
+
+    def multiselect(self, label: str, url_key: str, options: Sequence[str], default: Sequence[str],
+                    help: str, max_selections: int, format_func: Callable = str, where=st) -> list[str]:
+        default = list(default)
+        wkey = self._seed(url_key, default,
+                          lambda r: uv.parse_choices(url_key, r, options, default, max_selections))
+        v = where.multiselect(label, list(options), key=wkey, help=help, format_func=format_func,
+                              max_selections=max_selections)
+        return self._keep(wkey, url_key, list(v), default, ",".join(v))
+
+    def toggle(self, label: str, url_key: str, default: bool, help: str, where=st) -> bool:
+        wkey = self._seed(url_key, default, lambda r: uv.parse_bool(url_key, r, default))
+        v = where.toggle(label, key=wkey, help=help)
+        return self._keep(wkey, url_key, bool(v), default, "1" if v else "0")
+
+    # ---- end of run ---------------------------------------------------------------------------
+    def finish(self) -> None:
+        """Report what was changed, then write the view into the address bar."""
+        if self.fresh:
+            unknown = [k for k in self.query if k not in self.used]
+            if unknown:
+                self.notices.append("Ignored unknown link parameter(s) "
+                                    + ", ".join(uv.shown(k) for k in unknown[:8]) + ".")
+        if self.notices:
+            self._box.warning("**Some values in this link were changed so the page can show them:**"
+                              + "".join(f"\n- {n}" for n in self.notices), icon="⚠️")
+        if self.run_notes:
+            self._box.info("".join(f"\n- {n}" for n in self.run_notes), icon="ℹ️")
+        current = {k: st.query_params.get(k) for k in st.query_params}
+        if current != self.out:
+            st.query_params.from_dict(self.out)
