@@ -73,7 +73,7 @@ def curve_figure(
         bx, blo, bhi = band
         traces.append(go.Scatter(
             x=np.concatenate([bx, bx[::-1]]), y=np.concatenate([blo, bhi[::-1]]), fill="toself",
-            fillcolor="rgba(0,114,178,0.15)", line={"width": 0}, mode="lines", name=band_label,
+            fillcolor="rgba(86,180,233,0.28)", line={"width": 0}, mode="lines", name=band_label,
             hoverinfo="skip",
         ))
     traces.append(go.Scatter(x=x, y=f, name="f(x)", mode="lines", line={"color": F_COLOR, "width": 3},
@@ -100,54 +100,73 @@ def curve_figure(
     return fig
 
 
+def _grid_axes(rows: int, cols: int, hgap: float, vgap: float, titles: Sequence[str] = ()) -> tuple[dict, list]:
+    """Layout axes for a rows x cols grid (what make_subplots does, without its per-call cost on every rerun)."""
+    layout: dict = {}
+    notes = []
+    w = (1.0 - hgap * (cols - 1)) / cols
+    h = (1.0 - vgap * (rows - 1)) / rows
+    for i in range(rows * cols):
+        r, c = divmod(i, cols)
+        n = "" if i == 0 else str(i + 1)
+        x0, y1 = c * (w + hgap), 1.0 - r * (h + vgap)
+        layout[f"xaxis{n}"] = {"domain": [x0, x0 + w], "anchor": f"y{n}"}
+        layout[f"yaxis{n}"] = {"domain": [y1 - h, y1], "anchor": f"x{n}"}
+        if i < len(titles):
+            notes.append({"text": titles[i], "x": x0 + w / 2, "y": y1, "xref": "paper", "yref": "paper",
+                          "xanchor": "center", "yanchor": "bottom", "showarrow": False, "font": {"size": 14}})
+    return layout, notes
+
+
 def compare_figure(curves: Sequence[tuple[str, np.ndarray, np.ndarray, np.ndarray]], show: str,
                    height: int = 480) -> go.Figure:
     """Several activations overlaid. curves: (label, x, f, df); show: 'f', 'df' or 'both' (two panels)."""
-    from plotly.subplots import make_subplots
-
     panels = {"f": ["f"], "df": ["df"], "both": ["f", "df"]}[show]
     titles = {"f": "f(x)", "df": "f′(x)"}
-    fig = make_subplots(rows=1, cols=len(panels), subplot_titles=[titles[p] for p in panels],
-                        horizontal_spacing=0.08)
+    axes, notes = _grid_axes(1, len(panels), 0.08, 0.0, [titles[p] for p in panels] if len(panels) > 1 else ())
+    traces = []
     for i, (label, x, f, df) in enumerate(curves):
         color = PALETTE[i % len(PALETTE)]
         dash = ("solid", "dash", "dot", "dashdot")[(i // len(PALETTE)) % 4]
-        for col, panel in enumerate(panels, start=1):
-            fig.add_trace(go.Scatter(
-                x=x, y=f if panel == "f" else df, name=label, legendgroup=label, showlegend=col == 1,
-                mode="lines", line={"color": color, "width": 2.5, "dash": dash},
+        for col, panel in enumerate(panels):
+            n = "" if col == 0 else str(col + 1)
+            traces.append(go.Scatter(
+                x=x, y=f if panel == "f" else df, name=label, legendgroup=label, showlegend=col == 0,
+                mode="lines", line={"color": color, "width": 2.5, "dash": dash}, xaxis=f"x{n}", yaxis=f"y{n}",
                 hovertemplate=f"{label}: %{{y:.4g}}<extra></extra>",
-            ), row=1, col=col)
-    for col, panel in enumerate(panels, start=1):
-        fig.update_xaxes(title_text="x", row=1, col=col)
-        fig.update_yaxes(title_text=titles[panel], row=1, col=col)
-    fig.update_layout(height=height, hovermode="x unified", margin={"l": 10, "r": 10, "t": 40, "b": 10},
-                      legend={"orientation": "h", "yanchor": "top", "y": -0.18, "x": 0})
+            ))
+    for col, panel in enumerate(panels):
+        n = "" if col == 0 else str(col + 1)
+        axes[f"xaxis{n}"]["title"] = {"text": "x"}
+        axes[f"yaxis{n}"]["title"] = {"text": titles[panel]}
+    fig = go.Figure(traces)
+    fig.update_layout(height=height, hovermode="x unified", margin={"l": 10, "r": 10, "t": 70, "b": 10},
+                      legend={"orientation": "h", "yanchor": "bottom", "y": 1.08, "x": 0}, annotations=notes, **axes)
     return fig
 
 
 def gallery_figure(tiles: Sequence[tuple[str, np.ndarray, np.ndarray, np.ndarray]], cols: int = 4,
                    tile_height: int = 170) -> go.Figure:
     """Small multiples: tiles of (title HTML, x, f, df). Titles may hold <a href> links."""
-    from plotly.subplots import make_subplots
-
     rows = max(1, math.ceil(len(tiles) / cols))
-    fig = make_subplots(rows=rows, cols=cols, subplot_titles=[t[0] for t in tiles],
-                        horizontal_spacing=0.04, vertical_spacing=0.42 / rows + 0.04)
+    axes, notes = _grid_axes(rows, cols, 0.04, 0.42 / rows + 0.04 if rows > 1 else 0.0, [t[0] for t in tiles])
+    traces = []
     for i, (_, x, f, df) in enumerate(tiles):
-        r, c = i // cols + 1, i % cols + 1
-        fig.add_trace(go.Scatter(x=x, y=f, mode="lines", line={"color": F_COLOR, "width": 2}, name="f",
-                                 legendgroup="f", showlegend=i == 0, hovertemplate="f = %{y:.3g}<extra></extra>"),
-                      row=r, col=c)
-        fig.add_trace(go.Scatter(x=x, y=df, mode="lines", line={"color": DF_COLOR, "width": 2, "dash": "dash"},
-                                 name="f′", legendgroup="df", showlegend=i == 0,
-                                 hovertemplate="f′ = %{y:.3g}<extra></extra>"), row=r, col=c)
-        lo, hi = y_limits(f, df)
-        fig.update_yaxes(range=[lo, hi], row=r, col=c)
-    fig.update_xaxes(showticklabels=True, tickfont={"size": 9}, zeroline=True)
-    fig.update_yaxes(tickfont={"size": 9}, zeroline=True)
+        n = "" if i == 0 else str(i + 1)
+        traces.append(go.Scatter(x=x, y=f, mode="lines", line={"color": F_COLOR, "width": 2}, name="f",
+                                 legendgroup="f", showlegend=i == 0, xaxis=f"x{n}", yaxis=f"y{n}",
+                                 hovertemplate="f = %{y:.3g}<extra></extra>"))
+        traces.append(go.Scatter(x=x, y=df, mode="lines", line={"color": DF_COLOR, "width": 2, "dash": "dash"},
+                                 name="f′", legendgroup="df", showlegend=i == 0, xaxis=f"x{n}", yaxis=f"y{n}",
+                                 hovertemplate="f′ = %{y:.3g}<extra></extra>"))
+        axes[f"yaxis{n}"]["range"] = list(y_limits(f, df))
+    for i in range(rows * cols):
+        n = "" if i == 0 else str(i + 1)
+        axes[f"xaxis{n}"].update(tickfont={"size": 9}, zeroline=True, visible=i < len(tiles))
+        axes[f"yaxis{n}"].update(tickfont={"size": 9}, zeroline=True, visible=i < len(tiles))
+    fig = go.Figure(traces)
     fig.update_layout(height=tile_height * rows + 60, margin={"l": 10, "r": 10, "t": 40, "b": 10},
-                      hovermode="x unified",
+                      hovermode="x unified", annotations=notes,
                       legend={"orientation": "h", "yanchor": "bottom", "y": 1.0 + 30 / (tile_height * rows),
-                              "x": 0})
+                              "x": 0}, **axes)
     return fig

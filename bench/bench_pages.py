@@ -80,9 +80,9 @@ def nudge(widget) -> list:
 
 
 def time_reruns(at, slider_index: int | None, repeat: int) -> tuple[list[float], int]:
-    """Rerun times in ms (after WARMUP runs) and the number of exceptions seen."""
+    """Rerun times in ms (after WARMUP runs) and the number of exceptions seen (also in the run before)."""
     values = nudge(at.slider[slider_index]) if slider_index is not None else None
-    times, errors = [], 0
+    times, errors = [], len(at.exception)
     for i in range(WARMUP + repeat):
         t = time.perf_counter()
         if values is None:

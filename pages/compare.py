@@ -9,6 +9,7 @@ from ui.text import page_text
 from ui.urlstate import PageState
 
 MAX_CURVES = 8
+POINTS = 401  # per curve: up to 16 traces share the browser's redraw
 
 st.title("Compare")
 st.markdown(page_text("compare"))
@@ -41,7 +42,7 @@ else:
     curves = []
     for k in picked:
         params = chosen.get(k, {})
-        x, f, df = compute.curve(k, params, lo, hi)
+        x, f, df = compute.curve(k, params, lo, hi, POINTS)
         curves.append((activations.get(k).name, x, f, df))
     st.plotly_chart(plots.compare_figure(curves, show), config=plots.chart_config(),
                     alt=f"{', '.join(c[0] for c in curves)} compared for x from {lo:g} to {hi:g}.")

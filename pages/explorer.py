@@ -52,7 +52,7 @@ if show_autograd:
 with chart:
     fig = plots.curve_figure(
         x, f, df, regions, autograd=grad, band=band,
-        band_label=f"training: slope ~ U({params.get('lower', 0):g}, {params.get('upper', 0):g})",
+        band_label=f"training: slope ~ U({params.get('lower', 0):.3g}, {params.get('upper', 0):.3g})",
     )
     kinds = sorted({r.kind for r in regions})
     st.plotly_chart(fig, config=plots.chart_config(),

@@ -7,7 +7,7 @@ import streamlit as st
 import activations
 from activations import analysis
 
-GRID_POINTS = 1201  # enough for smooth curves at chart width; kinks are added exactly
+GRID_POINTS = 801  # smooth at any chart width (Plotly simplifies further); kinks are added exactly
 
 
 def grid(spec_key: str, params: dict, lo: float, hi: float, n: int = GRID_POINTS) -> np.ndarray:

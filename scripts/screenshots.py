@@ -1,0 +1,72 @@
+"""Take the README's screenshots from the real app in headless Chromium.
+
+Usage (from the repo root, with the dev requirements installed and Debian's chromium):
+    python scripts/screenshots.py [--out docs/img]
+"""
+from __future__ import annotations
+
+import argparse
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
+                 "--no-first-run", "--disable-component-update", "--disable-sync"]
+IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+SHOTS = [  # file name, path and query, viewport, theme
+    ("home.png", "/", (1400, 1000), "light"),
+    ("explorer.png", "/explorer?fn=selu&eps=0.05", (1400, 1000), "light"),
+    ("explorer-rrelu-dark.png", "/explorer?fn=rrelu&autograd=1", (1400, 1000), "dark"),
+    ("compare.png", "/compare?fns=sigmoid,tanh,relu,gelu,silu&x=-4.0,4.0", (1400, 900), "light"),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--out", default=str(ROOT / "docs" / "img"))
+    args = ap.parse_args()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true", f"--server.port={port}",
+         "--server.address=127.0.0.1", "--browser.gatherUsageStats=false", "--server.fileWatcherType=none"],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(300):
+            try:
+                if urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1).read() == b"ok":
+                    break
+            except OSError:
+                time.sleep(0.2)
+        from playwright.sync_api import sync_playwright
+
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            for name, path, (w, h), theme in SHOTS:
+                page = browser.new_page(viewport={"width": w, "height": h}, color_scheme=theme)
+                page.goto(f"http://127.0.0.1:{port}{path}", timeout=90000)
+                page.wait_for_selector(".js-plotly-plot .main-svg", timeout=90000)
+                page.wait_for_selector(IDLE, timeout=90000)
+                page.wait_for_timeout(1500)  # let Plotly finish its transitions
+                page.screenshot(path=str(out / name))
+                print("wrote", out / name)
+                page.close()
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+if __name__ == "__main__":
+    main()
