@@ -92,7 +92,7 @@ class Properties:
             ("Smooth (C¹)", yes[self.smooth]),
             ("f(0)", f"{self.f0:.4g}"),
             ("f′(0)", f"{self.df0:.4g}"),
-            ("max |f′|", f"{self.max_abs_df:.4g}"),
+            ("max |f′| (all x)", f"{self.max_abs_df:.4g}"),
         ]
 
 

@@ -11,11 +11,11 @@ from .analysis import AMPLIFYING, DEAD, SATURATING, Region
 
 # Okabe-Ito: distinguishable with every common colour-vision deficiency, and on light and dark themes.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999")
-F_COLOR, DF_COLOR, AUTOGRAD_COLOR = PALETTE[0], PALETTE[1], PALETTE[3]
+F_COLOR, DF_COLOR, AUTOGRAD_COLOR = PALETTE[0], PALETTE[1], PALETTE[2]
 REGION_STYLE = {  # kind -> (fill colour, legend label); named in the legend, not told by colour alone
     DEAD: ("rgba(153,153,153,0.30)", "dead: f′ = 0"),
     SATURATING: ("rgba(240,228,66,0.35)", "saturating: 0 < |f′| < ε"),
-    AMPLIFYING: ("rgba(213,94,0,0.20)", "amplifying: |f′| > 1"),
+    AMPLIFYING: ("rgba(204,121,167,0.25)", "amplifying: |f′| > 1"),
 }
 _MODEBAR = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
 
@@ -23,6 +23,13 @@ _MODEBAR = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "sca
 def chart_config() -> dict:
     """Plotly config for st.plotly_chart: toolbar kept, PNG export at 2x."""
     return dict(_MODEBAR)
+
+
+def _figure(traces: list[dict], layout: dict) -> go.Figure:
+    # Built from plain dicts in one call and not validated here: validation is most of the cost of a
+    # figure on every slider move. tests/test_plots.py validates every builder's output instead.
+    return go.Figure({"data": traces, "layout": {k: v for k, v in layout.items() if v is not None}},
+                     _validate=False)
 
 
 def y_limits(*arrays: np.ndarray, pad: float = 0.08) -> tuple[float, float]:
@@ -34,7 +41,7 @@ def y_limits(*arrays: np.ndarray, pad: float = 0.08) -> tuple[float, float]:
     return lo - pad * span, hi + pad * span
 
 
-def _region_traces(regions: Sequence[Region], ylo: float, yhi: float, half_step: float) -> list[go.Scatter]:
+def _region_traces(regions: Sequence[Region], ylo: float, yhi: float, half_step: float) -> list[dict]:
     traces = []
     for kind, (color, label) in REGION_STYLE.items():
         xs: list = []
@@ -46,8 +53,8 @@ def _region_traces(regions: Sequence[Region], ylo: float, yhi: float, half_step:
             xs += [a, a, b, b, a, None]
             ys += [ylo, yhi, yhi, ylo, ylo, None]
         if xs:
-            traces.append(go.Scatter(
-                x=xs, y=ys, fill="toself", fillcolor=color, mode="lines", line={"width": 0},
+            traces.append(dict(
+                type="scatter", x=xs, y=ys, fill="toself", fillcolor=color, mode="lines", line={"width": 0},
                 name=label, hoverinfo="skip", legendgroup=kind,
             ))
     return traces
@@ -71,33 +78,31 @@ def curve_figure(
     traces = _region_traces(regions, ylo, yhi, half)
     if band is not None:
         bx, blo, bhi = band
-        traces.append(go.Scatter(
+        traces.append(dict(type="scatter",
             x=np.concatenate([bx, bx[::-1]]), y=np.concatenate([blo, bhi[::-1]]), fill="toself",
             fillcolor="rgba(86,180,233,0.28)", line={"width": 0}, mode="lines", name=band_label,
             hoverinfo="skip",
         ))
-    traces.append(go.Scatter(x=x, y=f, name="f(x)", mode="lines", line={"color": F_COLOR, "width": 3},
+    traces.append(dict(type="scatter", x=x, y=f, name="f(x)", mode="lines", line={"color": F_COLOR, "width": 3},
                              hovertemplate="f(x) = %{y:.6g}<extra></extra>"))
-    traces.append(go.Scatter(x=x, y=df, name="f′(x)", mode="lines",
+    traces.append(dict(type="scatter", x=x, y=df, name="f′(x)", mode="lines",
                              line={"color": DF_COLOR, "width": 3, "dash": "dash"},
                              hovertemplate="f′(x) = %{y:.6g}<extra></extra>"))
     if autograd is not None:
         n = len(x)
         idx = np.unique(np.linspace(0, n - 1, min(n, 61)).round().astype(int))  # markers, not a second line
-        traces.append(go.Scatter(
+        traces.append(dict(type="scatter",
             x=x[idx], y=autograd[idx], name="f′ by torch autograd", mode="markers",
             marker={"color": AUTOGRAD_COLOR, "size": 8, "symbol": "circle-open", "line": {"width": 2}},
             hovertemplate="autograd f′ = %{y:.6g}<extra></extra>",
         ))
-    fig = go.Figure(traces)
-    fig.update_layout(
+    return _figure(traces, dict(
         title={"text": title, "x": 0.01} if title else None,
         height=height, hovermode="x unified", margin={"l": 10, "r": 10, "t": 50 if title else 20, "b": 10},
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "left", "x": 0},
         xaxis={"title": {"text": "x (input, pre-activation)"}, "zeroline": True},
         yaxis={"title": {"text": "f(x) and f′(x)"}, "range": [ylo, yhi], "zeroline": True},
-    )
-    return fig
+    ))
 
 
 def _grid_axes(rows: int, cols: int, hgap: float, vgap: float, titles: Sequence[str] = ()) -> tuple[dict, list]:
@@ -130,7 +135,7 @@ def compare_figure(curves: Sequence[tuple[str, np.ndarray, np.ndarray, np.ndarra
         dash = ("solid", "dash", "dot", "dashdot")[(i // len(PALETTE)) % 4]
         for col, panel in enumerate(panels):
             n = "" if col == 0 else str(col + 1)
-            traces.append(go.Scatter(
+            traces.append(dict(type="scatter",
                 x=x, y=f if panel == "f" else df, name=label, legendgroup=label, showlegend=col == 0,
                 mode="lines", line={"color": color, "width": 2.5, "dash": dash}, xaxis=f"x{n}", yaxis=f"y{n}",
                 hovertemplate=f"{label}: %{{y:.4g}}<extra></extra>",
@@ -139,10 +144,9 @@ def compare_figure(curves: Sequence[tuple[str, np.ndarray, np.ndarray, np.ndarra
         n = "" if col == 0 else str(col + 1)
         axes[f"xaxis{n}"]["title"] = {"text": "x"}
         axes[f"yaxis{n}"]["title"] = {"text": titles[panel]}
-    fig = go.Figure(traces)
-    fig.update_layout(height=height, hovermode="x unified", margin={"l": 10, "r": 10, "t": 70, "b": 10},
-                      legend={"orientation": "h", "yanchor": "bottom", "y": 1.08, "x": 0}, annotations=notes, **axes)
-    return fig
+    return _figure(traces, dict(height=height, hovermode="x unified", margin={"l": 10, "r": 10, "t": 70, "b": 10},
+                                legend={"orientation": "h", "yanchor": "bottom", "y": 1.08, "x": 0},
+                                annotations=notes, **axes))
 
 
 def gallery_figure(tiles: Sequence[tuple[str, np.ndarray, np.ndarray, np.ndarray]], cols: int = 4,
@@ -153,20 +157,18 @@ def gallery_figure(tiles: Sequence[tuple[str, np.ndarray, np.ndarray, np.ndarray
     traces = []
     for i, (_, x, f, df) in enumerate(tiles):
         n = "" if i == 0 else str(i + 1)
-        traces.append(go.Scatter(x=x, y=f, mode="lines", line={"color": F_COLOR, "width": 2}, name="f",
-                                 legendgroup="f", showlegend=i == 0, xaxis=f"x{n}", yaxis=f"y{n}",
-                                 hovertemplate="f = %{y:.3g}<extra></extra>"))
-        traces.append(go.Scatter(x=x, y=df, mode="lines", line={"color": DF_COLOR, "width": 2, "dash": "dash"},
-                                 name="f′", legendgroup="df", showlegend=i == 0, xaxis=f"x{n}", yaxis=f"y{n}",
-                                 hovertemplate="f′ = %{y:.3g}<extra></extra>"))
+        common = dict(type="scatter", x=x, mode="lines", showlegend=i == 0, xaxis=f"x{n}", yaxis=f"y{n}")
+        traces.append(dict(common, y=f, name="f", legendgroup="f", line={"color": F_COLOR, "width": 2},
+                           hovertemplate="f = %{y:.3g}<extra></extra>"))
+        traces.append(dict(common, y=df, name="f′", legendgroup="df",
+                           line={"color": DF_COLOR, "width": 2, "dash": "dash"},
+                           hovertemplate="f′ = %{y:.3g}<extra></extra>"))
         axes[f"yaxis{n}"]["range"] = list(y_limits(f, df))
     for i in range(rows * cols):
         n = "" if i == 0 else str(i + 1)
         axes[f"xaxis{n}"].update(tickfont={"size": 9}, zeroline=True, visible=i < len(tiles))
         axes[f"yaxis{n}"].update(tickfont={"size": 9}, zeroline=True, visible=i < len(tiles))
-    fig = go.Figure(traces)
-    fig.update_layout(height=tile_height * rows + 60, margin={"l": 10, "r": 10, "t": 40, "b": 10},
-                      hovermode="x unified", annotations=notes,
-                      legend={"orientation": "h", "yanchor": "bottom", "y": 1.0 + 30 / (tile_height * rows),
-                              "x": 0}, **axes)
-    return fig
+    return _figure(traces, dict(height=tile_height * rows + 60, margin={"l": 10, "r": 10, "t": 40, "b": 10},
+                                hovermode="x unified", annotations=notes,
+                                legend={"orientation": "h", "yanchor": "bottom",
+                                        "y": 1.0 + 30 / (tile_height * rows), "x": 0}, **axes))

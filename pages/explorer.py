@@ -1,6 +1,4 @@
 """Explorer: one activation, its parameters, f and f' with the regions where gradients die or grow."""
-import inspect
-
 import numpy as np
 import streamlit as st
 
@@ -10,7 +8,7 @@ from activations.export import csv_text
 from activations.functions import rrelu_eval_slope
 from ui import compute
 from ui.params import param_label, param_widgets
-from ui.text import activation_note, page_text
+from ui.text import activation_note, page_text, picker_label, source_of
 from ui.urlstate import PageState
 
 EPS_STEPS = (1e-4, 1e-3, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2)
@@ -21,7 +19,7 @@ keys = activations.keys_grouped()
 key = state.selectbox(
     "Activation", "fn", keys, "elu",
     help="Grouped by family. The URL's fn= is this function's PyTorch name.",
-    format_func=lambda k: f"{activations.get(k).family}  ›  {activations.get(k).name}",
+    format_func=picker_label,
 )
 spec = activations.get(key)
 summary, notes_md = activation_note(key)
@@ -35,7 +33,7 @@ with controls:
                                      "not just this window.")
     eps = state.select_slider("ε: saturation threshold", "eps", EPS_STEPS, 0.01, format_func=lambda v: f"{v:g}",
                               help="Where 0 < |f′(x)| < ε the gradient is nearly gone: shaded as saturating.")
-    show_autograd = state.toggle("Check f′ with torch autograd", "autograd", False,
+    show_autograd = state.toggle("torch autograd check", "autograd", False,
                                  help="Overlay PyTorch's own derivative (float64 autograd) as markers.")
 
 x, f, df = compute.curve(key, params, lo, hi)
@@ -67,18 +65,18 @@ with chart:
                    "the shaded band is every slope training can draw.")
 
 f_tex, df_tex = spec.tex(params)
-left, right = st.columns(2)
-left.latex(f_tex)
-right.latex(df_tex)
+st.latex(f_tex)
+st.latex(df_tex)
 numeric = [p for p in spec.params if not p.is_choice]
 if numeric:
     st.caption("with " + ", ".join(f"{param_label(p)} = {params[p.name]:.4g}" for p in numeric))
 
-props_col, notes_col = st.columns([1, 1.4], gap="large")
+props_col, notes_col = st.columns([1, 1.3], gap="large")
 with props_col:
     st.subheader("Properties (measured)")
     rows = compute.properties(key, params).as_rows()
-    st.markdown("| | |\n|---|---|\n" + "\n".join(f"| {a} | {b} |" for a, b in rows))
+    st.markdown("| Property | Value |\n|---|---|\n"
+                + "\n".join(f"| {a} | {b} |".replace("|f′|", "\\|f′\\|") for a, b in rows))
     st.download_button(
         "Download the plotted data (CSV)",
         data=lambda: csv_text({"x": x, "f": f, "df": df}),
@@ -91,6 +89,6 @@ with notes_col:
 with st.expander("How to read this chart"):
     st.markdown(page_text("explorer"))
 with st.expander("Show the code of f and f′"):
-    st.code(inspect.getsource(spec.f) + "\n\n" + inspect.getsource(spec.df), language="python")
+    st.code(source_of(key), language="python")
 
 state.finish()

@@ -17,9 +17,8 @@ def grid(spec_key: str, params: dict, lo: float, hi: float, n: int = GRID_POINTS
     return np.union1d(np.linspace(lo, hi, n), np.array(extra, dtype=float))
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
 def curve(spec_key: str, params: dict, lo: float, hi: float, n: int = GRID_POINTS):
-    """x, f(x), f'(x) for the plot and the CSV."""
+    """x, f(x), f'(x) for the plot and the CSV. Not cached: computing is faster than a cache lookup."""
     spec = activations.get(spec_key)
     x = grid(spec_key, params, lo, hi, n)
     return x, spec.f(x, **params), spec.df(x, **params)

@@ -23,3 +23,22 @@ def activation_note(key: str) -> tuple[str, str]:
     text = path.read_text(encoding="utf-8").strip()
     summary, _, body = text.partition("\n")
     return summary.strip(), body.strip()
+
+
+@cache
+def source_of(key: str) -> str:
+    """The NumPy source of f and f' for the "show the code" expander (read once per process)."""
+    import inspect
+
+    import activations
+
+    spec = activations.get(key)
+    return inspect.getsource(spec.f) + "\n\n" + inspect.getsource(spec.df)
+
+
+@cache
+def picker_label(key: str) -> str:
+    import activations
+
+    spec = activations.get(key)
+    return f"{spec.family}  ›  {spec.name}"
