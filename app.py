@@ -1,12 +1,13 @@
 """Activation Lab: the entry point only routes (st.navigation) and draws the shared sidebar."""
 import streamlit as st
 
-st.set_page_config(page_title="Activation Lab", page_icon="📈", layout="wide")
+# A Material icon, not an emoji: an emoji favicon makes Streamlit compile its emoji table on cold start.
+st.set_page_config(page_title="Activation Lab", page_icon=":material/show_chart:", layout="wide")
 
 PAGES = [
-    st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
-    st.Page("pages/explorer.py", title="Explorer", icon=":material/show_chart:", url_path="explorer"),
-    st.Page("pages/compare.py", title="Compare", icon=":material/stacked_line_chart:", url_path="compare"),
+    st.Page("views/home.py", title="Home", icon=":material/home:", default=True),
+    st.Page("views/explorer.py", title="Explorer", icon=":material/show_chart:", url_path="explorer"),
+    st.Page("views/compare.py", title="Compare", icon=":material/stacked_line_chart:", url_path="compare"),
 ]
 
 page = st.navigation(PAGES)

@@ -25,6 +25,7 @@ import argparse
 import json
 import logging
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -44,7 +45,7 @@ st.plotly_chart(go.Figure([go.Scatter(x=x, y=y), go.Scatter(x=x, y=np.where(x > 
 WARMUP = 2
 COLD_RUNS = 3
 
-# Run in a fresh interpreter: argv[1] = script, argv[2] = "1" to also visit Explorer and Compare.
+# Run in a fresh interpreter: argv[1] = script; argv[2:] = pages to visit after the first run.
 COLD_CHILD = """\
 import json, sys, time
 t0 = time.perf_counter()
@@ -54,11 +55,10 @@ t1 = time.perf_counter()
 at.run()
 t2 = time.perf_counter()
 errors = len(at.exception)
-if sys.argv[2] == "1":
-    for page in ("pages/explorer.py", "pages/compare.py"):
-        at.switch_page(page)
-        at.run()
-        errors += len(at.exception)
+for page in sys.argv[2:]:
+    at.switch_page(page)
+    at.run()
+    errors += len(at.exception)
 print(json.dumps({"run_s": t2 - t1, "import_and_run_s": t2 - t0, "errors": errors,
                   "torch_loaded": "torch" in sys.modules}))
 """
@@ -96,6 +96,14 @@ def time_reruns(at, slider_index: int | None, repeat: int) -> tuple[list[float],
     return times, errors
 
 
+def page_file(stem: str) -> str:
+    """The page script app.py routes to for e.g. 'explorer' ("views/explorer.py"), as AppTest.switch_page wants."""
+    for path in re.findall(r"""st\.Page\(\s*["']([^"']+)["']""", APP.read_text(encoding="utf-8")):
+        if Path(path).stem == stem:
+            return path
+    raise SystemExit(f"no st.Page for {stem}.py in {APP}")
+
+
 def new_app_test(script: Path):
     from streamlit.testing.v1 import AppTest
 
@@ -112,8 +120,8 @@ def rerun_figures(reference: Path, repeat: int) -> dict:
     at = new_app_test(APP)
     at.run()
     out["Home"] = time_reruns(at, None, repeat)
-    for name, page in (("Explorer", "pages/explorer.py"), ("Compare", "pages/compare.py")):
-        at.switch_page(page)
+    for name in ("Explorer", "Compare"):
+        at.switch_page(page_file(name.lower()))
         at.run()
         labels = [s.label for s in at.slider]
         index = labels.index("x-range") if name == "Compare" else 0
@@ -122,11 +130,11 @@ def rerun_figures(reference: Path, repeat: int) -> dict:
                 "times_ms": t} for k, (t, e) in out.items()}
 
 
-def cold_start(script: Path, visit_all: bool) -> dict:
+def cold_start(script: Path, then_visit: tuple[str, ...] = ()) -> dict:
     runs = []
     for _ in range(COLD_RUNS):
         t = time.perf_counter()
-        res = subprocess.run([sys.executable, "-c", COLD_CHILD, str(script), "1" if visit_all else "0"],
+        res = subprocess.run([sys.executable, "-c", COLD_CHILD, str(script), *then_visit],
                              cwd=ROOT, capture_output=True, text=True, timeout=300)
         wall = time.perf_counter() - t
         if res.returncode != 0:
@@ -147,7 +155,8 @@ def main() -> None:
         reference = Path(tmp) / "reference_app.py"
         reference.write_text(REFERENCE_APP, encoding="utf-8")
         reruns = rerun_figures(reference, args.repeat)
-        cold = {"app": cold_start(APP, visit_all=True), "reference": cold_start(reference, visit_all=False)}
+        cold = {"app": cold_start(APP, (page_file("explorer"), page_file("compare"))),
+                "reference": cold_start(reference)}
 
     base = reruns["Reference"]["median_ms"]
     print(f"Rerun after a slider change (AppTest, {args.repeat} reruns after {WARMUP} warm-up runs)")

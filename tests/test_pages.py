@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
-PAGES = ["pages/home.py", "pages/explorer.py", "pages/compare.py"]
+PAGES = ["views/home.py", "views/explorer.py", "views/compare.py"]
 
 
 def open_page(page: str, query: dict | None = None) -> AppTest:
@@ -57,7 +57,7 @@ def test_page_renders_without_exception_and_draws_a_chart(page):
 def test_home_gallery_links_every_activation_to_the_explorer():
     import activations
 
-    at = open_page("pages/home.py")
+    at = open_page("views/home.py")
     assert len(at.get("plotly_chart")) == len(activations.families())
     titles = " ".join(json.dumps(json.loads(c.proto.spec)["layout"].get("annotations", []))
                       for c in at.get("plotly_chart"))
@@ -66,7 +66,7 @@ def test_home_gallery_links_every_activation_to_the_explorer():
 
 
 def test_explorer_slider_changes_the_chart_and_the_url():
-    at = open_page("pages/explorer.py")
+    at = open_page("views/explorer.py")
     assert at.selectbox[0].value == "elu"
     before = values(trace(at, "f(x)"), "y")
     at.slider(key="explorer:alpha").set_value(2.0).run()
@@ -78,7 +78,7 @@ def test_explorer_slider_changes_the_chart_and_the_url():
 
 
 def test_explorer_function_switch_builds_its_sliders():
-    at = open_page("pages/explorer.py")
+    at = open_page("views/explorer.py")
     at.selectbox[0].select("softplus").run()
     labels = [s.label for s in at.slider]
     assert any("beta" in label for label in labels) and any("threshold" in label for label in labels)
@@ -88,7 +88,7 @@ def test_explorer_function_switch_builds_its_sliders():
 
 def test_explorer_link_round_trip():
     query = {"fn": "leaky_relu", "negative_slope": "0.2", "x": "-3.0,3.0", "eps": "0.05", "autograd": "1"}
-    at = open_page("pages/explorer.py", query)
+    at = open_page("views/explorer.py", query)
     assert url(at) == query  # what the page writes back is what it was given
     f = trace(at, "f(x)")
     x, y = values(f, "x"), values(f, "y")
@@ -101,7 +101,7 @@ def test_explorer_link_round_trip():
 
 
 def test_explorer_defaults_stay_out_of_the_url():
-    at = open_page("pages/explorer.py", {"fn": "selu"})
+    at = open_page("views/explorer.py", {"fn": "selu"})
     assert url(at) == {"fn": "selu"}
 
 
@@ -124,7 +124,7 @@ HOSTILE = [
 
 @pytest.mark.parametrize("query,name,expected", HOSTILE, ids=[str(h[0]) for h in HOSTILE])
 def test_explorer_hostile_links_fall_back_and_say_so(query, name, expected):
-    at = open_page("pages/explorer.py", query)
+    at = open_page("views/explorer.py", query)
     key = "fn" if name == "fn" else name
     widget = at.session_state[f"explorer:{key}"]
     assert widget == expected
@@ -136,13 +136,13 @@ def test_explorer_hostile_links_fall_back_and_say_so(query, name, expected):
 
 
 def test_unknown_parameters_are_reported():
-    at = open_page("pages/explorer.py", {"fn": "relu", "alpha": "2", "utm_source": "x"})
+    at = open_page("views/explorer.py", {"fn": "relu", "alpha": "2", "utm_source": "x"})
     note = warnings_text(at)
     assert "alpha" in note and "utm_source" in note
 
 
 def test_rrelu_shows_band_and_repairs_order():
-    at = open_page("pages/explorer.py", {"fn": "rrelu", "lower": "0.5", "upper": "0.1"})
+    at = open_page("views/explorer.py", {"fn": "rrelu", "lower": "0.5", "upper": "0.1"})
     names = [t.get("name", "") for t in traces(at)]
     assert any(n.startswith("training: slope ~ U(0.1, 0.5)") for n in names)
     assert "swapped" in " ".join(i.value for i in at.info)
@@ -152,31 +152,31 @@ def test_rrelu_shows_band_and_repairs_order():
 
 
 def test_regions_are_named_in_the_legend():
-    at = open_page("pages/explorer.py", {"fn": "sigmoid", "eps": "0.05"})
+    at = open_page("views/explorer.py", {"fn": "sigmoid", "eps": "0.05"})
     names = [t.get("name", "") for t in traces(at)]
     assert any(n.startswith("saturating") for n in names)
-    at = open_page("pages/explorer.py", {"fn": "relu"})
+    at = open_page("views/explorer.py", {"fn": "relu"})
     assert any(t.get("name", "").startswith("dead") for t in traces(at))
-    at = open_page("pages/explorer.py", {"fn": "selu"})
+    at = open_page("views/explorer.py", {"fn": "selu"})
     assert any(t.get("name", "").startswith("amplifying") for t in traces(at))
 
 
 def test_gelu_latex_follows_the_approximate_choice():
-    at = open_page("pages/explorer.py", {"fn": "gelu", "approximate": "tanh"})
+    at = open_page("views/explorer.py", {"fn": "gelu", "approximate": "tanh"})
     assert "tanh" in at.latex[0].value
     at.radio(key="explorer:approximate").set_value("none").run()
     assert r"\Phi" in at.latex[0].value
 
 
 def test_properties_are_shown_and_follow_the_sliders():
-    at = open_page("pages/explorer.py", {"fn": "elu", "alpha": "2.0"})
+    at = open_page("views/explorer.py", {"fn": "elu", "alpha": "2.0"})
     text = " ".join(m.value for m in at.markdown)
     assert "| f′(0) | 2 |" in text and "[-2, ∞)" in text
 
 
 def test_compare_overlays_and_round_trips():
     query = {"fns": "relu,elu,gelu", "show": "df", "x": "-2.0,2.0", "elu.alpha": "0.5"}
-    at = open_page("pages/compare.py", query)
+    at = open_page("views/compare.py", query)
     assert url(at) == query
     data = traces(at)
     assert [t["name"] for t in data] == ["ReLU", "ELU", "GELU"]
@@ -185,7 +185,7 @@ def test_compare_overlays_and_round_trips():
 
 
 def test_compare_slider_changes_the_chart():
-    at = open_page("pages/compare.py")
+    at = open_page("views/compare.py")
     before = values(traces(at)[0], "x")
     at.slider(key="compare:x").set_value((-2.0, 2.0)).run()
     after = values(traces(at)[0], "x")
@@ -193,12 +193,12 @@ def test_compare_slider_changes_the_chart():
 
 
 def test_compare_both_has_two_panels():
-    at = open_page("pages/compare.py", {"fns": "tanh", "show": "both"})
+    at = open_page("views/compare.py", {"fns": "tanh", "show": "both"})
     assert len(traces(at)) == 2
 
 
 def test_compare_hostile_list():
-    at = open_page("pages/compare.py", {"fns": "bogus,<b>,,", "show": "zz"})
+    at = open_page("views/compare.py", {"fns": "bogus,<b>,,", "show": "zz"})
     assert at.session_state["compare:fns"] == ["sigmoid", "tanh", "relu", "gelu"]
     assert at.session_state["compare:show"] == "both"
     assert "**fns**" in warnings_text(at) and "**show**" in warnings_text(at)
@@ -211,7 +211,7 @@ def test_first_pages_do_not_import_torch():
     code = (
         "import sys; from streamlit.testing.v1 import AppTest\n"
         f"at = AppTest.from_file({APP!r}, default_timeout=60)\n"
-        "for p in ['pages/home.py', 'pages/explorer.py', 'pages/compare.py']:\n"
+        "for p in ['views/home.py', 'views/explorer.py', 'views/compare.py']:\n"
         "    at.switch_page(p); at.run(); assert not at.exception\n"
         "print('torch' in sys.modules)\n"
     )

@@ -12,11 +12,11 @@ st.title("Activation Lab")
 st.markdown(page_text("home"))
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@st.cache_resource(max_entries=16, show_spinner=False)  # shared, never mutated: no pickling per visit
 def family_gallery(family: str):
     tiles = []
     for spec in activations.families()[family]:
-        x, f, df = compute.curve(spec.key, spec.defaults, -5.0, 5.0, 401)
+        x, f, df = compute.curve(spec.key, spec.defaults, -5.0, 5.0, 201)
         title = f'<a href="explorer?fn={spec.key}" target="_self">{spec.name}</a>'
         tiles.append((title, x, f, df))
     return plots.gallery_figure(tiles, cols=COLS)
@@ -28,5 +28,5 @@ for family, specs in activations.families().items():
                     alt=f"{family}: " + ", ".join(s.name for s in specs) + " with their derivatives.")
     cols = st.columns(COLS)
     for i, spec in enumerate(specs):
-        cols[i % COLS].page_link("pages/explorer.py", label=f"Open {spec.name}", icon=":material/arrow_forward:",
+        cols[i % COLS].page_link("views/explorer.py", label=f"Open {spec.name}", icon=":material/arrow_forward:",
                                  query_params={"fn": spec.key}, help=activation_note(spec.key)[0] or None)
