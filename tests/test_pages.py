@@ -69,7 +69,7 @@ def test_explorer_slider_changes_the_chart_and_the_url():
     at = open_page("views/explorer.py")
     assert at.selectbox[0].value == "elu"
     before = values(trace(at, "f(x)"), "y")
-    at.slider(key="explorer:alpha").set_value(2.0).run()
+    at.slider(key="explorer:elu.alpha").set_value(2.0).run()
     after = values(trace(at, "f(x)"), "y")
     x = values(trace(at, "f(x)"), "x")
     assert not np.allclose(before, after)
@@ -100,6 +100,17 @@ def test_explorer_link_round_trip():
     np.testing.assert_allclose(values(ag, "y"), np.where(values(ag, "x") > 0, 1.0, 0.2), rtol=1e-12)
 
 
+def test_switching_function_uses_its_own_defaults_and_remembers_the_old_ones():
+    at = open_page("views/explorer.py")
+    at.slider(key="explorer:elu.alpha").set_value(0.2).run()
+    at.selectbox[0].select("selu").run()
+    assert not at.exception
+    assert at.slider(key="explorer:selu.alpha").value == pytest.approx(1.6732632423543772)
+    assert "alpha" not in url(at)  # SELU at its defaults: nothing but fn in the link
+    at.selectbox[0].select("elu").run()
+    assert at.slider(key="explorer:elu.alpha").value == 0.2 and url(at)["alpha"] == "0.2"
+
+
 def test_explorer_defaults_stay_out_of_the_url():
     at = open_page("views/explorer.py", {"fn": "selu"})
     assert url(at) == {"fn": "selu"}
@@ -125,7 +136,8 @@ HOSTILE = [
 @pytest.mark.parametrize("query,name,expected", HOSTILE, ids=[str(h[0]) for h in HOSTILE])
 def test_explorer_hostile_links_fall_back_and_say_so(query, name, expected):
     at = open_page("views/explorer.py", query)
-    key = "fn" if name == "fn" else name
+    page_controls = ("fn", "x", "eps", "autograd")
+    key = name if name in page_controls else f"{query['fn']}.{name}"  # parameters are scoped by function
     widget = at.session_state[f"explorer:{key}"]
     assert widget == expected
     note = warnings_text(at)
@@ -164,7 +176,7 @@ def test_regions_are_named_in_the_legend():
 def test_gelu_latex_follows_the_approximate_choice():
     at = open_page("views/explorer.py", {"fn": "gelu", "approximate": "tanh"})
     assert "tanh" in at.latex[0].value
-    at.radio(key="explorer:approximate").set_value("none").run()
+    at.radio(key="explorer:gelu.approximate").set_value("none").run()
     assert r"\Phi" in at.latex[0].value
 
 
@@ -202,6 +214,13 @@ def test_compare_hostile_list():
     assert at.session_state["compare:fns"] == ["sigmoid", "tanh", "relu", "gelu"]
     assert at.session_state["compare:show"] == "both"
     assert "**fns**" in warnings_text(at) and "**show**" in warnings_text(at)
+
+
+def test_compare_hostile_parameter():
+    at = open_page("views/compare.py", {"fns": "elu,relu", "elu.alpha": "1e999", "relu.alpha": "2"})
+    assert at.session_state["compare:elu.alpha"] == 3.0
+    note = warnings_text(at)
+    assert "**elu.alpha**" in note and "clamped" in note and "relu.alpha" in note
 
 
 def test_first_pages_do_not_import_torch():

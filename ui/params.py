@@ -15,14 +15,16 @@ def param_widgets(state: PageState, spec: ActivationSpec, prefix: str = "", wher
     import streamlit as st
 
     where = where or st
+    scope = "" if prefix else f"{spec.key}."  # Compare's prefix already names the function
     raw = {}
     for p in spec.params:
         key = f"{prefix}{p.name}"
         if p.is_choice:
-            raw[p.name] = state.radio(param_label(p), key, p.choices, p.default, p.help, where=where)
+            raw[p.name] = state.radio(param_label(p), key, p.choices, p.default, p.help, where=where,
+                                      scope=scope)
         else:
             raw[p.name] = state.slider(param_label(p), key, p.low, p.high, p.default, p.step, p.help,
-                                       where=where)
+                                       where=where, scope=scope)
     params, notes = spec.resolve(raw)
     for n in notes:
         state.note(f"{spec.name}: {n}")

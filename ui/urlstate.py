@@ -38,8 +38,10 @@ class PageState:
         self._box = st.container()  # notices go here, at the top, once the run knows them all
 
     # ---- plumbing -----------------------------------------------------------------------------
-    def _seed(self, url_key: str, default: Any, parse: Callable[[str], tuple[Any, str | None]]) -> str:
-        wkey = f"{self.page}:{url_key}"
+    def _seed(self, url_key: str, default: Any, parse: Callable[[str], tuple[Any, str | None]],
+              scope: str = "") -> str:
+        # `scope` separates widgets that share a URL key but not a meaning: ELU's alpha and SELU's alpha
+        wkey = f"{self.page}:{scope}{url_key}"
         self.used.add(url_key)
         if self.fresh and self.from_url:
             if url_key in self.query:
@@ -66,8 +68,8 @@ class PageState:
 
     # ---- widgets ------------------------------------------------------------------------------
     def slider(self, label: str, url_key: str, low: float, high: float, default: float, step: float,
-               help: str, where=st) -> float:
-        wkey = self._seed(url_key, default, lambda r: uv.parse_float(url_key, r, low, high, default))
+               help: str, where=st, scope: str = "") -> float:
+        wkey = self._seed(url_key, default, lambda r: uv.parse_float(url_key, r, low, high, default), scope)
         v = where.slider(label, float(low), float(high), step=float(step), key=wkey, help=help)
         return self._keep(wkey, url_key, float(v), default, uv.encode_float(v))
 
@@ -106,8 +108,8 @@ class PageState:
         return self._keep(wkey, url_key, v, default, v)
 
     def radio(self, label: str, url_key: str, options: Sequence[str], default: str, help: str,
-              format_func: Callable = str, where=st) -> str:
-        wkey = self._seed(url_key, default, lambda r: uv.parse_choice(url_key, r, options, default))
+              format_func: Callable = str, where=st, scope: str = "") -> str:
+        wkey = self._seed(url_key, default, lambda r: uv.parse_choice(url_key, r, options, default), scope)
         v = where.radio(label, list(options), key=wkey, help=help, format_func=format_func, horizontal=True)
         return self._keep(wkey, url_key, v, default, v)
 
