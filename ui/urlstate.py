@@ -7,6 +7,9 @@ How it works (one PageState per page run):
   when they last left the page come back.
 - Each widget is created with its value in st.session_state (never `value=` too, which Streamlit
   rejects), and after the run the URL is rewritten with every value that differs from its default.
+- A part of a page that reruns alone (an st.fragment, so a slider move redraws only the chart and
+  what depends on it) is wrapped in section() / end_section(): it gets the PageState of the last
+  full run as an argument, shows its own notes, and updates its own keys in the URL.
 """
 from __future__ import annotations
 
@@ -36,6 +39,9 @@ class PageState:
         self.notices: list[str] = ss[f"_notices:{page}"]  # about the link: kept while on the page
         self.run_notes: list[str] = []  # about this run's values only
         self._box = st.container()  # notices go here, at the top, once the run knows them all
+        self._section_box = None
+        self._section_keys: set[str] = set()  # URL keys the section wrote last time it ran
+        self._finished = False  # True once the full run is over: later calls come from fragment reruns
 
     # ---- plumbing -----------------------------------------------------------------------------
     def _seed(self, url_key: str, default: Any, parse: Callable[[str], tuple[Any, str | None]],
@@ -43,6 +49,8 @@ class PageState:
         # `scope` separates widgets that share a URL key but not a meaning: ELU's alpha and SELU's alpha
         wkey = f"{self.page}:{scope}{url_key}"
         self.used.add(url_key)
+        if self._section_box is not None:
+            self._section_keys.add(url_key)
         if self.fresh and self.from_url:
             if url_key in self.query:
                 value, note = parse(self.query[url_key])
@@ -59,6 +67,8 @@ class PageState:
         self.saved[wkey] = value
         if value != default:
             self.out[url_key] = encoded
+        else:
+            self.out.pop(url_key, None)
         return value
 
     def note(self, message: str) -> None:
@@ -127,7 +137,29 @@ class PageState:
         v = where.toggle(label, key=wkey, help=help)
         return self._keep(wkey, url_key, bool(v), default, "1" if v else "0")
 
+    # ---- parts that rerun alone ----------------------------------------------------------------
+    def section(self) -> None:
+        """Start a fragment: notes about its values are shown at its top."""
+        for k in self._section_keys:  # widgets that are gone this time (a removed function) leave the URL
+            self.out.pop(k, None)
+        self._section_keys = set()
+        self.run_notes = []
+        self._section_box = st.container()
+
+    def end_section(self) -> None:
+        if self.run_notes:
+            self._section_box.info("".join(f"\n- {n}" for n in self.run_notes), icon="ℹ️")
+        self.run_notes = []
+        self._section_box = None
+        if self._finished:  # a fragment rerun: the full run's finish() will not come, so write the URL here
+            self._write_url()
+
     # ---- end of run ---------------------------------------------------------------------------
+    def _write_url(self) -> None:
+        current = {k: st.query_params.get(k) for k in st.query_params}
+        if current != self.out:
+            st.query_params.from_dict(self.out)
+
     def finish(self) -> None:
         """Report what was changed, then write the view into the address bar."""
         if self.fresh:
@@ -140,6 +172,6 @@ class PageState:
                               + "".join(f"\n- {n}" for n in self.notices), icon="⚠️")
         if self.run_notes:
             self._box.info("".join(f"\n- {n}" for n in self.run_notes), icon="ℹ️")
-        current = {k: st.query_params.get(k) for k in st.query_params}
-        if current != self.out:
-            st.query_params.from_dict(self.out)
+        self._write_url()
+        self._finished = True
+        self.fresh = False  # a fragment rerun must not seed its widgets from the link again

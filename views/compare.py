@@ -15,36 +15,40 @@ st.title("Compare")
 st.markdown(page_text("compare"))
 state = PageState("compare")
 keys = activations.keys_grouped()
+top = st.columns([3, 1])
 picked = state.multiselect(
     "Activations", "fns", keys, ["sigmoid", "tanh", "relu", "gelu"], max_selections=MAX_CURVES,
-    help=f"Up to {MAX_CURVES} functions.", format_func=lambda k: activations.get(k).name,
+    help=f"Up to {MAX_CURVES} functions.", format_func=lambda k: activations.get(k).name, where=top[0],
 )
-top = st.columns([2, 1])
-with top[0]:
+show = state.radio("Show", "show", ("f", "df", "both"), "both", help="f, its derivative, or both side by side.",
+                   format_func={"f": "f(x)", "df": "f′(x)", "both": "both"}.get, where=top[1])
+
+
+@st.fragment  # a slider move reruns only this part, not the pickers or the page's text
+def panel(state: PageState, picked: list[str], show: str) -> None:
+    state.section()
     lo, hi = state.range_slider("x-range", "x", -50.0, 50.0, (-5.0, 5.0), 0.5, min_width=0.5,
                                 help="The inputs shown.")
-with top[1]:
-    show = state.radio("Show", "show", ("f", "df", "both"), "both", help="f, its derivative, or both side by side.",
-                       format_func={"f": "f(x)", "df": "f′(x)", "both": "both"}.get)
+    chosen = {}
+    with_params = [k for k in picked if activations.get(k).params]
+    if with_params:
+        cols = st.columns(min(len(with_params), 4))
+        for i, k in enumerate(with_params):
+            spec = activations.get(k)
+            with cols[i % len(cols)].expander(f"{spec.name} parameters"):
+                chosen[k] = param_widgets(state, spec, prefix=f"{k}.")
 
-chosen = {}
-with_params = [k for k in picked if activations.get(k).params]
-if with_params:
-    cols = st.columns(min(len(with_params), 4))
-    for i, k in enumerate(with_params):
-        spec = activations.get(k)
-        with cols[i % len(cols)].expander(f"{spec.name} parameters"):
-            chosen[k] = param_widgets(state, spec, prefix=f"{k}.")
+    if not picked:
+        st.info("Pick at least one activation above.")
+    else:
+        curves = []
+        for k in picked:
+            x, f, df = compute.curve(k, chosen.get(k, {}), lo, hi, POINTS)
+            curves.append((activations.get(k).name, x, f, df))
+        st.plotly_chart(plots.compare_figure(curves, show), config=plots.chart_config(),
+                        alt=f"{', '.join(c[0] for c in curves)} compared for x from {lo:g} to {hi:g}.")
+    state.end_section()
 
-if not picked:
-    st.info("Pick at least one activation above.")
-else:
-    curves = []
-    for k in picked:
-        params = chosen.get(k, {})
-        x, f, df = compute.curve(k, params, lo, hi, POINTS)
-        curves.append((activations.get(k).name, x, f, df))
-    st.plotly_chart(plots.compare_figure(curves, show), config=plots.chart_config(),
-                    alt=f"{', '.join(c[0] for c in curves)} compared for x from {lo:g} to {hi:g}.")
 
+panel(state, picked, show)
 state.finish()
