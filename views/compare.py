@@ -9,7 +9,7 @@ from ui.text import page_text
 from ui.urlstate import PageState
 
 MAX_CURVES = 8
-POINTS = 401  # per curve: up to 16 traces share the browser's redraw
+POINTS = 301  # per curve: up to 16 traces share the browser's redraw
 
 st.title("Compare")
 st.markdown(page_text("compare"))
