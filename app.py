@@ -8,6 +8,7 @@ PAGES = [
     st.Page("views/home.py", title="Home", icon=":material/home:", default=True),
     st.Page("views/explorer.py", title="Explorer", icon=":material/show_chart:", url_path="explorer"),
     st.Page("views/compare.py", title="Compare", icon=":material/stacked_line_chart:", url_path="compare"),
+    st.Page("views/gradient_flow.py", title="Gradient flow", icon=":material/trending_down:"),
 ]
 
 page = st.navigation(PAGES)

@@ -4,7 +4,8 @@ What it measures (all with streamlit.testing.v1.AppTest, i.e. the script run on 
 without a browser, network or chart drawing):
   rerun      the time of one script rerun after a widget change, per page, over --repeat rounds
              after 2 warm-up rounds (each round reruns every subject once, interleaved): Explorer
-             (its first slider, e.g. ELU's alpha, moved one step up and back down alternately), Compare (the x-range slider, same), Home (plain rerun),
+             (its first slider, e.g. ELU's alpha, moved one step up and back down alternately),
+             Compare (the x-range slider, same), Home (plain rerun),
              and the reference app (its alpha slider). Reported as median and p90 in ms, and as a
              ratio to the reference's median: the ratio is what to read on a noisy machine.
              Target: Explorer and Compare at most 2x the reference.

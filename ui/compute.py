@@ -41,3 +41,49 @@ def autograd(spec_key: str, params: dict, x: np.ndarray) -> np.ndarray:
     from activations.reference import torch_f_df
 
     return torch_f_df(spec_key, x, params)[1]
+
+
+class BoundedCache:
+    """A small thread-safe LRU shared by all sessions: revisiting a view is instant, memory stays bounded.
+    (st.cache_data cannot be used where a progress bar must be updated while the value is computed.)"""
+
+    def __init__(self, max_entries: int):
+        import threading
+        from collections import OrderedDict
+
+        self.max_entries = max_entries
+        self._data: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get_or_compute(self, key, compute):
+        with self._lock:
+            if key in self._data:
+                self._data.move_to_end(key)
+                return self._data[key]
+        value = compute()  # outside the lock: two sessions may compute the same view once each, never block
+        with self._lock:
+            self._data[key] = value
+            self._data.move_to_end(key)
+            while len(self._data) > self.max_entries:
+                self._data.popitem(last=False)
+        return value
+
+    def __contains__(self, key) -> bool:
+        with self._lock:
+            return key in self._data
+
+
+FLOW_CACHE = BoundedCache(48)
+TRAIN_CACHE = BoundedCache(48)
+
+
+def gradient_flow(cfg, progress=None):
+    from activations import gradflow
+
+    return FLOW_CACHE.get_or_compute(cfg, lambda: gradflow.gradient_flow(cfg, progress))
+
+
+def train(cfg, progress=None):
+    from activations import gradflow
+
+    return TRAIN_CACHE.get_or_compute(cfg, lambda: gradflow.train(cfg, progress))

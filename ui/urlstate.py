@@ -40,7 +40,8 @@ class PageState:
         self.run_notes: list[str] = []  # about this run's values only
         self._box = st.container()  # notices go here, at the top, once the run knows them all
         self._section_box = None
-        self._section_keys: set[str] = set()  # URL keys the section wrote last time it ran
+        self._section_keys: dict[str, set[str]] = {}  # section -> URL keys it wrote last time it ran
+        self._section: str | None = None
         self._finished = False  # True once the full run is over: later calls come from fragment reruns
 
     # ---- plumbing -----------------------------------------------------------------------------
@@ -49,8 +50,8 @@ class PageState:
         # `scope` separates widgets that share a URL key but not a meaning: ELU's alpha and SELU's alpha
         wkey = f"{self.page}:{scope}{url_key}"
         self.used.add(url_key)
-        if self._section_box is not None:
-            self._section_keys.add(url_key)
+        if self._section is not None:
+            self._section_keys[self._section].add(url_key)
         if self.fresh and self.from_url:
             if url_key in self.query:
                 value, note = parse(self.query[url_key])
@@ -79,6 +80,10 @@ class PageState:
     # ---- widgets ------------------------------------------------------------------------------
     def slider(self, label: str, url_key: str, low: float, high: float, default: float, step: float,
                help: str, where=st, scope: str = "") -> float:
+        if all(isinstance(a, int) for a in (low, high, default, step)):  # a whole-number slider stays one
+            wkey = self._seed(url_key, default, lambda r: uv.parse_int(url_key, r, low, high, default), scope)
+            v = where.slider(label, low, high, step=step, key=wkey, help=help)
+            return self._keep(wkey, url_key, int(v), default, str(int(v)))
         wkey = self._seed(url_key, default, lambda r: uv.parse_float(url_key, r, low, high, default), scope)
         v = where.slider(label, float(low), float(high), step=float(step), key=wkey, help=help)
         return self._keep(wkey, url_key, float(v), default, uv.encode_float(v))
@@ -97,7 +102,7 @@ class PageState:
 
     def select_slider(self, label: str, url_key: str, options: Sequence[float], default: float,
                       help: str, where=st, format_func: Callable = str) -> float:
-        by_text = {uv.encode_float(o): o for o in options}
+        by_text = {(str(o) if isinstance(o, int) else uv.encode_float(o)): o for o in options}
 
         def parse(raw):
             v, note = uv.parse_float(url_key, raw, min(options), max(options), default)
@@ -132,17 +137,34 @@ class PageState:
                               max_selections=max_selections)
         return self._keep(wkey, url_key, list(v), default, ",".join(v))
 
+    def number(self, label: str, url_key: str, low: int, high: int, default: int, help: str, where=st) -> int:
+        wkey = self._seed(url_key, default, lambda r: uv.parse_int(url_key, r, low, high, default))
+        v = where.number_input(label, min_value=int(low), max_value=int(high), step=1, key=wkey, help=help)
+        return self._keep(wkey, url_key, int(v), default, str(int(v)))
+
     def toggle(self, label: str, url_key: str, default: bool, help: str, where=st) -> bool:
         wkey = self._seed(url_key, default, lambda r: uv.parse_bool(url_key, r, default))
         v = where.toggle(label, key=wkey, help=help)
         return self._keep(wkey, url_key, bool(v), default, "1" if v else "0")
 
+    # ---- presets -------------------------------------------------------------------------------
+    @staticmethod
+    def apply(page: str, values: dict) -> None:
+        """Set controls of `page` (URL key -> value) before its widgets are drawn: for preset buttons'
+        on_click callbacks, which run before the rerun."""
+        saved = st.session_state.setdefault(f"_saved:{page}", {})
+        for url_key, value in values.items():
+            wkey = f"{page}:{url_key}"
+            st.session_state[wkey] = value
+            saved[wkey] = value
+
     # ---- parts that rerun alone ----------------------------------------------------------------
-    def section(self) -> None:
-        """Start a fragment: notes about its values are shown at its top."""
-        for k in self._section_keys:  # widgets that are gone this time (a removed function) leave the URL
+    def section(self, name: str = "main") -> None:
+        """Start a fragment called `name` (one per fragment on the page): its notes show at its top."""
+        for k in self._section_keys.get(name, ()):  # widgets gone this time (a removed function) leave the URL
             self.out.pop(k, None)
-        self._section_keys = set()
+        self._section_keys[name] = set()
+        self._section = name
         self.run_notes = []
         self._section_box = st.container()
 
@@ -151,6 +173,7 @@ class PageState:
             self._section_box.info("".join(f"\n- {n}" for n in self.run_notes), icon="ℹ️")
         self.run_notes = []
         self._section_box = None
+        self._section = None
         if self._finished:  # a fragment rerun: the full run's finish() will not come, so write the URL here
             self._write_url()
 
