@@ -193,7 +193,7 @@ def trace(chart: list[dict], name: str) -> dict:
     return found[0]
 
 
-@pytest.mark.parametrize("path", ["/", "/explorer", "/compare"])
+@pytest.mark.parametrize("path", ["/", "/explorer", "/compare", "/gradient_flow"])
 def test_every_page_draws_a_chart_without_errors(tab, path):
     tab.open(path)
     assert tab.page.locator(".js-plotly-plot").count() >= 1
@@ -285,3 +285,13 @@ def test_a_shared_link_is_the_first_request_of_a_fresh_server(browser):
             assert tab.exceptions() == []
         finally:
             tab.close()
+
+
+def test_gradient_flow_depth_slider_redraws_the_norms(tab):
+    tab.open("/gradient_flow")
+    norms = trace(tab.charts()[0], "‖∂L/∂W‖ (weights)")
+    assert len(norms["y"]) == 20  # the default: sigmoid, depth 20
+    tab.press_on_slider("ArrowRight", label="Depth")
+    assert len(trace(tab.charts()[0], "‖∂L/∂W‖ (weights)")["y"]) == 21
+    assert "21" in tab.wait_for_query("depth")["depth"]
+    assert tab.exceptions() == []

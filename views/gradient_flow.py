@@ -116,6 +116,10 @@ def probe_panel(state: PageState) -> None:
                                        f"activations alone: ‖∂L/∂h_L‖·{res.max_abs_df:.3g}^(L−l)"),
             config={"displaylogo": False},
             alt=f"Gradient norms per layer for {spec.name}, depth {depth}; first/last ratio {ratio:.1e}.")
+        underflowed = int(np.sum(res.weight_grad_norm == 0))
+        if underflowed:
+            st.caption(f"In {underflowed} layer(s) the weight gradient underflowed to exactly 0 in float32: "
+                       "those layers would not learn at all (they have no point on the log axis).")
         left, right = st.columns(2)
         left.plotly_chart(flowplots.mean_std_figure(res.layers, res.act_mean, res.act_std),
                           config={"displaylogo": False}, alt="Mean and standard deviation of activations per layer.")
