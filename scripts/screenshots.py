@@ -22,6 +22,7 @@ SHOTS = [  # file name, path and query, viewport, theme
     ("explorer.png", "/explorer?fn=selu&eps=0.05", (1400, 1000), "light"),
     ("explorer-rrelu-dark.png", "/explorer?fn=rrelu&autograd=1", (1400, 1000), "dark"),
     ("compare.png", "/compare?fns=sigmoid,tanh,relu,gelu,silu&x=-4.0,4.0", (1400, 900), "light"),
+    ("gradient-flow.png", "/gradient_flow", (1400, 1000), "light"),
 ]
 
 

@@ -108,7 +108,7 @@ def probe_panel(state: PageState) -> None:
         ratio = first / last if np.isfinite(first) and np.isfinite(last) and last > 0 else float("nan")
         m1.metric("‖∂L/∂W‖ first layer ÷ last layer", f"{ratio:.2e}",
                   help="Below 1: the input side learns more slowly (vanishing). Far above 1: exploding.")
-        m2.metric("std of h, first → last layer", f"{res.act_std[0]:.3g} → {res.act_std[-1]:.3g}")
+        m2.metric("std of h, first → last layer", f"{res.act_std[0]:.2g} → {res.act_std[-1]:.2g}")
         m3.metric(f"max |f′| of {spec.name}", f"{res.max_abs_df:.4g}",
                   help="Measured from f′ by the core; the dotted line is this to the power of the layers between.")
         st.plotly_chart(
