@@ -25,11 +25,13 @@ def chart_config() -> dict:
     return dict(_MODEBAR)
 
 
-def _figure(traces: list[dict], layout: dict) -> go.Figure:
+def _figure(traces: list[dict], layout: dict, frames: list[dict] | None = None) -> go.Figure:
     # Built from plain dicts in one call and not validated here: validation is most of the cost of a
     # figure on every slider move. tests/test_plots.py validates every builder's output instead.
-    return go.Figure({"data": traces, "layout": {k: v for k, v in layout.items() if v is not None}},
-                     _validate=False)
+    fig = {"data": traces, "layout": {k: v for k, v in layout.items() if v is not None}}
+    if frames:
+        fig["frames"] = frames
+    return go.Figure(fig, _validate=False)
 
 
 def y_limits(*arrays: np.ndarray, pad: float = 0.08) -> tuple[float, float]:

@@ -72,6 +72,11 @@ class BoundedCache:
         with self._lock:
             return key in self._data
 
+    def peek(self, key):
+        """The cached value, or None, without computing anything."""
+        with self._lock:
+            return self._data.get(key)
+
 
 FLOW_CACHE = BoundedCache(48)
 TRAIN_CACHE = BoundedCache(48)
@@ -87,3 +92,45 @@ def train(cfg, progress=None):
     from activations import gradflow
 
     return TRAIN_CACHE.get_or_compute(cfg, lambda: gradflow.train(cfg, progress))
+
+
+DYING_CACHE = BoundedCache(32)
+SWEEP_CACHE = BoundedCache(8)
+
+
+def _one_thread(fn):
+    """Run fn with torch on one thread: these nets are too small to gain from two, and when another process
+    competes for the CPU, two spinning threads make a run 10-100x slower (measured)."""
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        return fn()
+    finally:
+        torch.set_num_threads(before)
+
+
+def dying_train(cfg, progress=None):
+    from activations import dying
+
+    return DYING_CACHE.get_or_compute(cfg, lambda: _one_thread(lambda: dying.train(cfg, progress)))
+
+
+def dying_sweep(base, progress=None):
+    from activations import dying
+
+    return SWEEP_CACHE.get_or_compute(base, lambda: _one_thread(lambda: dying.lr_sweep(base, progress=progress)))
+
+
+def dying_sweep_cached(base):
+    """The sweep for these settings if it has been run (by anyone: it is a pure function of the settings)."""
+    return SWEEP_CACHE.peek(base)
+
+
+MISC_CACHE = BoundedCache(64)
+
+
+def cached(kind: str, key, compute):
+    """A bounded cache for the labs' other pure computations, keyed by (kind, plain hashable values)."""
+    return MISC_CACHE.get_or_compute((kind, key), compute)

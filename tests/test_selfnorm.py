@@ -1,0 +1,208 @@
+"""What the self-normalization page claims about SELU (Klambauer et al. 2017), checked on real torch networks and on
+the numerically computed moment mapping g of activations.selfnorm."""
+import functools
+import math
+
+import numpy as np
+import pytest
+import torch
+
+from activations import selfnorm as S
+from activations.functions import SELU_ALPHA, SELU_SCALE
+
+LO_NU, HI_NU = S.STABLE_NU
+MU_BAND = S.STABLE_MU[1]
+
+
+@functools.cache
+def stats(activations: tuple[str, ...] = ("selu",), **over) -> S.DepthStats:
+    """depth_stats of the default config (depth 100, width 256, batch 500, seed 0, LeCun) with `over` changed."""
+    return S.depth_stats(S.SNConfig(**over), activations=activations)
+
+
+def in_band(mean: float, std: float) -> bool:
+    return abs(mean) < MU_BAND and LO_NU <= std <= HI_NU
+
+
+# ---- measured: deep torch MLPs -----------------------------------------------------------------------------------
+
+def test_selu_with_lecun_stays_normalized_and_relu_does_not():
+    res = stats(S.COMPARED)
+    np.testing.assert_array_equal(res.layers, np.arange(1, 101))
+    assert set(res.mean) == set(S.COMPARED) == set(res.std) and res.notes == ()
+    assert in_band(res.mean["selu"][-1], res.std["selu"][-1])
+    assert np.all(np.abs(res.mean["selu"]) < MU_BAND)  # at every layer, not only the last
+    assert np.all((res.std["selu"] >= LO_NU) & (res.std["selu"] <= HI_NU))
+    # the same weights and inputs: ReLU halves the second moment at every layer and its std collapses to ~1e-16
+    assert not in_band(res.mean["relu"][-1], res.std["relu"][-1])
+    assert res.std["relu"][-1] < 1e-10
+
+
+def test_unstandardized_input_is_off_at_layer_1_and_pulled_back():
+    # x ~ N(2, 1): z_i = Σ_j w_ij x_j has mean 2·Σ_j w_ij, which varies across units, so layer 1 is too wide
+    res = stats(input_mean=2.0)
+    assert not in_band(res.mean["selu"][0], res.std["selu"][0])
+    assert res.std["selu"][0] > HI_NU and res.mean["selu"][0] > MU_BAND
+    # ... and SELU pulls the statistics back into the stable region: that is the self-normalizing claim
+    assert in_band(res.mean["selu"][9], res.std["selu"][9])
+    assert in_band(res.mean["selu"][-1], res.std["selu"][-1])
+
+
+def test_kaiming_init_breaks_selu():
+    # He's Var w = 2/fan_in is tau = 2, outside the paper's tau ≈ 1: the variance grows layer after layer
+    res = stats(init="kaiming_normal")
+    std = res.std["selu"]
+    assert not LO_NU <= std[-1] <= HI_NU
+    assert std[-1] > 10 * std[0]
+
+
+def test_xavier_equals_lecun_on_square_layers():
+    lecun, xavier = stats(("selu", "relu")), stats(("selu", "relu"), init="xavier_normal")
+    for key in ("selu", "relu"):
+        np.testing.assert_array_equal(lecun.std[key], xavier.std[key])
+    assert len(xavier.notes) == 1 and "LeCun" in xavier.notes[0]
+
+
+def test_alpha_dropout_keeps_the_variance_plain_dropout_does_not():
+    plain = stats(dropout="dropout", dropout_rate=0.2)
+    alpha = stats(dropout="alpha_dropout", dropout_rate=0.2)
+    off_plain = abs(plain.std["selu"][-1] - 1)
+    off_alpha = abs(alpha.std["selu"][-1] - 1)
+    assert off_plain > 5 * off_alpha
+    assert off_alpha < 0.05 and abs(alpha.mean["selu"][-1]) < MU_BAND
+    assert not LO_NU <= plain.std["selu"][-1] <= HI_NU  # 1/(1 - p) inflates the second moment at every layer
+
+
+def test_residual_connections_make_the_std_grow():
+    std = stats(residual=True).std["selu"]
+    assert std[0] > 1.2  # h_1 = x + selu(W x): two variances of about 1
+    assert std[0] < std[9] < std[49] < std[-1]
+    assert std[-1] > 1e6
+
+
+def test_overflow_becomes_nan_with_a_note(monkeypatch):
+    # no config within LIMITS overflows float32; 300 identity layers with He weights and skips do (variance x3 a layer)
+    monkeypatch.setitem(S.LIMITS, "depth", (1, 300))
+    res = S.depth_stats(S.SNConfig(depth=300, width=64, batch=10, init="kaiming_normal", residual=True),
+                        activations=("identity",))
+    std = res.std["identity"]
+    bad = np.flatnonzero(np.isnan(std))
+    assert bad.size and np.all(np.isnan(std[bad[0]:])) and np.all(np.isfinite(std[:bad[0]]))
+    assert np.all(np.isnan(res.mean["identity"][bad[0]:]))
+    assert res.notes == (f"identity: layer {bad[0] + 1} overflowed float32 (values beyond ±3.4e38): its mean and std "
+                         "and those of the layers after it are shown as nan.",)
+
+
+def test_determinism_progress_and_global_rng():
+    cfg = S.SNConfig(depth=20, width=32, batch=50, seed=7, dropout="alpha_dropout", dropout_rate=0.3)
+    before = torch.random.get_rng_state()
+    calls = []
+    a = S.depth_stats(cfg, progress=lambda f, t: calls.append((f, t)))
+    b = S.depth_stats(cfg)
+    assert torch.equal(before, torch.random.get_rng_state())  # fork_rng: the caller's generator did not move
+    for key in S.COMPARED:
+        np.testing.assert_array_equal(a.mean[key], b.mean[key])
+        np.testing.assert_array_equal(a.std[key], b.std[key])
+    c = S.depth_stats(S.SNConfig(depth=20, width=32, batch=50, seed=8, dropout="alpha_dropout", dropout_rate=0.3))
+    assert not np.array_equal(a.std["selu"], c.std["selu"])
+    fractions = [f for f, _ in calls]
+    assert fractions == sorted(fractions) and fractions[-1] == 1.0 and all(0 <= f <= 1 for f in fractions)
+
+
+def test_clamped_fixes_absurd_values_with_one_message_each():
+    cfg = S.SNConfig(depth=10**9, width=-5, batch="many", seed=-1, init="orthogonal", input_mean=float("nan"),
+                     input_scale=1e9, dropout="drop", dropout_rate=7, residual="yes")
+    fixed, notes = cfg.clamped()
+    assert len(notes) == 10, notes
+    assert fixed == S.SNConfig(depth=100, width=8, batch=500, seed=0, init="lecun_normal", input_mean=0.0,
+                               input_scale=5.0, dropout="none", dropout_rate=0.5, residual=False)
+    assert S.SNConfig().clamped() == (S.SNConfig(), [])
+    assert S.SNConfig(depth=2.6).clamped() == (S.SNConfig(depth=3), ["depth must be a whole number: 2.6 rounded to 3."])
+    res = S.depth_stats(cfg, activations=("selu", "nope", "selu", 3))
+    assert list(res.mean) == ["selu"] and res.std["selu"].shape == (100,)
+    assert res.notes[:10] == tuple(notes) and len(res.notes) == 12  # and one per unknown activation
+
+
+# ---- computed: the paper's mapping g -----------------------------------------------------------------------------
+
+def test_derived_constants_are_torchs():
+    alpha, scale = S.derive_selu_constants()
+    assert alpha == pytest.approx(SELU_ALPHA, abs=1e-6) and scale == pytest.approx(SELU_SCALE, abs=1e-6)
+    # ... and those are torch's: selu(1) = scale, selu(-large) = scale * alpha * (e^-large - 1) -> -scale * alpha
+    pos, neg = torch.nn.functional.selu(torch.tensor([1.0, -100.0], dtype=torch.float64)).tolist()
+    assert pos == pytest.approx(SELU_SCALE, rel=1e-15)
+    assert neg == pytest.approx(-SELU_SCALE * SELU_ALPHA, rel=1e-15)
+
+
+def test_fixed_point():
+    mu, nu = S.selu_moments(0.0, 1.0)
+    assert abs(mu) < 1e-9 and abs(nu - 1) < 1e-9
+
+
+def _closed_form(m: float, s: float) -> tuple[float, float]:
+    """E and Var of selu(z), z ~ N(m, s^2), from the truncated-normal moments (the paper's Eq. 4-5 in other words)."""
+    a, lam = SELU_ALPHA, SELU_SCALE
+    cdf = lambda x: 0.5 * math.erfc(-x / math.sqrt(2))
+    pdf = lambda x: math.exp(-x * x / 2) / math.sqrt(2 * math.pi)
+    r = m / s
+    pos1, pos2 = m * cdf(r) + s * pdf(r), (m * m + s * s) * cdf(r) + m * s * pdf(r)  # E[z; z > 0], E[z²; z > 0]
+    e1 = math.exp(m + s * s / 2) * cdf(-(m + s * s) / s)  # E[e^z; z < 0]
+    e2 = math.exp(2 * m + 2 * s * s) * cdf(-(m + 2 * s * s) / s)  # E[e^2z; z < 0]
+    neg = cdf(-r)
+    mean = lam * (pos1 + a * (e1 - neg))
+    return mean, lam * lam * (pos2 + a * a * (e2 - 2 * e1 + neg)) - mean * mean
+
+
+def test_selu_moments_match_the_closed_form():
+    mu = np.array([-2.0, -0.5, 0.0, 0.1, 1.0, 3.0])[:, None]
+    nu = np.array([0.05, 0.8, 1.0, 1.5, 4.0])[None, :]
+    for omega, tau in ((0.0, 1.0), (1.0, 1.0), (-0.1, 0.95), (0.5, 2.0)):
+        got_mu, got_nu = S.selu_moments(mu, nu, omega=omega, tau=tau)
+        assert got_mu.shape == got_nu.shape == (6, 5)
+        want = np.array([[_closed_form(m * omega, math.sqrt(v * tau)) for v in nu[0]] for m in mu[:, 0]])
+        np.testing.assert_allclose(got_mu, want[..., 0], rtol=0, atol=1e-10)
+        np.testing.assert_allclose(got_nu, want[..., 1], rtol=0, atol=1e-10)
+
+
+@pytest.mark.parametrize("mu,nu,omega,tau", [(0.5, 0.8, 1.0, 1.0), (-1.0, 1.2, 1.0, 1.0), (2.0, 0.5, 1.0, 1.0)])
+def test_selu_moments_match_monte_carlo(mu, nu, omega, tau):
+    z = np.random.default_rng(0).normal(mu * omega, math.sqrt(nu * tau), 10**6)
+    y = torch.nn.functional.selu(torch.from_numpy(z)).numpy()
+    got_mu, got_nu = S.selu_moments(mu, nu, omega=omega, tau=tau)
+    assert abs(y.mean() - got_mu) < 3e-3  # the Monte-Carlo standard errors here are about 1e-3
+    assert abs(y.var() - got_nu) < 3e-3
+
+
+def test_selu_moments_edge_cases():
+    mu, nu = S.selu_moments(0.5, 0.0, omega=1.0)  # zero variance: z is the constant 0.5
+    assert mu == pytest.approx(SELU_SCALE * 0.5, abs=1e-12) and nu == pytest.approx(0.0, abs=1e-12)
+    mu, nu = S.selu_moments(np.array([0.0, 0.0]), np.array([1.0, -1.0]))
+    assert np.isfinite(mu[0]) and np.isnan(mu[1]) and np.isnan(nu[1])
+
+
+def test_trajectories_from_the_stable_corners_converge():
+    for mu0 in S.STABLE_MU:
+        for nu0 in S.STABLE_NU:
+            mus, nus = S.trajectory(mu0, nu0, steps=30)
+            assert mus.shape == nus.shape == (31,)
+            assert (mus[0], nus[0]) == (mu0, nu0)
+            assert math.hypot(mus[-1] - S.FIXED_POINT[0], nus[-1] - S.FIXED_POINT[1]) < 1e-3
+
+
+def test_jacobian_contracts():
+    jac = S.jacobian_at_fixed_point()
+    assert jac.shape == (2, 2)
+    assert max(abs(np.linalg.eigvals(jac))) < 1
+    # the paper's values at (0, 1) with omega = 0, tau = 1: J = [[0, 0.0888], [0, 0.7826]], spectral norm 0.7877
+    np.testing.assert_allclose(jac, [[0.0, 0.088834], [0.0, 0.782648]], atol=1e-5)
+    assert np.linalg.norm(jac, 2) == pytest.approx(0.7877, abs=1e-4)
+
+
+def test_vector_field_points_to_the_fixed_point():
+    MU, NU, dMU, dNU = S.vector_field(n=15)
+    assert MU.shape == NU.shape == dMU.shape == dNU.shape == (15, 15)
+    assert MU[0, 0] == -0.3 and MU[0, -1] == 0.3 and NU[0, 0] == 0.5 and NU[-1, 0] == 2.0
+    assert np.all(dNU[NU < 0.95] > 0) and np.all(dNU[NU > 1.05] < 0)  # variance pulled towards 1 from both sides
+    mu_t, nu_t = S.selu_moments(MU, NU)
+    np.testing.assert_array_equal(dMU, mu_t - MU)
+    np.testing.assert_array_equal(dNU, nu_t - NU)
