@@ -193,7 +193,8 @@ def trace(chart: list[dict], name: str) -> dict:
     return found[0]
 
 
-@pytest.mark.parametrize("path", ["/", "/explorer", "/compare", "/gradient_flow"])
+@pytest.mark.parametrize("path", ["/", "/explorer", "/compare", "/gradient_flow", "/dying_relu", "/self_normalizing",
+                                  "/why_nonlinear", "/vector"])
 def test_every_page_draws_a_chart_without_errors(tab, path):
     tab.open(path)
     assert tab.page.locator(".js-plotly-plot").count() >= 1
@@ -294,4 +295,19 @@ def test_gradient_flow_depth_slider_redraws_the_norms(tab):
     tab.press_on_slider("ArrowRight", label="Depth")
     assert len(trace(tab.charts()[0], "‖∂L/∂W‖ (weights)")["y"]) == 21
     assert "21" in tab.wait_for_query("depth")["depth"]
+    assert tab.exceptions() == []
+
+
+def test_dying_relu_animation_has_frames_and_plays(tab):
+    tab.open("/dying_relu")
+    info = tab.page.evaluate("""() => {
+        const el = Array.from(document.querySelectorAll('.js-plotly-plot'))
+            .find(d => d._transitionData && d._transitionData._frames && d._transitionData._frames.length);
+        return el ? {frames: el._transitionData._frames.length, title: el.layout.title.text} : null;
+    }""")
+    assert info and info["frames"] >= 60, info
+    assert "step 0:" in info["title"]  # Streamlit's theme may wrap the title in <b>
+    tab.page.get_by_text("▶ play").first.click()
+    tab.page.wait_for_function("""() => Array.from(document.querySelectorAll('.js-plotly-plot'))
+        .some(d => d.layout && d.layout.title && /step [1-9][0-9]*:/.test(d.layout.title.text))""", timeout=30_000)
     assert tab.exceptions() == []
