@@ -38,7 +38,7 @@ def unit_lines(w: np.ndarray, b: np.ndarray, dead: np.ndarray) -> tuple[tuple[li
 def _frame_traces(run, i: int) -> list[dict]:
     alive, dead = unit_lines(run.first_w[i], run.first_b[i], run.dead_first[i])
     return [
-        dict(type="heatmap", x=run.grid_axis, y=run.grid_axis, z=run.boundary[i], zmin=0, zmax=1,
+        dict(type="heatmap", x=run.grid_axis, y=run.grid_axis, z=run.boundary[i], zmin=0, zmax=1, zsmooth="best",
              colorscale=[[0, "rgba(0,114,178,0.35)"], [0.5, "rgba(255,255,255,0.0)"], [1, "rgba(230,159,0,0.35)"]],
              showscale=False, hoverinfo="skip"),
         dict(type="scatter", x=alive[0], y=alive[1], mode="lines", name="unit's line w·x+b=0: alive",
@@ -79,7 +79,7 @@ def training_animation(run, height: int = 560) -> go.Figure:
         legend={"orientation": "v", "yanchor": "top", "y": 1.0, "xanchor": "left", "x": 1.02},
         updatemenus=[{"type": "buttons", "direction": "left", "x": 0, "y": -0.16, "xanchor": "left",
                       "yanchor": "top", "showactive": False, "buttons": [play, pause]}],
-        sliders=[{"active": 0, "steps": steps, "x": 0.22, "len": 0.78, "y": -0.13, "yanchor": "top",
+        sliders=[{"active": 0, "steps": steps, "x": 0.3, "len": 0.7, "y": -0.13, "yanchor": "top",
                   "currentvalue": {"prefix": "step ", "visible": True}, "pad": {"t": 10}}],
     ), frames=frames)
 

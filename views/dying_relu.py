@@ -72,7 +72,8 @@ def experiment(state: PageState) -> None:
     data = dying.DataConfig(name=data_name, n=n, noise=noise, seed=data_seed)
     cfg = dying.TrainConfig(data=data, activation=act, params=tuple(sorted(params.items())), layers=layers,
                             units=units, optimizer=opt, lr=lr, init=init, bias_init=bias, bias_value=bias_value,
-                            steps=steps, record_every=max(1, steps // 60), seed=seed)
+                            steps=steps, record_every=max(1, steps // 60), seed=seed,
+                            grid=40)  # 40x40 per frame keeps 61 frames under a megabyte; zsmooth hides the cells
     with main:
         with st.spinner("Training…"):
             run = compute.dying_train(cfg)
