@@ -29,9 +29,7 @@ def depth_panel(state: PageState) -> None:
         shown = state.multiselect("Activations", "acts", selfnorm.COMPARED, list(selfnorm.COMPARED),
                                   max_selections=len(selfnorm.COMPARED), format_func=NAME.get,
                                   help="All get the same weights and the same input batch.")
-        depth = state.slider("Depth", "depth", 1, 100, D.depth, 1, help="Layers the signal goes through.")
-        width = state.select_slider("Width", "width", WIDTHS, D.width, help="Units per layer.")
-        batch = state.select_slider("Batch", "batch", BATCHES, D.batch, help="Inputs whose statistics are measured.")
+        st.markdown("**Try to break it**")
         init = state.selectbox("Weight init", "init", selfnorm.INITS, D.init,
                                help="SELU's guarantee assumes LeCun normal: Var W = 1/fan_in.")
         in_mean = state.slider("Input mean", "in_mean", -3.0, 3.0, D.input_mean, 0.1,
@@ -47,6 +45,10 @@ def depth_panel(state: PageState) -> None:
             rate = state.slider("Dropout rate", "rate", 0.0, 0.5, D.dropout_rate, 0.05, help="Share of units dropped.")
         residual = state.toggle("Residual connections", "residual", D.residual,
                                 help="h ← h + f(Wh): each layer adds variance, which SELU cannot take back.")
+        st.markdown("**The network**")
+        depth = state.slider("Depth", "depth", 1, 100, D.depth, 1, help="Layers the signal goes through.")
+        width = state.select_slider("Width", "width", WIDTHS, D.width, help="Units per layer.")
+        batch = state.select_slider("Batch", "batch", BATCHES, D.batch, help="Inputs whose statistics are measured.")
         seed = state.number("Seed", "seed", 0, 1_000_000, D.seed, help="Same seed, same weights and inputs.")
     cfg = selfnorm.SNConfig(depth=depth, width=width, batch=batch, seed=seed, init=init, input_mean=in_mean,
                             input_scale=in_scale, dropout=dropout, dropout_rate=rate, residual=residual)
