@@ -23,6 +23,9 @@ SHOTS = [  # file name, path and query, viewport, theme
     ("explorer-rrelu-dark.png", "/explorer?fn=rrelu&autograd=1", (1400, 1000), "dark"),
     ("compare.png", "/compare?fns=sigmoid,tanh,relu,gelu,silu&x=-4.0,4.0", (1400, 900), "light"),
     ("gradient-flow.png", "/gradient_flow", (1400, 1000), "light"),
+    ("dying-relu.png", "/dying_relu?opt=adam&lr=0.3", (1400, 1000), "light"),
+    ("home-dark.png", "/", (1400, 1000), "dark"),
+    ("explorer-phone.png", "/explorer?fn=gelu", (390, 1400), "light"),
 ]
 
 
