@@ -19,6 +19,7 @@ from torch import nn
 
 # One lock for the whole process: gradflow and this module both seed and draw from torch's global generator
 # (nn.Linear's init, nn.init, RReLU's training slopes), and Streamlit runs sessions in threads.
+from . import bounds
 from .gradflow import _RNG_LOCK
 from .reference import torch_module
 from .registry import REGISTRY, get
@@ -59,30 +60,11 @@ def _derived_seed(seed: int, salt: int) -> int:
 
 def _number(name: str, value, default: float, notes: list[str]) -> float | int:
     """`value` coerced to a finite number within LIMITS[name]; one note for every change."""
-    lo, hi = LIMITS[name]
-    integer = name in _INTEGER
-    try:
-        v = float(value)
-    except (TypeError, ValueError, OverflowError):
-        notes.append(f"{name} must be a number: used {default:g}.")
-        return default
-    if not math.isfinite(v):
-        notes.append(f"{name} must be finite: used {default:g}.")
-        return default
-    out = min(max(v, lo), hi)
-    if integer:
-        out = int(round(out))
-    if out != v:
-        notes.append(f"{name} = {v:g} is outside [{lo:g}, {hi:g}]: clamped to {out:g}." if not lo <= v <= hi
-                     else f"{name} must be a whole number: {v:g} rounded to {out:g}.")
-    return out
+    return bounds.number(name, value, default, *LIMITS[name], name in _INTEGER, notes)
 
 
 def _choice(name: str, value, choices: tuple[str, ...], default: str, notes: list[str]) -> str:
-    if isinstance(value, str) and value in choices:
-        return value
-    notes.append(f"{name} {value!r} is not one of {', '.join(choices)}: used '{default}'.")
-    return default
+    return bounds.choice(name, value, choices, default, notes)
 
 
 @dataclass(frozen=True)

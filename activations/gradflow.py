@@ -16,6 +16,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from . import bounds
 from .analysis import properties
 from .reference import torch_module
 from .registry import REGISTRY, get
@@ -63,29 +64,11 @@ def _seeded(seed: int) -> Iterator[None]:
 
 def _number(name: str, value, default: float, integer: bool, notes: list[str]) -> float | int:
     """`value` coerced to a finite number within LIMITS[name]; a note for every change."""
-    lo, hi = LIMITS[name]
-    try:
-        v = float(value)
-    except (TypeError, ValueError, OverflowError):
-        notes.append(f"{name} must be a number: used {default:g}.")
-        return default
-    if not math.isfinite(v):
-        notes.append(f"{name} must be finite: used {default:g}.")
-        return default
-    out = min(max(v, lo), hi)
-    if integer:
-        out = int(round(out))
-    if out != v:
-        notes.append(f"{name} = {v:g} is outside [{lo:g}, {hi:g}]: clamped to {out:g}." if not lo <= v <= hi
-                     else f"{name} must be a whole number: {v:g} rounded to {out:g}.")
-    return out
+    return bounds.number(name, value, default, *LIMITS[name], integer, notes)
 
 
 def _choice(name: str, value, choices: tuple[str, ...], default: str, notes: list[str]) -> str:
-    if isinstance(value, str) and value in choices:
-        return value
-    notes.append(f"{name} {value!r} is not one of {', '.join(choices)}: used '{default}'.")
-    return default
+    return bounds.choice(name, value, choices, default, notes)
 
 
 @dataclass(frozen=True)

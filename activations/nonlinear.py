@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import bounds
 from .functions import relu as _relu
 
 SEED_LIMITS = (0, 2**31 - 1)
@@ -26,21 +27,7 @@ TARGET_LABELS: dict[str, str] = {"sin": "sin(x)", "abs": "|x|", "square": "x²",
 
 def _number(name: str, value, default: float, lo: float, hi: float, integer: bool, notes: list[str]) -> float | int:
     """`value` coerced to a finite number within [lo, hi]; a note for every change (the pages pass raw input)."""
-    try:
-        v = float(value)
-    except (TypeError, ValueError, OverflowError):
-        notes.append(f"{name} must be a number: used {default:g}.")
-        return default
-    if not math.isfinite(v):
-        notes.append(f"{name} must be finite: used {default:g}.")
-        return default
-    out = min(max(v, lo), hi)
-    if integer:
-        out = int(round(out))
-    if out != v:
-        notes.append(f"{name} = {v:g} is outside [{lo:g}, {hi:g}]: clamped to {out:g}." if not lo <= v <= hi
-                     else f"{name} must be a whole number: {v:g} rounded to {out:g}.")
-    return out
+    return bounds.number(name, value, default, lo, hi, integer, notes)
 
 
 # ---- 1. stacked linear layers are one linear layer ---------------------------------------------------------------

@@ -20,6 +20,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from . import bounds
 from .functions import SELU_ALPHA, SELU_SCALE
 from .gradflow import NetConfig, _choice, _data_seed, _finite_or_nan, _seeded, init_weights_
 from .reference import torch_module
@@ -44,24 +45,8 @@ FIXED_POINT = (0.0, 1.0)
 # ---- configuration -----------------------------------------------------------------------------------------------
 
 def _number(name: str, value, default: float, integer: bool, notes: list[str]) -> float | int:
-    """`value` coerced to a finite number within this module's LIMITS[name] (gradflow's own helper reads gradflow's
-    LIMITS, whose ranges differ); a note for every change."""
-    lo, hi = LIMITS[name]
-    try:
-        v = float(value)
-    except (TypeError, ValueError, OverflowError):
-        notes.append(f"{name} must be a number: used {default:g}.")
-        return default
-    if not math.isfinite(v):
-        notes.append(f"{name} must be finite: used {default:g}.")
-        return default
-    out = min(max(v, lo), hi)
-    if integer:
-        out = int(round(out))
-    if out != v:
-        notes.append(f"{name} = {v:g} is outside [{lo:g}, {hi:g}]: clamped to {out:g}." if not lo <= v <= hi
-                     else f"{name} must be a whole number: {v:g} rounded to {out:g}.")
-    return out
+    """`value` coerced to a finite number within this module's LIMITS[name]; a note for every change."""
+    return bounds.number(name, value, default, *LIMITS[name], integer, notes)
 
 
 @dataclass(frozen=True)
