@@ -85,13 +85,13 @@ TRAIN_CACHE = BoundedCache(48)
 def gradient_flow(cfg, progress=None):
     from activations import gradflow
 
-    return FLOW_CACHE.get_or_compute(cfg, lambda: gradflow.gradient_flow(cfg, progress))
+    return FLOW_CACHE.get_or_compute(cfg, lambda: _one_thread(lambda: gradflow.gradient_flow(cfg, progress)))
 
 
 def train(cfg, progress=None):
     from activations import gradflow
 
-    return TRAIN_CACHE.get_or_compute(cfg, lambda: gradflow.train(cfg, progress))
+    return TRAIN_CACHE.get_or_compute(cfg, lambda: _one_thread(lambda: gradflow.train(cfg, progress)))
 
 
 DYING_CACHE = BoundedCache(32)
@@ -99,16 +99,14 @@ SWEEP_CACHE = BoundedCache(8)
 
 
 def _one_thread(fn):
-    """Run fn with torch on one thread: these nets are too small to gain from two, and when another process
-    competes for the CPU, two spinning threads make a run 10-100x slower (measured)."""
+    """Run fn with torch on one thread. The labs' nets are small: a second thread gains little, and when other
+    work competes for the CPU (other learners, other processes) two spinning threads made runs 10-100x slower
+    (measured). Set once for the process, not per call: toggling a global from concurrent sessions would race."""
     import torch
 
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        return fn()
-    finally:
-        torch.set_num_threads(before)
+    if torch.get_num_threads() != 1:
+        torch.set_num_threads(1)
+    return fn()
 
 
 def dying_train(cfg, progress=None):
@@ -133,4 +131,4 @@ MISC_CACHE = BoundedCache(64)
 
 def cached(kind: str, key, compute):
     """A bounded cache for the labs' other pure computations, keyed by (kind, plain hashable values)."""
-    return MISC_CACHE.get_or_compute((kind, key), compute)
+    return MISC_CACHE.get_or_compute((kind, key), lambda: _one_thread(compute))
