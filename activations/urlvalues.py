@@ -96,8 +96,8 @@ def parse_choices(name: str, raw: str, options: Sequence[str], default: Sequence
         picked = picked[:max_count]
         notes.append(f"**{name}**: at most {max_count} at once; kept the first {max_count}.")
     if not picked:
-        return list(default), (" ".join(notes) + f" Nothing valid was left: using the default "
-                               f"{', '.join(default)}.").strip()
+        notes.append(f"**{name}** = {shown(raw)} names nothing valid: using the default {', '.join(default)}.")
+        return list(default), " ".join(notes)
     return picked, " ".join(notes) or None
 
 

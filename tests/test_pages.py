@@ -236,3 +236,22 @@ def test_first_pages_do_not_import_torch():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert out.stdout.strip().splitlines()[-1] == "False", out.stderr[-2000:]
+
+
+def test_repeated_keys_and_many_unknown_keys_are_reported():
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.query_params["alpha"] = ["0.5", "2"]  # ?alpha=0.5&alpha=2
+    at.query_params["fn"] = "elu"
+    for i in range(10):
+        at.query_params[f"u{i}"] = "1"
+    at.switch_page("views/explorer.py")
+    at.run()
+    note = warnings_text(at)
+    assert at.session_state["explorer:elu.alpha"] == 2.0
+    assert "**alpha** was given 2 times" in note
+    assert "and 2 more" in note
+
+
+def test_home_reports_link_parameters_it_cannot_use():
+    at = open_page("views/home.py", {"fn": "relu", "utm_source": "x"})
+    assert "utm_source" in warnings_text(at) and dict(at.query_params) == {}

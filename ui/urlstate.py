@@ -29,7 +29,14 @@ class PageState:
         self.page = page
         self.fresh = ss.get(_PAGE) != page
         ss[_PAGE] = page
-        self.query = {k: st.query_params.get(k) for k in st.query_params} if self.fresh else {}
+        self.query: dict[str, str] = {}
+        self.repeated: dict[str, int] = {}
+        if self.fresh:
+            for k in st.query_params:
+                values = st.query_params.get_all(k)
+                self.query[k] = values[-1] if values else ""
+                if len(values) > 1:
+                    self.repeated[k] = len(values)
         self.from_url = bool(self.query)
         self.saved: dict = ss.setdefault(f"_saved:{page}", {})
         self.out: dict[str, str] = {}
@@ -57,6 +64,9 @@ class PageState:
                 value, note = parse(self.query[url_key])
                 if note:
                     self.notices.append(note)
+                if url_key in self.repeated:
+                    self.notices.append(f"**{url_key}** was given {self.repeated[url_key]} times: used the last "
+                                        f"one, {uv.shown(self.query[url_key])}.")
             else:
                 value = default
             st.session_state[wkey] = value
@@ -188,8 +198,9 @@ class PageState:
         if self.fresh:
             unknown = [k for k in self.query if k not in self.used]
             if unknown:
+                more = f" and {len(unknown) - 8} more" if len(unknown) > 8 else ""
                 self.notices.append("Ignored unknown link parameter(s) "
-                                    + ", ".join(uv.shown(k) for k in unknown[:8]) + ".")
+                                    + ", ".join(uv.shown(k) for k in unknown[:8]) + more + ".")
         if self.notices:
             self._box.warning("**Some values in this link were changed so the page can show them:**"
                               + "".join(f"\n- {n}" for n in self.notices), icon="⚠️")

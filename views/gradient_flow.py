@@ -193,7 +193,9 @@ def train_panel(state: PageState) -> None:
             col.metric(label, f"diverged at step {r.diverged_at}")
         else:
             col.metric(label, f"final loss {final[-1]:.3g}" if final.size else "—")
-        col.caption(f"largest global gradient norm: {np.nanmax(r.grad_norm):.2e}")
+        finite = r.grad_norm[np.isfinite(r.grad_norm)]
+        col.caption(f"largest global gradient norm: {finite.max():.2e}" if finite.size
+                    else "the gradient norm was not finite from the first step")
     state.end_section()
 
 

@@ -5,10 +5,12 @@ import activations
 from activations import plots
 from ui import compute
 from ui.text import activation_note, page_text
+from ui.urlstate import PageState
 
 COLS = 4
 
 st.title("Activation Lab")
+state = PageState("home")  # Home has no controls: any link parameter is reported and dropped
 st.markdown(page_text("home"))
 
 
@@ -30,3 +32,5 @@ for family, specs in activations.families().items():
     for i, spec in enumerate(specs):
         cols[i % COLS].page_link("views/explorer.py", label=f"Open {spec.name}", icon=":material/arrow_forward:",
                                  query_params={"fn": spec.key}, help=activation_note(spec.key)[0] or None)
+
+state.finish()
