@@ -1,0 +1,338 @@
+"""Run every benchmark and write one report, docs/benchmarks.md.
+
+Runs, one after the other (so that they do not slow each other down), with this Python:
+  bench/bench_pages.py --json   page reruns next to the bare reference app, cold start, torch import
+  bench/bench_gradflow.py       the Gradient-flow lab (core and page rerun)
+  bench/bench_labs.py           the experiment labs (core and page reruns)
+  bench/load_test.py --json     N real Chromium sessions against `streamlit run app.py`: latency percentiles,
+                                server memory (per session, at warm-up end and at the end, slope), exceptions
+and writes the figures with the date and the machine (cores, CPU model, RAM) to docs/benchmarks.md.
+A sub-benchmark that fails or times out is reported as such, with the end of its output; the others go on.
+Exit status 0 even then: the report is the result (nothing here asserts on time).
+
+Usage, from the repository root:
+  python bench/report.py            full run (about 15-20 minutes on 2 cores)
+  python bench/report.py --quick    fewer repeats and a 30 s load stage
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from importlib import metadata
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "docs" / "benchmarks.md"
+PY = sys.executable
+
+
+def run(name: str, args: list[str], timeout: float) -> dict:
+    """Run one benchmark script; never raises."""
+    print(f"[report] {name}: {' '.join(args)}", flush=True)
+    t = time.monotonic()
+    try:
+        p = subprocess.run([PY, *args], cwd=ROOT, capture_output=True, text=True, timeout=timeout)
+        res = {"rc": p.returncode, "stdout": p.stdout, "stderr": p.stderr}
+    except subprocess.TimeoutExpired as e:
+        out = e.stdout.decode(errors="replace") if isinstance(e.stdout, bytes) else (e.stdout or "")
+        err = e.stderr.decode(errors="replace") if isinstance(e.stderr, bytes) else (e.stderr or "")
+        res = {"rc": None, "stdout": out, "stderr": err + f"\n(timed out after {timeout:.0f} s)"}
+    except OSError as e:
+        res = {"rc": None, "stdout": "", "stderr": str(e)}
+    res["seconds"] = time.monotonic() - t
+    res["cmd"] = "python " + " ".join(args)
+    print(f"[report] {name}: exit {res['rc']} after {res['seconds']:.0f} s", flush=True)
+    return res
+
+
+def load_json(path: Path) -> dict | None:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def machine() -> dict:
+    cpu, ram = "unknown", "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                ram = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+                break
+    except OSError:
+        pass
+    try:
+        nproc = subprocess.run(["nproc"], capture_output=True, text=True, timeout=10).stdout.strip()
+    except OSError:
+        nproc = str(len(os.sched_getaffinity(0)))
+    versions = {}
+    for pkg in ("streamlit", "torch", "numpy", "plotly", "playwright"):
+        try:
+            versions[pkg] = metadata.version(pkg)
+        except metadata.PackageNotFoundError:
+            versions[pkg] = "not installed"
+    chromium = "not found"
+    if Path("/usr/bin/chromium").exists():
+        try:
+            chromium = subprocess.run(["/usr/bin/chromium", "--version"], capture_output=True, text=True,
+                                      timeout=30).stdout.strip() or "unknown version"
+        except (OSError, subprocess.TimeoutExpired):
+            chromium = "unknown version"
+    return {"nproc": nproc, "cpu": cpu, "ram": ram, "python": platform.python_version(),
+            "os": platform.platform(), "versions": versions, "chromium": chromium}
+
+
+def failed(res: dict) -> str:
+    why = "timed out" if res["rc"] is None else f"exit status {res['rc']}"
+    tail = (res["stderr"].strip() or res["stdout"].strip())[-2500:]
+    return (f"**This benchmark failed** ({why}, after {res['seconds']:.0f} s): `{res['cmd']}`\n\n"
+            f"```text\n{tail}\n```\n")
+
+
+def code(text: str) -> str:
+    return f"```text\n{text.strip()}\n```\n"
+
+
+def fmt(v, spec: str = ".1f", none: str = "n/a") -> str:
+    if v is None:
+        return none
+    try:
+        return format(v, spec)
+    except (TypeError, ValueError):
+        return str(v)
+
+
+def pages_section(res: dict, data: dict | None) -> str:
+    s = "## Page reruns and cold start (AppTest, server side)\n\n"
+    s += (f"`{res['cmd']}` ({res['seconds']:.0f} s). The script run on the server without a browser: one rerun "
+          "after a slider change, next to a bare one-slider, one-chart reference app timed in the same rounds "
+          "(read the ratio: it holds on a noisy machine where the ms do not). Target: Explorer and Compare "
+          "at most 2x the reference. AppTest reruns the whole page; in the browser a slider reruns only the "
+          "page's fragment, so these are upper bounds.\n\n")
+    if res["rc"] != 0 or not data:
+        return s + failed(res)
+    r = data["reruns"]
+    base = r["Reference"]["median_ms"]
+    base_nav = r["Ref + nav"]["median_ms"]
+    s += (f"{data['repeat']} measured reruns per page after {data['warmup']} warm-up reruns.\n\n"
+          "| page | median ms | p90 ms | x reference | x reference + nav | exceptions |\n"
+          "|---|---:|---:|---:|---:|---:|\n")
+    for name in ("Explorer", "Compare", "Home", "Reference", "Ref + nav"):
+        x = r[name]
+        s += (f"| {name} | {x['median_ms']:.1f} | {x['p90_ms']:.1f} | {x['median_ms'] / base:.2f}x | "
+              f"{x['median_ms'] / base_nav:.2f}x | {x['errors']} |\n")
+    s += ("\n*Reference*: the bare app; *Ref + nav*: the same page behind a two-page `st.navigation`, as "
+          "`app.py` routes ours.\n\n")
+    c = data["cold_start"]
+    a, b = c["app"], c["reference"]
+    s += ("### Cold start\n\nA fresh Python process's first complete run of `app.py` (Home) and of the "
+          "reference app, median of 3.\n\n"
+          "| | first `run()` s | imports + run s | whole process s |\n|---|---:|---:|---:|\n"
+          f"| app (Home) | {a['run_s']:.2f} | {a['import_and_run_s']:.2f} | {a['process_s']:.2f} |\n"
+          f"| reference | {b['run_s']:.2f} | {b['import_and_run_s']:.2f} | {b['process_s']:.2f} |\n"
+          f"| ratio | {a['run_s'] / b['run_s']:.2f}x | {a['import_and_run_s'] / b['import_and_run_s']:.2f}x | "
+          f"{a['process_s'] / b['process_s']:.2f}x |\n\n"
+          f"`torch` imported after running Home, Explorer and Compare in a fresh process: **{a['torch_loaded']}** "
+          "(it should be False: PyTorch loads only for the autograd check and the labs).\n")
+    if a["errors"]:
+        s += f"\n**Exceptions during the cold-start runs: {a['errors']}**\n"
+    return s
+
+
+def text_section(title: str, intro: str, res: dict) -> str:
+    s = f"## {title}\n\n`{res['cmd']}` ({res['seconds']:.0f} s). {intro}\n\n"
+    if res["rc"] != 0:
+        return s + failed(res)
+    return s + code(res["stdout"])
+
+
+def load_section(res: dict, data: dict | None) -> str:
+    s = "## Load test (real Chromium sessions against `streamlit run app.py`)\n\n"
+    s += f"`{res['cmd']}` ({res['seconds']:.0f} s).\n\n"
+    if not data:  # exit status 1 only means exceptions were seen: the figures are still there
+        return s + failed(res)
+    m, st = data["memory"], data["stages"]
+    n = data["sessions"]
+    s += (f"{n} browser contexts in one headless Chromium (viewport 1280x800), each its own Streamlit session, "
+          "moving between pages with the sidebar links. On every page: the page's first chart drawn, then "
+          f"{data['presses']} key presses (ArrowRight, ArrowLeft, ...) on one slider, each timed until a chart's "
+          "data changed (Home has no slider). Stage 1: one session on a cold server; stage 2: sessions 2.."
+          f"{n} arrive together and do one pass each (the warm-up); stage 3: every session loops for "
+          f"{data['seconds']:.0f} s (hard stop), session i starting at page i mod 7. **The server and the {n} "
+          "browsers share this machine's cores**: a learner on their own computer waits less.\n\n")
+    s += (f"Stage 1 took {fmt(st['stage1_warm_s'], '.0f')} s, stage 2 {fmt(st['stage2_warm_s'], '.0f')} s"
+          f"{'' if st['warmup_complete'] else ' (**incomplete**: the warm-up hit its time limit)'}, stage 3 "
+          f"{fmt(st['load_s'], '.0f')} s. Pages opened per session during stage 3: "
+          f"{', '.join(str(v) for v in data.get('load_pages_opened', {}).values())} (a complete pass is 8).\n\n")
+    s += "### Server memory\n\n"
+    s += ("| | RSS MB |\n|---|---:|\n"
+          f"| server alone, before any session | {fmt(m['rss0_mb'], '.0f')} |\n"
+          f"| 1 session, after its warm-up pass (at rest) | {fmt(m['rss1_mb'], '.0f')} |\n"
+          f"| {n} sessions, at warm-up end (at rest) | {fmt(m['rss_warmup_end_mb'], '.0f')} |\n"
+          f"| end of the load (median of the last 5 samples) | {fmt(m['rss_end_mb'], '.0f')} |\n"
+          f"| end of the load, at rest | {fmt(m['rss_end_at_rest_mb'], '.0f')} |\n\n"
+          f"- **MB per session: {fmt(m['mb_per_session'])}** = (RSS with {n} sessions - RSS with 1 session) / "
+          f"({n} - 1), both read at rest after their stage's warm-up pass (so the shared caches are already "
+          "warm in both).\n"
+          f"- **Slope after warm-up: {fmt(m['slope_mb_per_min'], '+.2f')} MB/min**, least squares over the "
+          "stage-3 samples (VmRSS of the server process, one per second).\n")
+    load_samples = [(t, mb) for t, mb, stage in m.get("samples", []) if stage == "3"]
+    if load_samples:
+        t_start, every = load_samples[0][0], max(1, round(len(load_samples) / 12))
+        s += ("- RSS during stage 3 (s since its start: MB): "
+              + ", ".join(f"{t - t_start:.0f}: {mb:.0f}" for t, mb in load_samples[::every]) + ".\n")
+    for what, key in (("stage 2", "server_cpu_share_warmup"), ("stage 3", "server_cpu_share")):
+        if data.get(key) is not None:
+            s += f"- Server CPU during {what}: {data[key]:.2f} cores busy; the browsers had the rest.\n"
+    s += "\n### Latency percentiles (seconds)\n\n"
+    s += ("*load* = page load until its first chart; *open* = sidebar click until the page's first chart; "
+          "*slider* = key press until a chart's data changed.\n\n")
+    order = ["stage 3: load, every session", "stage 2: warm-up of sessions 2..N together",
+             "stage 1: one session, cold server"]
+    for phase in order + [p for p in data["latency_s"] if p not in order]:
+        rows = data["latency_s"].get(phase) or {}
+        if not rows:
+            continue
+        s += (f"**{phase.replace('2..N', f'2..{n}')}**\n\n"
+              "| action | n | p50 | p90 | p99 | max |\n|---|---:|---:|---:|---:|---:|\n")
+        for kind, x in rows.items():
+            s += f"| {kind} | {x['n']} | {x['p50']:.2f} | {x['p90']:.2f} | {x['p99']:.2f} | {x['max']:.2f} |\n"
+        s += "\n"
+    s += "### Errors\n\n"
+    exc = data["exceptions"]
+    s += f"- Exceptions (Streamlit exception boxes, uncaught JavaScript errors, server tracebacks): **{len(exc)}**\n"
+    for e in exc[:10]:
+        text = " ".join(e["text"].split())[:300]
+        s += f"  - [{e['source']}] session {e['session']}, page {e['page']}: `{text}`\n"
+    s += f"- Console errors (\"Failed to load resource\" ignored): {len(data['console_errors'])}\n"
+    for c in data["console_errors"][:10]:
+        s += f"  - session {c['session']}, page {c['page']}: `{' '.join(c['text'].split())[:200]}`\n"
+    s += f"- Actions that timed out: {len(data['timeouts'])}\n"
+    for t in data["timeouts"][:10]:
+        s += f"  - session {t['session']}, {t['action']} (stage {t['stage']}), after {t['after_s']} s: `{t['error']}`\n"
+    if data["unchanged_presses"]:
+        s += f"- Key presses after which no chart changed: {data['unchanged_presses']}\n"
+    notes = data.get("server_log_notes") or []
+    s += f"- Warning or error lines in the server's log: {len(notes)}\n"
+    for line in notes[:5]:
+        s += f"  - `{line[:200]}`\n"
+    if res["rc"] not in (0, 1):
+        s += "\n" + failed(res)
+    return s
+
+
+def percentile(values: list[float], q: float) -> float:
+    s = sorted(values)
+    pos = (len(s) - 1) * q / 100
+    lo = int(pos)
+    hi = min(lo + 1, len(s) - 1)
+    return s[lo] + (s[hi] - s[lo]) * (pos - lo)
+
+
+def summary_section(pages_data: dict | None, load_data: dict | None) -> str:
+    rows = []
+    if pages_data:
+        r = pages_data["reruns"]
+        base = r["Reference"]["median_ms"]
+        for name in ("Explorer", "Compare"):
+            rows.append((f"{name} rerun after a slider change (AppTest)",
+                         f"{r[name]['median_ms']:.1f} ms median, {r[name]['median_ms'] / base:.2f}x the reference "
+                         "(target <= 2x)"))
+        a, b = pages_data["cold_start"]["app"], pages_data["cold_start"]["reference"]
+        rows.append(("Cold start, first run of Home", f"{a['run_s']:.2f} s, {a['run_s'] / b['run_s']:.2f}x the "
+                     f"reference; torch loaded: {a['torch_loaded']}"))
+    if load_data:
+        n = load_data["sessions"]
+        ev = [e for e in load_data.get("events", []) if e[4] == "3"]
+        for verb, what in (("open", "page open -> first chart"), ("slider", "slider key -> chart changed")):
+            v = [e[3] for e in ev if e[2].startswith(verb + " ")]
+            if v:
+                rows.append((f"Load, {n} sessions: {what}, all pages",
+                             f"p50 {percentile(v, 50):.2f} s, p90 {percentile(v, 90):.2f} s, "
+                             f"p99 {percentile(v, 99):.2f} s (n = {len(v)})"))
+        m = load_data["memory"]
+        rows.append(("Server RSS at warm-up end / end of the load",
+                     f"{fmt(m['rss_warmup_end_mb'], '.0f')} MB / {fmt(m['rss_end_mb'], '.0f')} MB, slope "
+                     f"{fmt(m['slope_mb_per_min'], '+.2f')} MB/min"))
+        rows.append(("Memory per session", f"{fmt(m['mb_per_session'])} MB"))
+        rows.append(("Exceptions under load", str(len(load_data["exceptions"]))))
+    if not rows:
+        return ""
+    return ("## Summary\n\n| | |\n|---|---|\n" + "".join(f"| {k} | {v} |\n" for k, v in rows) + "\n")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--quick", action="store_true", help="fewer repeats and a 30 s load stage")
+    ap.add_argument("--out", default=str(OUT), help=f"where to write the report (default {OUT.relative_to(ROOT)})")
+    args = ap.parse_args()
+    started = dt.datetime.now().astimezone()
+    t0 = time.monotonic()
+    if args.quick:
+        pages_args, flow_args, labs_args = ["--repeat", "5"], ["--repeat", "3"], ["--repeat", "3"]
+        load_args, load_seconds, warmup = ["--seconds", "30", "--warmup-timeout", "400"], 30, 400
+    else:
+        pages_args, flow_args, labs_args, load_args, load_seconds, warmup = [], [], [], [], 120, 600
+    with tempfile.TemporaryDirectory() as tmp:
+        pages_json, load_json_path = Path(tmp) / "pages.json", Path(tmp) / "load.json"
+        pages = run("pages", ["bench/bench_pages.py", *pages_args, "--json", str(pages_json)], 1800)
+        pages_data = load_json(pages_json)
+        flow = run("gradflow", ["bench/bench_gradflow.py", *flow_args], 1800)
+        labs = run("labs", ["bench/bench_labs.py", *labs_args], 1800)
+        load = run("load", ["bench/load_test.py", "--sessions", "10", *load_args, "--json", str(load_json_path)],
+                   warmup + load_seconds + 600)
+        load_data = load_json(load_json_path)
+        for res, path in ((pages, pages_json), (load, load_json_path)):
+            res["cmd"] = res["cmd"].replace(str(path), path.name)
+    mach = machine()
+    total = time.monotonic() - t0
+    v = mach["versions"]
+    doc = (
+        "# Benchmarks\n\n"
+        f"Generated by `bench/report.py{' --quick' if args.quick else ''}` on "
+        f"{started:%Y-%m-%d %H:%M %Z} in {total / 60:.0f} min. Figures only: nothing here is asserted, and "
+        "every figure depends on the machine and on what else ran on it.\n\n"
+        f"**Machine**: {mach['nproc']} cores (`nproc`), {mach['cpu']}, {mach['ram']} RAM; {mach['os']}; "
+        f"Python {mach['python']}, Streamlit {v['streamlit']}, torch {v['torch']}, NumPy {v['numpy']}, "
+        f"Plotly {v['plotly']}, Playwright {v['playwright']}, {mach['chromium']}.\n\n"
+        "**How to reproduce**: from the repository root, `.venv/bin/python bench/report.py` "
+        "(or `--quick`); each benchmark also runs alone, see `bench/README.md`.\n\n"
+    )
+    status = [("page reruns, cold start", pages), ("gradient-flow lab", flow), ("experiment labs", labs),
+              ("load test", load)]
+    bad = [n for n, r in status if r["rc"] != 0 and not (n == "load test" and r["rc"] == 1 and load_data)]
+    if bad:
+        doc += f"**Failed**: {', '.join(bad)} (see their sections).\n\n"
+    if load_data and load_data["exceptions"]:
+        doc += f"**The load test saw {len(load_data['exceptions'])} exception(s)** (see its section).\n\n"
+    doc += summary_section(pages_data, load_data)
+    doc += pages_section(pages, pages_data) + "\n"
+    doc += text_section("Gradient-flow lab", "Every measured run uses a new seed, so no cache helps: real "
+                        "forward and backward passes. Targets: depth 50, width 256, batch 256 <= 300 ms per change "
+                        "when warm; depth 100, width 512 <= 1 s (with a progress bar).", flow) + "\n"
+    doc += text_section("Experiment labs", "New settings (a new seed) for every timed run, so no cache helps. "
+                        "Targets: dying ReLU 300 steps <= 500 ms warm, the sweep <= 15 s, every change on an "
+                        "experiment page <= 300 ms server time when warm (or a progress indicator).", labs) + "\n"
+    doc += load_section(load, load_data)
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(doc, encoding="utf-8")
+    print(f"[report] written to {out} ({total / 60:.1f} min)")
+
+
+if __name__ == "__main__":
+    main()
