@@ -28,3 +28,24 @@ def choice(name: str, value, choices: tuple[str, ...], default: str, notes: list
         return value
     notes.append(f"{name} {value!r} is not one of {', '.join(choices)}: used '{default}'.")
     return default
+
+
+def activation_and_params(activation, params, default: str, notes: list[str]) -> tuple[str, dict]:
+    """A registry key and its checked parameters (PyTorch names, clamped to the slider ranges)."""
+    from .registry import REGISTRY, get
+
+    act = activation if isinstance(activation, str) and activation in REGISTRY else None
+    if act is None:
+        notes.append(f"activation {activation!r} is not in the registry: used '{default}'.")
+        act = default
+    try:
+        raw = dict(params) if params else {}
+    except (TypeError, ValueError):
+        notes.append(f"params {params!r} are not (name, value) pairs: used the defaults.")
+        raw = {}
+    if act != activation and raw:  # the parameters belonged to an activation we are not using
+        notes.append(f"the parameters of {activation!r} were dropped.")
+        raw = {}
+    resolved, more = get(act).resolve(raw)
+    notes.extend(more)
+    return act, resolved

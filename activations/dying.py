@@ -176,20 +176,7 @@ class TrainConfig:
                 data, notes = d.data, [f"data {dict(self.data)!r} has unknown fields: used the default data."]
         else:
             data, notes = d.data, [f"data {self.data!r} is not a DataConfig: used the default data."]
-        act = self.activation if isinstance(self.activation, str) and self.activation in REGISTRY else None
-        if act is None:
-            notes.append(f"activation {self.activation!r} is not in the registry: used '{d.activation}'.")
-            act = d.activation
-        try:
-            raw = dict(self.params) if self.params else {}
-        except (TypeError, ValueError):
-            notes.append(f"params {self.params!r} are not (name, value) pairs: used the defaults.")
-            raw = {}
-        if act != self.activation and raw:
-            notes.append(f"the parameters of {self.activation!r} were dropped.")
-            raw = {}
-        resolved, more = get(act).resolve(raw)
-        notes.extend(more)
+        act, resolved = bounds.activation_and_params(self.activation, self.params, d.activation, notes)
         out = replace(
             self, data=data, activation=act, params=tuple(sorted(resolved.items())),
             optimizer=_choice("optimizer", self.optimizer, OPTIMIZERS, d.optimizer, notes),

@@ -90,21 +90,7 @@ class NetConfig:
         """Valid names and values within LIMITS, with one message per change (server-side: never trust the caller)."""
         notes: list[str] = []
         d = NetConfig()
-        act = self.activation if isinstance(self.activation, str) and self.activation in REGISTRY else None
-        if act is None:
-            notes.append(f"activation {self.activation!r} is not in the registry: used '{d.activation}'.")
-            act = d.activation
-        try:
-            raw = dict(self.params) if self.params else {}
-        except (TypeError, ValueError):
-            notes.append(f"params {self.params!r} are not (name, value) pairs: used the defaults.")
-            raw = {}
-        if act != self.activation and raw:
-            # the parameters belonged to an activation we are not using: drop them with the activation
-            notes.append(f"the parameters of {self.activation!r} were dropped.")
-            raw = {}
-        resolved, more = get(act).resolve(raw)
-        notes.extend(more)
+        act, resolved = bounds.activation_and_params(self.activation, self.params, d.activation, notes)
         out = replace(
             self, activation=act, params=tuple(sorted(resolved.items())),
             init=_choice("init", self.init, INIT_SCHEMES, d.init, notes),

@@ -158,7 +158,7 @@ def depth_stats(cfg: SNConfig, activations: Iterable[str] = COMPARED, progress: 
         weights = _weights(cfg)
     for i, key in enumerate(keys):
         say(0.05 + 0.95 * i / max(len(keys), 1), f"{key}: forward through {cfg.depth} layers")
-        # eval(): RReLU then uses its fixed mean slope; dropout is the separate module above, kept in training mode
+        # evaluation mode: RReLU uses its fixed mean slope; dropout is the separate module above, in training mode
         act = torch_module(key).eval()
         # the dropout modules draw their masks from torch's global generator, so only then is the lock held (and
         # reseeded for each activation, which then replays the same masks); without dropout nothing random remains
