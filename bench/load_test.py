@@ -214,10 +214,14 @@ class Results:
     passes: dict = field(default_factory=dict)  # session -> completed passes
     actions_cut: int = 0
     log_notes: list = field(default_factory=list)
+    received: dict = field(default_factory=dict)  # kind -> [bytes received over the websocket per action]
 
     def add(self, session: int, kind: str, seconds: float) -> None:
         self.latencies.setdefault((PHASES.get(self.stage, self.stage), kind), []).append(seconds)
         self.events.append((round(self.now(), 2), session, kind, round(seconds, 3), self.stage))
+
+    def add_bytes(self, kind: str, n: int) -> None:
+        self.received.setdefault(kind, []).append(n)
 
     def now(self) -> float:
         return time.monotonic() - self.t0
@@ -231,6 +235,8 @@ class Session:
         self.seen: set[tuple[str, str]] = set()
         self.warm = asyncio.Event()
         self.path = "/"
+        self.rx = 0  # bytes received on the page's websockets (Streamlit's messages, decompressed)
+        self.rx0 = 0
 
     async def start(self) -> None:
         self.context = await self.browser.new_context(viewport=VIEWPORT)
@@ -238,6 +244,10 @@ class Session:
         self.page = await self.context.new_page()
         self.page.on("console", self._on_console)
         self.page.on("pageerror", self._on_page_error)
+        self.page.on("websocket", lambda ws: ws.on("framereceived", self._on_frame))
+
+    def _on_frame(self, payload) -> None:
+        self.rx += len(payload)
 
     def _on_console(self, msg) -> None:
         if msg.type == "error" and "Failed to load resource" not in msg.text:
@@ -257,6 +267,7 @@ class Session:
                                             "text": text})
 
     async def _timed(self, kind: str, coro) -> str | None:
+        self.rx0 = self.rx
         t = time.monotonic()
         try:
             out = await coro
@@ -283,10 +294,12 @@ class Session:
             await self.page.wait_for_function(PAGE_DRAWN, arg=title, polling=100, timeout=ms)
             return "ok"
 
-        ok = await self._timed(("load " if first else "open ") + path, go())
+        kind = ("load " if first else "open ") + path
+        ok = await self._timed(kind, go())
         with contextlib.suppress(Exception):
             await self.page.wait_for_selector(IDLE, timeout=ms)
         await self._check_exceptions()
+        self.res.add_bytes(kind, self.rx - self.rx0)  # received until the run ended
         return ok is not None
 
     async def _slider(self, path: str, label: str) -> None:
@@ -311,6 +324,7 @@ class Session:
             with contextlib.suppress(Exception):
                 await self.page.wait_for_selector(IDLE, timeout=ms)
             await self._check_exceptions()
+            self.res.add_bytes("slider " + path, self.rx - self.rx0)
             if ok is None:
                 return
 
@@ -411,6 +425,7 @@ async def load(args, base: str, proc, res: Results) -> dict:
             post = [(t - t3, mb) for t, mb, st in res.rss if st == "3"]
             out["rss_end_mb"] = statistics.median(mb for _, mb in post[-5:]) if post else float("nan")
             out["slope_mb_per_min"] = slope_mb_per_min(post)
+            out["slope_second_half_mb_per_min"] = slope_mb_per_min([x for x in post if x[0] >= out["load_s"] / 2])
             out["rss_end_rest_mb"] = await at_rest(res)
             out["server_cpu_share"] = cpu_share(res.cpu, t3, t3 + out["load_s"])
             out["server_cpu_share_warmup"] = cpu_share(res.cpu, t2, t2 + out["stage2_warm_s"])
@@ -456,7 +471,8 @@ def report(args, out: dict, res: Results) -> dict:
                                            "load_s")},
         "memory": {"rss0_mb": out["rss0_mb"], "rss1_mb": out["rss1_mb"], "rss_warmup_end_mb": out["rss_warm_mb"],
                    "rss_end_mb": out["rss_end_mb"], "rss_end_at_rest_mb": out["rss_end_rest_mb"],
-                   "slope_mb_per_min": out["slope_mb_per_min"], "mb_per_session": per_session,
+                   "slope_mb_per_min": out["slope_mb_per_min"],
+                   "slope_second_half_mb_per_min": out["slope_second_half_mb_per_min"], "mb_per_session": per_session,
                    "definition": "mb_per_session = (RSS with N sessions - RSS with 1 session) / (N - 1), both at "
                                  "rest after their stage's warm-up pass; slope = least squares over the "
                                  "load-stage samples (1 per second)",
@@ -468,6 +484,7 @@ def report(args, out: dict, res: Results) -> dict:
         "load_pages_opened": {i: sum(1 for e in res.events if e[1] == i and e[4] == "3" and e[2].startswith("open "))
                               for i in range(n)},
         "unchanged_presses": res.unchanged,
+        "received_kb_median": {k: statistics.median(v) / 1024 for k, v in res.received.items()},
         "timeouts": res.timeouts,
         "actions_cut_at_stop": res.actions_cut,
         "exceptions": res.exceptions,
@@ -490,20 +507,25 @@ def print_report(r: dict) -> None:
     if passes:
         print(f"complete passes over the 8 pages per session (warm-up included): min {min(passes)}, "
               f"max {max(passes)}; pages opened per session in stage 3: {opened}")
-    print("\nlatency (s): load = page load -> first chart; open = sidebar click -> first chart; "
+    print("\nKB recv = median of what the page received over its websocket per action, all stages")
+    print("latency (s): load = page load -> first chart; open = sidebar click -> first chart; "
           "slider = key press -> a chart changed")
     for phase in PHASES.values():
         if not r["latency_s"][phase]:
             continue
         print(f"{phase}")
-        print(f"  {'action':<34} {'n':>4} {'p50':>7} {'p90':>7} {'p99':>7} {'max':>7}")
+        print(f"  {'action':<34} {'n':>4} {'p50':>7} {'p90':>7} {'p99':>7} {'max':>7} {'KB recv':>8}")
         for k, s in r["latency_s"][phase].items():
-            print(f"  {k:<34} {s['n']:>4} {s['p50']:>7.2f} {s['p90']:>7.2f} {s['p99']:>7.2f} {s['max']:>7.2f}")
+            kb = r["received_kb_median"].get(k.replace(" (unchanged)", ""), float("nan"))
+            print(f"  {k:<34} {s['n']:>4} {s['p50']:>7.2f} {s['p90']:>7.2f} {s['p99']:>7.2f} {s['max']:>7.2f} "
+                  f"{kb:>8.0f}")
     print("\nserver RSS (MB): "
           f"alone {m['rss0_mb']:.0f}; 1 session warm {m['rss1_mb']:.0f}; {r['sessions']} sessions at warm-up end "
           f"{m['rss_warmup_end_mb']:.0f}; end of load {m['rss_end_mb']:.0f} (at rest {m['rss_end_at_rest_mb']:.0f})")
     slope = m["slope_mb_per_min"]
-    print(f"slope over the load stage: {slope:+.2f} MB/min" if slope is not None else "slope: too few samples")
+    half = m["slope_second_half_mb_per_min"]
+    print(f"slope over the load stage: {slope:+.2f} MB/min; over its second half: {half:+.2f} MB/min"
+          if slope is not None and half is not None else "slope: too few samples")
     if m["mb_per_session"] is not None:
         print(f"MB per session: {m['mb_per_session']:.1f}  ({m['definition'].split(';')[0]})")
     for what, key in (("stage-2 warm-up", "server_cpu_share_warmup"), ("load", "server_cpu_share")):

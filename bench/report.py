@@ -24,6 +24,7 @@ import platform
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from importlib import metadata
 from pathlib import Path
@@ -33,10 +34,27 @@ OUT = ROOT / "docs" / "benchmarks.md"
 PY = sys.executable
 
 
+def loadavg() -> float | None:
+    try:
+        return float(Path("/proc/loadavg").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def run(name: str, args: list[str], timeout: float) -> dict:
-    """Run one benchmark script; never raises."""
+    """Run one benchmark script; never raises. Notes the highest 1-minute load average seen meanwhile, so that
+    a figure taken while something else loaded the machine can be recognized."""
     print(f"[report] {name}: {' '.join(args)}", flush=True)
     t = time.monotonic()
+    peak = [loadavg()]
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.wait(5):
+            peak.append(loadavg())
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
     try:
         p = subprocess.run([PY, *args], cwd=ROOT, capture_output=True, text=True, timeout=timeout)
         res = {"rc": p.returncode, "stdout": p.stdout, "stderr": p.stderr}
@@ -46,7 +64,11 @@ def run(name: str, args: list[str], timeout: float) -> dict:
         res = {"rc": None, "stdout": out, "stderr": err + f"\n(timed out after {timeout:.0f} s)"}
     except OSError as e:
         res = {"rc": None, "stdout": "", "stderr": str(e)}
+    done.set()
+    watcher.join()
     res["seconds"] = time.monotonic() - t
+    res["load_before"] = peak[0]
+    res["load_peak"] = max((v for v in peak if v is not None), default=None)
     res["cmd"] = "python " + " ".join(args)
     print(f"[report] {name}: exit {res['rc']} after {res['seconds']:.0f} s", flush=True)
     return res
@@ -118,11 +140,11 @@ def fmt(v, spec: str = ".1f", none: str = "n/a") -> str:
 
 def pages_section(res: dict, data: dict | None) -> str:
     s = "## Page reruns and cold start (AppTest, server side)\n\n"
-    s += (f"`{res['cmd']}` ({res['seconds']:.0f} s). The script run on the server without a browser: one rerun "
-          "after a slider change, next to a bare one-slider, one-chart reference app timed in the same rounds "
-          "(read the ratio: it holds on a noisy machine where the ms do not). Target: Explorer and Compare "
-          "at most 2x the reference. AppTest reruns the whole page; in the browser a slider reruns only the "
-          "page's fragment, so these are upper bounds.\n\n")
+    s += (f"`{res['cmd']}` ({res['seconds']:.0f} s; {busy(res)}). The script run on the server without a "
+          "browser: one rerun after a slider change, next to a bare one-slider, one-chart reference app timed "
+          "in the same rounds (read the ratio: it holds on a noisy machine where the ms do not). Target: "
+          "Explorer and Compare at most 2x the reference. AppTest reruns the whole page; in the browser a "
+          "slider reruns only the page's fragment, so these are upper bounds.\n\n")
     if res["rc"] != 0 or not data:
         return s + failed(res)
     r = data["reruns"]
@@ -153,8 +175,14 @@ def pages_section(res: dict, data: dict | None) -> str:
     return s
 
 
+def busy(res: dict) -> str:
+    """How loaded the machine was while a benchmark ran (its own load included)."""
+    return (f"1-minute load average {fmt(res.get('load_before'), '.1f')} at the start, at most "
+            f"{fmt(res.get('load_peak'), '.1f')} during the run")
+
+
 def text_section(title: str, intro: str, res: dict) -> str:
-    s = f"## {title}\n\n`{res['cmd']}` ({res['seconds']:.0f} s). {intro}\n\n"
+    s = f"## {title}\n\n`{res['cmd']}` ({res['seconds']:.0f} s; {busy(res)}). {intro}\n\n"
     if res["rc"] != 0:
         return s + failed(res)
     return s + code(res["stdout"])
@@ -162,7 +190,7 @@ def text_section(title: str, intro: str, res: dict) -> str:
 
 def load_section(res: dict, data: dict | None) -> str:
     s = "## Load test (real Chromium sessions against `streamlit run app.py`)\n\n"
-    s += f"`{res['cmd']}` ({res['seconds']:.0f} s).\n\n"
+    s += f"`{res['cmd']}` ({res['seconds']:.0f} s; {busy(res)}).\n\n"
     if not data:  # exit status 1 only means exceptions were seen: the figures are still there
         return s + failed(res)
     m, st = data["memory"], data["stages"]
@@ -189,7 +217,8 @@ def load_section(res: dict, data: dict | None) -> str:
           f"({n} - 1), both read at rest after their stage's warm-up pass (so the shared caches are already "
           "warm in both).\n"
           f"- **Slope after warm-up: {fmt(m['slope_mb_per_min'], '+.2f')} MB/min**, least squares over the "
-          "stage-3 samples (VmRSS of the server process, one per second).\n")
+          "stage-3 samples (VmRSS of the server process, one per second); over the second half of stage 3 only: "
+          f"{fmt(m.get('slope_second_half_mb_per_min'), '+.2f')} MB/min.\n")
     load_samples = [(t, mb) for t, mb, stage in m.get("samples", []) if stage == "3"]
     if load_samples:
         t_start, every = load_samples[0][0], max(1, round(len(load_samples) / 12))
@@ -200,7 +229,8 @@ def load_section(res: dict, data: dict | None) -> str:
             s += f"- Server CPU during {what}: {data[key]:.2f} cores busy; the browsers had the rest.\n"
     s += "\n### Latency percentiles (seconds)\n\n"
     s += ("*load* = page load until its first chart; *open* = sidebar click until the page's first chart; "
-          "*slider* = key press until a chart's data changed.\n\n")
+          "*slider* = key press until a chart's data changed. *KB received*: median of what the page received "
+          "over its websocket per action (until the run ended), all stages together.\n\n")
     order = ["stage 3: load, every session", "stage 2: warm-up of sessions 2..N together",
              "stage 1: one session, cold server"]
     for phase in order + [p for p in data["latency_s"] if p not in order]:
@@ -208,9 +238,11 @@ def load_section(res: dict, data: dict | None) -> str:
         if not rows:
             continue
         s += (f"**{phase.replace('2..N', f'2..{n}')}**\n\n"
-              "| action | n | p50 | p90 | p99 | max |\n|---|---:|---:|---:|---:|---:|\n")
+              "| action | n | p50 | p90 | p99 | max | KB received |\n|---|---:|---:|---:|---:|---:|---:|\n")
         for kind, x in rows.items():
-            s += f"| {kind} | {x['n']} | {x['p50']:.2f} | {x['p90']:.2f} | {x['p99']:.2f} | {x['max']:.2f} |\n"
+            kb = data.get("received_kb_median", {}).get(kind.replace(" (unchanged)", ""))
+            s += (f"| {kind} | {x['n']} | {x['p50']:.2f} | {x['p90']:.2f} | {x['p99']:.2f} | {x['max']:.2f} | "
+                  f"{fmt(kb, '.0f')} |\n")
         s += "\n"
     s += "### Errors\n\n"
     exc = data["exceptions"]
@@ -310,7 +342,10 @@ def main() -> None:
         f"Python {mach['python']}, Streamlit {v['streamlit']}, torch {v['torch']}, NumPy {v['numpy']}, "
         f"Plotly {v['plotly']}, Playwright {v['playwright']}, {mach['chromium']}.\n\n"
         "**How to reproduce**: from the repository root, `.venv/bin/python bench/report.py` "
-        "(or `--quick`); each benchmark also runs alone, see `bench/README.md`.\n\n"
+        "(or `--quick`); each benchmark also runs alone, see `bench/README.md`. Run it on an otherwise idle "
+        "machine: each section gives the load average seen during its run (the load test's own browsers "
+        "load the machine by design; for the others, a load average well above 1-2 means something else "
+        "was running and the times are inflated).\n\n"
     )
     status = [("page reruns, cold start", pages), ("gradient-flow lab", flow), ("experiment labs", labs),
               ("load test", load)]
