@@ -10,7 +10,8 @@ context for the whole test):
   slider  focus one slider of the page and press ArrowRight, ArrowLeft, ... (--presses, default 4, so the
           value comes back): each press -> any chart's data changed. A press after which the run ended and
           no chart changed within 2 s counts as "unchanged" and is timed to the end of its run instead.
-Home has no slider, so it is only opened.
+Home has no slider, so it is only opened. The slider goes one step and back, so after stage 1 its values come
+from the server's caches: stages 2 and 3 measure serving and drawing under concurrency, not computing.
 
 Stages (every figure is printed, nothing about time is asserted):
   0. the server alone, after its health check: RSS0

@@ -11,7 +11,7 @@ A sub-benchmark that fails or times out is reported as such, with the end of its
 Exit status 0 even then: the report is the result (nothing here asserts on time).
 
 Usage, from the repository root:
-  python bench/report.py            full run (about 15-20 minutes on 2 cores)
+  python bench/report.py            full run (about 6-7 minutes on an idle 2-core machine)
   python bench/report.py --quick    fewer repeats and a 30 s load stage
 """
 from __future__ import annotations
@@ -200,8 +200,10 @@ def load_section(res: dict, data: dict | None) -> str:
           f"{data['presses']} key presses (ArrowRight, ArrowLeft, ...) on one slider, each timed until a chart's "
           "data changed (Home has no slider). Stage 1: one session on a cold server; stage 2: sessions 2.."
           f"{n} arrive together and do one pass each (the warm-up); stage 3: every session loops for "
-          f"{data['seconds']:.0f} s (hard stop), session i starting at page i mod 7. **The server and the {n} "
-          "browsers share this machine's cores**: a learner on their own computer waits less.\n\n")
+          f"{data['seconds']:.0f} s (hard stop), session i starting at page i mod 7. The slider goes one step "
+          "and back, so after stage 1 its values come from the server's caches: stages 2 and 3 measure serving "
+          f"and drawing, not computing. **The server and the {n} browsers share this machine's cores**: a "
+          "learner on their own computer waits less.\n\n")
     s += (f"Stage 1 took {fmt(st['stage1_warm_s'], '.0f')} s, stage 2 {fmt(st['stage2_warm_s'], '.0f')} s"
           f"{'' if st['warmup_complete'] else ' (**incomplete**: the warm-up hit its time limit)'}, stage 3 "
           f"{fmt(st['load_s'], '.0f')} s. Pages opened per session during stage 3: "
@@ -223,7 +225,10 @@ def load_section(res: dict, data: dict | None) -> str:
     if load_samples:
         t_start, every = load_samples[0][0], max(1, round(len(load_samples) / 12))
         s += ("- RSS during stage 3 (s since its start: MB): "
-              + ", ".join(f"{t - t_start:.0f}: {mb:.0f}" for t, mb in load_samples[::every]) + ".\n")
+              + ", ".join(f"{t - t_start:.0f}: {mb:.0f}" for t, mb in load_samples[::every])
+              + f"; range {min(mb for _, mb in load_samples):.0f}-{max(mb for _, mb in load_samples):.0f} MB "
+              "(short-lived allocations of the runs in flight swing it by several MB, so a slope over a minute "
+              "or two is noisy).\n")
     for what, key in (("stage 2", "server_cpu_share_warmup"), ("stage 3", "server_cpu_share")):
         if data.get(key) is not None:
             s += f"- Server CPU during {what}: {data[key]:.2f} cores busy; the browsers had the rest.\n"
