@@ -6,25 +6,12 @@ used). Without that browser the module is skipped, or fails when the CI environm
 """
 from __future__ import annotations
 
-import contextlib
-import os
-import socket
-import subprocess
-import sys
-import tempfile
-import time
-import urllib.request
-from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from browserkit import launch_browser, running_server
 
-ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
-                 "--no-first-run", "--disable-component-update", "--disable-sync"]
 TIMEOUT_MS = 60_000
-HEALTH_TIMEOUT_S = 90
 
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 CHART = ".js-plotly-plot .main-svg"
@@ -56,63 +43,10 @@ FINGERPRINT = """() => Array.from(document.querySelectorAll('.js-plotly-plot'))
   .map(el => JSON.stringify((el.data || []).map(t => [t.x, t.y]))).join('|')"""
 
 
-def _unavailable(reason: str):
-    if os.environ.get("CI"):
-        pytest.fail(reason + " (CI is set, so this is a failure, not a skip)")
-    pytest.skip(reason)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def browser():
-    if not Path(CHROMIUM).exists():
-        _unavailable(f"{CHROMIUM} not found: install Debian's chromium package to run the browser tests")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("the playwright Python package is not installed")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with launch_browser() as b:
         yield b
-        b.close()
-
-
-@contextlib.contextmanager
-def running_server():
-    """Base URL of `streamlit run app.py` on a free port; stopped on exit."""
-    port = _free_port()
-    log = tempfile.TemporaryFile(mode="w+")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true", f"--server.port={port}",
-         "--server.address=127.0.0.1", "--browser.gatherUsageStats=false", "--server.fileWatcherType=none"],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + HEALTH_TIMEOUT_S
-        while True:
-            try:
-                if urllib.request.urlopen(f"{base}/_stcore/health", timeout=2).read().strip() == b"ok":
-                    break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                log.seek(0)
-                pytest.fail(f"streamlit did not become healthy in {HEALTH_TIMEOUT_S} s:\n{log.read()[-3000:]}")
-            time.sleep(0.25)
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
 
 
 @pytest.fixture(scope="module")
