@@ -57,6 +57,17 @@ def test_relu_he_preset_keeps_gradients_level_and_sets_the_url():
     assert q["act"] == "relu" and q["init"] == "kaiming_normal" and q["depth"] == "50"
 
 
+def test_a_preset_sets_every_network_control_whatever_came_before():
+    at = open_page({"batch": "64", "in_mean": "2.0", "bias": "constant", "bias_value": "-1.0", "seed": "7"})
+    at.button(key="preset:tanh-xavier").click().run()
+    assert not at.exception
+    q = dict(at.query_params)
+    assert q["act"] == "tanh" and q["init"] == "xavier_normal" and q["depth"] == "50"
+    # batch, input mean, bias and seed are back at their defaults, so they leave the link
+    assert not {"batch", "in_mean", "bias", "bias_value", "seed"} & q.keys(), q
+    assert "tanh" in next(b.help for b in at.button if b.key == "preset:tanh-xavier").lower()
+
+
 def test_link_round_trip_reproduces_numbers():
     query = {"act": "tanh", "depth": "12", "width": "64", "init": "xavier_normal", "seed": "7"}
     a = open_page(query)

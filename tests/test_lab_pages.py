@@ -48,6 +48,15 @@ def test_dying_relu_high_lr_preset_kills_relu_but_not_leaky():
     assert dict(at.query_params)["opt"] == "adam" and "act" not in dict(at.query_params)  # ReLU is the default
 
 
+def test_dying_relu_preset_sets_every_control_whatever_came_before():
+    at = open_page("views/dying_relu.py", {"steps": "100", "data": "xor", "units": "8", "noise": "0.5"})
+    at.button(key="preset:negative-bias").click().run()
+    assert not at.exception
+    q = dict(at.query_params)
+    assert q["bias"] == "constant" and float(q["bias_value"]) == -3.0 and q["opt"] == "adam"
+    assert not {"steps", "data", "units", "noise"} & q.keys(), q  # back at their defaults
+
+
 def test_dying_relu_hostile_link():
     at = open_page("views/dying_relu.py", {"lr": "1e999", "act": "<x>", "units": "-1", "data": "mnist"})
     text = "\n".join(w.value for w in at.warning)

@@ -42,3 +42,8 @@ def picker_label(key: str) -> str:
 
     spec = activations.get(key)
     return f"{spec.family}  ›  {spec.name}"
+
+
+def preset_help(settings: list[tuple[str, object]], rest: str) -> str:
+    """A preset button's tooltip: what it sets (label: value, in the page's own words), then `rest`."""
+    return "Sets " + "; ".join(f"{label}: {value}" for label, value in settings) + ". " + rest

@@ -6,7 +6,7 @@ import activations
 from activations import dying, dyingplots
 from ui import compute
 from ui.params import param_widgets
-from ui.text import page_text
+from ui.text import page_text, preset_help
 from ui.urlstate import PageState
 
 PAGE = "dying_relu"
@@ -18,23 +18,38 @@ NAME = {k: activations.get(k).name for k in KEYS}
 D = dying.TrainConfig()
 FIELDS = {"activation": "act", "layers": "layers", "units": "units", "optimizer": "opt", "lr": "lr", "init": "init",
           "bias_init": "bias", "bias_value": "bias_value", "steps": "steps", "seed": "seed"}
+OPTIMIZER_NAMES = {"sgd": "SGD", "momentum": "SGD + momentum 0.9", "adam": "Adam"}
 DATA_FIELDS = {"name": "data", "n": "n", "noise": "noise", "seed": "data_seed"}
 
 
+def preset_values(name: str) -> dict:
+    """Every control of the experiment, URL key -> value: the preset's, and the rest at their defaults."""
+    cfg = dying.preset_config(name)
+    values = {url: getattr(cfg, f) for f, url in FIELDS.items()}
+    values.update({url: getattr(cfg.data, f) for f, url in DATA_FIELDS.items()})
+    return values
+
+
 def apply_preset(name: str) -> None:
-    train = dict(dying.PRESETS[name]["train"])
-    data = train.pop("data", {})
-    values = {FIELDS[k]: v for k, v in train.items() if k in FIELDS}
-    values.update({DATA_FIELDS[k]: v for k, v in data.items() if k in DATA_FIELDS})
-    PageState.apply(PAGE, values)
+    PageState.apply(PAGE, preset_values(name))
+
+
+def preset_tooltip(name: str) -> str:
+    train = dying.PRESETS[name]["train"]
+    shown = {"activation": ("activation", NAME.get), "optimizer": ("optimizer", OPTIMIZER_NAMES.get),
+             "lr": ("learning rate", "{:g}".format), "bias_value": ("constant bias", "{:g}".format)}
+    settings = [(shown[k][0], shown[k][1](v)) for k, v in train.items() if k in shown]
+    settings += [("data", train["data"]["name"])] if "data" in train else []
+    return preset_help(settings, "Every other control goes back to its default.")
 
 
 st.title("Dying ReLU")
 st.markdown(page_text("dying_relu").split("\n\n")[0])
 state = PageState(PAGE)
-st.markdown("**Presets**: one click sets every control below.")
+st.markdown("**Presets**: one click sets every control below (hover for what each one sets).")
 for col, (name, preset) in zip(st.columns(len(dying.PRESETS)), dying.PRESETS.items(), strict=True):
-    col.button(preset["label"], key=f"preset:{name}", on_click=apply_preset, args=(name,), width="stretch")
+    col.button(preset["label"], key=f"preset:{name}", on_click=apply_preset, args=(name,), width="stretch",
+               help=preset_tooltip(name))
 
 
 @st.fragment  # a control change retrains here without redrawing the page's text or the sweep
@@ -55,7 +70,7 @@ def experiment(state: PageState) -> None:
         layers = state.slider("Hidden layers", "layers", 1, 4, D.layers, 1, help="1 to 4 hidden layers.")
         units = state.select_slider("Units per layer", "units", UNITS, D.units, help="Width of each hidden layer.")
         opt = state.selectbox("Optimizer", "opt", dying.OPTIMIZERS, D.optimizer,
-                              format_func={"sgd": "SGD", "momentum": "SGD + momentum 0.9", "adam": "Adam"}.get,
+                              format_func=OPTIMIZER_NAMES.get,
                               help="Full-batch updates.")
         lr = state.select_slider("Learning rate", "lr", LRS, D.lr, format_func=lambda v: f"{v:g}",
                                  help="Too high a step knocks ReLU units off the data for good.")

@@ -6,7 +6,7 @@ import activations
 from activations import flowplots, gradflow
 from ui import compute
 from ui.params import param_widgets
-from ui.text import page_text
+from ui.text import page_text, preset_help
 from ui.urlstate import PageState
 
 PAGE = "gradient_flow"
@@ -30,14 +30,35 @@ KEYS = activations.keys_grouped()
 NAME = {k: activations.get(k).name for k in KEYS}
 
 
-def apply_preset(name: str) -> None:
+def preset_values(name: str) -> tuple[dict, dict]:
+    """(network controls, training controls) of a preset, URL key -> value. Every network control is set:
+    the ones the preset names, and the rest to their defaults, so a preset gives the same view whatever came
+    before. Training controls only for presets that name a training run."""
     preset = gradflow.PRESETS[name]
-    net = {NET_KEYS[k]: v for k, v in preset["net"].items() if k in NET_KEYS}
-    PageState.apply(PAGE, net)
+    net = gradflow.NetConfig(**preset["net"])
+    values = {url: getattr(net, f) for f, url in NET_KEYS.items()}
+    train = {}
     if "train" in preset:
-        tr = {TRAIN_KEYS[k]: v for k, v in preset["train"].items() if k in TRAIN_KEYS}
-        tr.update({TRAIN_KEYS[k]: v for k, v in preset["net"].items() if k in TRAIN_KEYS})
-        PageState.apply(PAGE, tr)
+        tc = gradflow.TrainConfig(net=net, **preset["train"])
+        train = {url: getattr(net, f) if hasattr(net, f) else getattr(tc, f) for f, url in TRAIN_KEYS.items()}
+    return values, train
+
+
+def apply_preset(name: str) -> None:
+    for values in preset_values(name):
+        if values:
+            PageState.apply(PAGE, values)
+
+
+def preset_tooltip(name: str) -> str:
+    preset = gradflow.PRESETS[name]
+    shown = {"activation": ("activation", NAME.get), "depth": ("depth", str), "width": ("width", str),
+             "init": ("init", gradflow.INIT_LABELS.get), "sigma": ("σ", "{:g}".format)}
+    settings = [(shown[k][0], shown[k][1](v)) for k, v in preset["net"].items() if k in shown]
+    settings += [(k.replace("_", " "), f"{v:g}") for k, v in preset.get("train", {}).items()]
+    rest = "Every other network control goes back to its default"
+    return preset_help(settings, rest + (", and the training run below uses the same net." if "train" in preset
+                                         else "; the training run below is left as it is."))
 
 
 def with_progress(run, cost: float, label: str):
@@ -55,10 +76,11 @@ st.title("Gradient flow")
 st.markdown(page_text("gradient_flow").split("\n\n")[0])  # the first paragraph; the rest is below the charts
 state = PageState(PAGE)
 
-st.markdown("**Presets**: one click sets every control below.")
+st.markdown("**Presets**: one click sets every network control below (hover for what each one sets).")
 cols = st.columns(len(gradflow.PRESETS))
 for col, (name, preset) in zip(cols, gradflow.PRESETS.items(), strict=True):
-    col.button(preset["label"], key=f"preset:{name}", on_click=apply_preset, args=(name,), width="stretch")
+    col.button(preset["label"], key=f"preset:{name}", on_click=apply_preset, args=(name,), width="stretch",
+               help=preset_tooltip(name))
 
 
 @st.fragment  # a control change reruns only the network and its charts, not the training section below
