@@ -279,3 +279,20 @@ def test_divergence_is_recorded_not_raised():
     assert np.isnan(run.loss[later]).all() and np.isfinite(run.loss[~later]).all()
     assert math.isnan(run.final_dead_fraction)
     assert not np.isnan(run.boundary[~later]).any()
+
+
+def test_animation_payload_is_compact_and_keeps_the_boundary():
+    """61 frames are sent to the browser on every retrain: bytes for the shading, lines to 3 decimals."""
+    import json
+
+    from activations import dyingplots
+
+    run = D.train(D.TrainConfig(steps=300, record_every=5, grid=40))
+    fig = json.loads(dyingplots.training_animation(run).to_json())
+    assert len(fig["frames"]) == 61
+    assert sum(len(json.dumps(f)) for f in fig["frames"]) < 600_000  # was 1 MB with float32 shading
+    shading = dyingplots.shading(run.boundary[-1])
+    assert shading.dtype == np.uint8
+    assert np.abs(shading / 255 - run.boundary[-1]).max() <= 0.5 / 255 + 1e-6  # rounding only
+    # a diverged run's NaN probabilities show as no tint, not as a class colour
+    assert (dyingplots.shading(np.full((2, 2), np.nan)) == 128).all()
