@@ -79,6 +79,21 @@ def test_self_normalizing_round_trip():
     assert dict(at.query_params) == query
 
 
+def test_why_nonlinear_shows_the_product_of_the_three_matrices():
+    import numpy as np
+
+    from activations import nonlinear
+
+    at = open_page("views/why_nonlinear.py", {"c.seed": "3"})
+    (eq,) = [m.value for m in at.markdown if "underbrace" in m.value]
+    blocks = re.findall(r"\\begin\{pmatrix\}(.*?)\\end\{pmatrix\}", eq)
+    shown = [np.array([[float(v) for v in row.split("&")] for row in b.split(r"\\")]) for b in blocks]
+    c = nonlinear.linear_collapse(3)
+    for got, want in zip(shown, [c.weights[2], c.weights[1], c.weights[0], c.product], strict=True):
+        np.testing.assert_allclose(got, want, atol=0.005 + 1e-12)  # two decimals
+    assert "W_3 (2×4)" in eq and "W (2×2)" in eq
+
+
 def test_why_nonlinear_xor_and_relu_fit():
     at = open_page("views/why_nonlinear.py")
     assert percent(metric(at, "deep linear")) <= 0.75

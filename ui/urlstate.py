@@ -180,7 +180,7 @@ class PageState:
 
     def end_section(self) -> None:
         if self.run_notes:
-            self._section_box.info("".join(f"\n- {n}" for n in self.run_notes), icon="ℹ️")
+            self._section_box.info("".join(f"\n- {n}" for n in self.run_notes), icon=":material/info:")
         self.run_notes = []
         self._section_box = None
         self._section = None
@@ -203,9 +203,9 @@ class PageState:
                                     + ", ".join(uv.shown(k) for k in unknown[:8]) + more + ".")
         if self.notices:
             self._box.warning("**Some values in this link were changed so the page can show them:**"
-                              + "".join(f"\n- {n}" for n in self.notices), icon="⚠️")
+                              + "".join(f"\n- {n}" for n in self.notices), icon=":material/warning:")
         if self.run_notes:
-            self._box.info("".join(f"\n- {n}" for n in self.run_notes), icon="ℹ️")
+            self._box.info("".join(f"\n- {n}" for n in self.run_notes), icon=":material/info:")
         self._write_url()
         self._finished = True
         self.fresh = False  # a fragment rerun must not seed its widgets from the link again

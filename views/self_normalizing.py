@@ -65,7 +65,7 @@ def depth_panel(state: PageState) -> None:
         for key in shown:
             m, sd = res.mean[key][-1], res.std[key][-1]
             inside = abs(m) <= selfnorm.STABLE_MU[1] and selfnorm.STABLE_NU[0] <= sd * sd <= selfnorm.STABLE_NU[1]
-            rows.append(f"| {NAME[key]} | {m:+.3f} | {sd:.3f} | {'✅ yes' if inside else '❌ no'} |")
+            rows.append(f"| {NAME[key]} | {m:+.3f} | {sd:.3f} | {'✓ yes' if inside else '✗ no'} |")
         st.markdown(f"**At layer {depth}** (green band: |mean| ≤ 0.1, variance in [0.8, 1.5], the region the paper "
                     "proves stable)\n\n| activation | mean | std | in the band |\n|---|---|---|---|\n"
                     + "\n".join(rows))

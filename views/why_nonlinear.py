@@ -14,9 +14,9 @@ NAME = {k: activations.get(k).name for k in KEYS}
 LRS = (0.1, 0.3, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.2, 4.0, 6.0, 10.0)
 
 
-def matrix_md(m: np.ndarray) -> str:
-    rows = [" & ".join(f"{v:.3f}" for v in row) for row in np.atleast_2d(m)]
-    return r"\begin{pmatrix}" + r" \\ ".join(rows) + r"\end{pmatrix}"
+def matrix_tex(m: np.ndarray, name: str) -> str:
+    rows = [" & ".join(f"{v:.2f}" for v in row) for row in np.atleast_2d(m)]
+    return r"\underbrace{\begin{pmatrix}" + r" \\ ".join(rows) + r"\end{pmatrix}}_{" + name + "}"
 
 
 st.title("Why non-linear?")
@@ -30,13 +30,15 @@ st.subheader("1. Linear layers collapse into one")
 @st.fragment
 def collapse_panel(state: PageState) -> None:
     state.section("collapse")
-    seed = state.number("Seed of the random matrices", "c.seed", 0, 1_000_000, 0,
+    seed = state.number("Seed of the random matrices", "c.seed", 0, 1_000_000, 0, where=st.columns([1, 3])[0],
                         help="Draw other matrices: the product still does the same job as the stack.")
     c = compute.cached("collapse", seed, lambda: nonlinear.linear_collapse(seed))
-    cols = st.columns([1.2, 1.6, 1.6, 1.2])
-    for col, (name, m) in zip(cols, (("W_1", c.weights[0]), ("W_2", c.weights[1]), ("W_3", c.weights[2]),
-                                     ("W = W_3 W_2 W_1", c.product)), strict=True):
-        col.latex(f"{name} = " + matrix_md(m))
+    # One equation in the order the product is written, as inline math: KaTeX may break an inline formula after
+    # "·" and "=", so on a phone the matrices wrap onto new lines instead of being clipped.
+    w1, w2, w3 = (f"W_{i} ({m.shape[0]}×{m.shape[1]})" for i, m in enumerate(c.weights, start=1))
+    parts = [matrix_tex(c.weights[2], w3), matrix_tex(c.weights[1], w2), matrix_tex(c.weights[0], w1)]
+    st.markdown(r"$\displaystyle " + r" \cdot ".join(parts) + " = "
+                + matrix_tex(c.product, f"W ({c.product.shape[0]}×{c.product.shape[1]})") + "$")
     st.markdown(f"Three layers applied one after another, and the single matrix $W = W_3W_2W_1$, give the same "
                 f"outputs on {len(c.x)} random inputs: the largest difference is **{c.max_abs_diff:.1e}**, "
                 "float64 round-off. Depth without a non-linearity adds nothing a single layer couldn't do.")
