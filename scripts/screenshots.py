@@ -17,15 +17,22 @@ ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
                  "--no-first-run", "--disable-component-update", "--disable-sync"]
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
-SHOTS = [  # file name, path and query, viewport, theme
-    ("home.png", "/", (1400, 1000), "light"),
-    ("explorer.png", "/explorer?fn=selu&eps=0.05", (1400, 1000), "light"),
-    ("explorer-rrelu-dark.png", "/explorer?fn=rrelu&autograd=1", (1400, 1000), "dark"),
-    ("compare.png", "/compare?fns=sigmoid,tanh,relu,gelu,silu&x=-4.0,4.0", (1400, 900), "light"),
-    ("gradient-flow.png", "/gradient_flow", (1400, 1000), "light"),
-    ("dying-relu.png", "/dying_relu?opt=adam&lr=0.3", (1400, 1000), "light"),
-    ("home-dark.png", "/", (1400, 1000), "dark"),
-    ("explorer-phone.png", "/explorer?fn=gelu", (390, 1400), "light"),
+# The Dying ReLU shot shows the animation's last frame, scrolled so that the chart with its play button and
+# step slider is in view (the first frame, step 0, has hardly any decision boundary yet).
+LAST_FRAME = """() => { const el = document.querySelector('.js-plotly-plot');
+  const last = el._transitionData._frames.at(-1).name;
+  document.querySelector("[data-testid='stMetric']").scrollIntoView({block: 'start'});
+  return Plotly.animate(el, [last], {mode: 'immediate', frame: {duration: 0, redraw: true},
+                                     transition: {duration: 0}}); }"""
+SHOTS = [  # file name, path and query, viewport, theme, script to run before the shot
+    ("home.png", "/", (1400, 1000), "light", None),
+    ("explorer.png", "/explorer?fn=selu&eps=0.05", (1400, 1000), "light", None),
+    ("explorer-rrelu-dark.png", "/explorer?fn=rrelu&autograd=1", (1400, 1000), "dark", None),
+    ("compare.png", "/compare?fns=sigmoid,tanh,relu,gelu,silu&x=-4.0,4.0", (1400, 900), "light", None),
+    ("gradient-flow.png", "/gradient_flow", (1400, 1000), "light", None),
+    ("dying-relu.png", "/dying_relu?opt=adam&lr=0.3", (1400, 1000), "light", LAST_FRAME),
+    ("home-dark.png", "/", (1400, 1000), "dark", None),
+    ("explorer-phone.png", "/explorer?fn=gelu", (390, 1400), "light", None),
 ]
 
 
@@ -57,11 +64,13 @@ def main() -> None:
 
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-            for name, path, (w, h), theme in SHOTS:
+            for name, path, (w, h), theme, script in SHOTS:
                 page = browser.new_page(viewport={"width": w, "height": h}, color_scheme=theme)
                 page.goto(f"http://127.0.0.1:{port}{path}", timeout=90000)
                 page.wait_for_selector(".js-plotly-plot .main-svg", timeout=90000)
                 page.wait_for_selector(IDLE, timeout=90000)
+                if script:
+                    page.evaluate(script)
                 page.wait_for_timeout(1500)  # let Plotly finish its transitions
                 page.screenshot(path=str(out / name))
                 print("wrote", out / name)
