@@ -174,3 +174,39 @@ def gallery_figure(tiles: Sequence[tuple[str, np.ndarray, np.ndarray, np.ndarray
                                 hovermode="x unified", annotations=notes,
                                 legend={"orientation": "h", "yanchor": "bottom",
                                         "y": 1.0 + 30 / (tile_height * rows), "x": 0}, **axes))
+
+
+def cost_figure(rows: Sequence[tuple[str, float, float, float, float, int]], highlight: Sequence[str] = (),
+                baseline: str = "ReLU") -> go.Figure:
+    """Measured cost per activation relative to the baseline, forward and backward side by side.
+
+    rows: (label, forward ratio, backward ratio, forward ns, backward ns, operations), any order; drawn cheapest
+    (forward + backward) at the top. Labels in `highlight` are bold. Log x axis: ratios span 0.01x to 50x.
+    """
+    ordered = sorted(rows, key=lambda r: -(r[1] + r[2]))  # Plotly draws the first category at the bottom
+    labels = [f"<b>{r[0]}</b>" if r[0] in highlight else r[0] for r in ordered]
+
+    def ops(n: int) -> str:
+        return "returns its input" if n == 0 else "1 operation" if n == 1 else f"{n} operations"
+
+    # Bars grow from the baseline's 1 (base=1, length ratio - 1): left of it cheaper, right of it costlier. On a
+    # log axis a bar from the axis' left edge would give a length that means nothing.
+    traces = [
+        dict(type="bar", orientation="h", y=labels, x=[r[1 + i] - 1 for r in ordered], base=1,
+             customdata=[[r[3 + i], ops(r[5]), r[1 + i]] for r in ordered], name=name, marker=marker,
+             hovertemplate="%{y}: " + what + " %{customdata[2]:.2f}× " + baseline
+                           + " (%{customdata[0]:.2f} ns per element; %{customdata[1]})<extra></extra>")
+        for i, (name, what, marker) in enumerate((
+            ("forward (no autograd)", "forward", {"color": PALETTE[0]}),
+            ("backward (its own gradient)", "backward", {"color": PALETTE[1], "pattern": {"shape": "/"}}),
+        ))
+    ]
+    return _figure(traces, dict(
+        height=26 * len(ordered) + 140, barmode="group", bargap=0.25, margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        xaxis={"type": "log", "title": {"text": f"time relative to {baseline} (log scale): ← cheaper · {baseline} = 1 "
+                                                 "· costlier →"}},
+        yaxis={"automargin": True},
+        shapes=[{"type": "line", "x0": 1, "x1": 1, "xref": "x", "y0": 0, "y1": 1, "yref": "paper",
+                 "line": {"color": PALETTE[7], "dash": "dash", "width": 1}}],
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0}, hovermode="closest",
+    ))
