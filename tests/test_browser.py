@@ -245,3 +245,14 @@ def test_dying_relu_animation_has_frames_and_plays(tab):
     tab.page.wait_for_function("""() => Array.from(document.querySelectorAll('.js-plotly-plot'))
         .some(d => d.layout && d.layout.title && /step [1-9][0-9]*:/.test(d.layout.title.text))""", timeout=30_000)
     assert tab.exceptions() == []
+
+
+def test_compare_measures_the_cost_of_every_activation(tab):
+    tab.open("/compare?fns=sigmoid,relu")
+    assert tab.page.locator(".js-plotly-plot").count() == 1
+    tab.page.get_by_role("button", name="Measure now").click()
+    tab.page.wait_for_function("document.querySelectorAll('.js-plotly-plot').length >= 2", timeout=TIMEOUT_MS)
+    tab.idle()
+    bars = tab.page.evaluate("() => document.querySelectorAll('.js-plotly-plot')[1].data.map(t => t.y.length)")
+    assert bars == [26, 26]
+    assert tab.exceptions() == [] and tab.console_errors == []
