@@ -47,3 +47,29 @@ def test_y_limits_never_collapse():
     assert plots.y_limits(np.zeros(5)) [0] < 0 < plots.y_limits(np.zeros(5))[1]
     lo, hi = plots.y_limits(np.array([1.0, 2.0]), np.array([np.nan, 3.0]))
     assert lo < 1.0 and hi > 3.0
+
+
+def test_chart_to_dict_is_what_go_figure_would_send():
+    """plots.Chart skips building go.Figure; st.plotly_chart must receive the same JSON either way."""
+    import json
+
+    import plotly.io as pio
+
+    from activations import dying, dyingplots
+
+    spec = activations.get("elu")
+    run = dying.train(dying.TrainConfig(steps=20, record_every=5, grid=10))
+    charts = [
+        plots.curve_figure(X, spec.f(X), spec.df(X), analysis.regions(X, spec.df(X), 0.01), title="t"),
+        plots.compare_figure([("ELU", X, spec.f(X), spec.df(X))], "both"),
+        dyingplots.training_animation(run),
+    ]
+    for chart in charts:
+        assert isinstance(chart, plots.Chart) and isinstance(chart, go.Figure)
+        ours = json.loads(pio.to_json(chart, validate=False))
+        theirs = json.loads(pio.to_json(go.Figure(chart._spec, _validate=False), validate=False))
+        assert ours == theirs
+        assert "template" in ours["layout"]
+        assert any(isinstance(t.get("x"), dict) for t in ours["data"])  # NumPy arrays went as base64
+        chart.full()  # validates
+        assert json.loads(pio.to_json(chart, validate=False)) == ours  # to_dict() did not change the spec
