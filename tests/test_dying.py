@@ -282,7 +282,7 @@ def test_divergence_is_recorded_not_raised():
 
 
 def test_animation_payload_is_compact_and_keeps_the_boundary():
-    """61 frames are sent to the browser on every retrain: bytes for the shading, lines to 3 decimals."""
+    """61 frames are sent to the browser on every retrain: bytes for the shading, float32 for the lines."""
     import json
 
     from activations import dyingplots
@@ -296,3 +296,35 @@ def test_animation_payload_is_compact_and_keeps_the_boundary():
     assert np.abs(shading / 255 - run.boundary[-1]).max() <= 0.5 / 255 + 1e-6  # rounding only
     # a diverged run's NaN probabilities show as no tint, not as a class colour
     assert (dyingplots.shading(np.full((2, 2), np.nan)) == 128).all()
+
+
+def _unit_lines_by_hand(w, b, dead, box=3.0):
+    """The plain loop: each unit's line where it crosses the box's edges, first and last crossing kept."""
+    out = {True: ([], []), False: ([], [])}
+    for (w1, w2), bb, d in zip(w, b, dead, strict=True):
+        pts = []
+        if abs(w2) > 1e-12:
+            pts += [(x, -(w1 * x + bb) / w2) for x in (-box, box)]
+        if abs(w1) > 1e-12:
+            pts += [(-(w2 * y + bb) / w1, y) for y in (-box, box)]
+        pts = [(x, y) for x, y in pts if abs(x) <= box + 1e-9 and abs(y) <= box + 1e-9]
+        if len(pts) >= 2:
+            out[bool(d)][0].extend([pts[0][0], pts[-1][0], np.nan])
+            out[bool(d)][1].extend([pts[0][1], pts[-1][1], np.nan])
+    return out[False], out[True]
+
+
+def test_unit_lines_match_the_plain_loop():
+    from activations import dyingplots
+
+    rng = np.random.default_rng(0)
+    w = rng.normal(size=(300, 2)) * rng.choice([1e-14, 0.1, 1.0, 10.0], size=(300, 2))  # incl. axis-parallel
+    w[:5] = [[0, 1], [1, 0], [0, 0], [1, 1], [1e-13, 1e-13]]
+    b = rng.normal(size=300) * 4  # many lines miss the box
+    dead = rng.random(300) < 0.4
+    got = dyingplots.unit_lines(w, b, dead)
+    want = _unit_lines_by_hand(w, b, dead)
+    for (gx, gy), (wx, wy) in zip(got, want, strict=True):
+        assert gx.dtype == np.float32 and len(gx) == len(wx) > 0
+        np.testing.assert_allclose(gx, np.array(wx, dtype=np.float32), rtol=1e-6, atol=1e-6)
+        np.testing.assert_allclose(gy, np.array(wy, dtype=np.float32), rtol=1e-6, atol=1e-6)
