@@ -1,9 +1,9 @@
 """Fuzzed page addresses on every page: a prefix of bench/fuzz_urls.py's URLs, run and checked the same way.
 
 The bench runs 1000 URLs (`python bench/fuzz_urls.py`); this runs the first URLs of the same seeded streams:
-40 on each cheap page, 8 on each lab page that trains networks. Known app bugs are listed in KNOWN_BUGS: each has
-its exact URL as a strict xfail test (it fails loudly once the bug is fixed: then delete the entry), and the
-sampled runs do not fail on findings that entry explains. Anything else fails the sample test.
+40 on each cheap page, 8 on each lab page that trains networks. Any finding fails the test: the four the fuzzer
+found (an empty list, repeated keys, Home ignoring parameters, more than 8 unknown keys) are fixed, and each has
+its own test in tests/test_pages.py or below.
 """
 from __future__ import annotations
 
@@ -11,8 +11,6 @@ import ast
 import importlib.util
 import re
 import sys
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -28,37 +26,11 @@ SAMPLE = {"home": 40, "explorer": 40, "compare": 40, "vector": 40, "why_nonlinea
           "gradient_flow": 8, "dying_relu": 8, "self_normalizing": 8}
 
 
-@dataclass(frozen=True)
-class KnownBug:
-    check: str  # the bench's check that finds it
-    pages: tuple[str, ...]  # where findings of it are expected ("*": any page)
-    when: Callable[[str, str], bool]  # (key, raw value) -> whether a finding is this bug
-    page: str  # the exact URL of the xfail test: page and query
-    query: tuple[tuple[str, tuple[str, ...]], ...]
-    key: str  # the key the xfail test looks at
-    reason: str
-
-    def explains(self, page: str, finding) -> bool:
-        return (finding.check == self.check and ("*" in self.pages or page in self.pages)
-                and self.when(finding.key, finding.value))
-
-
-def _nothing_listed(key: str, raw: str) -> bool:
-    return key in ("fns", "acts") and not raw.replace(",", "").strip()
-
-
-KNOWN_BUGS: list[KnownBug] = []  # all four found so far are fixed; add new ones here with their exact URL
-
-
 @pytest.fixture(scope="module")
 def rec():
     fuzz._quiet()
     with fuzz.recording() as r:
         yield r
-
-
-def _explained(page: str, finding) -> bool:
-    return any(b.explains(page, finding) for b in KNOWN_BUGS)
 
 
 # ---- the generator ------------------------------------------------------------------------------------------------
@@ -133,22 +105,10 @@ def test_fuzzed_links(page, rec):
     exceptions = [(r.case.describe(), r.exceptions) for r in results if r.exceptions]
     assert not exceptions
     assert all(r.charts >= 1 for r in results)
-    unexplained = [(f.check, r.case.describe(), f.key, f.raw, f.detail)
-                   for r in results for f in r.failures if not _explained(page, f)]
-    assert not unexplained, "\n".join(map(str, unexplained))
+    findings = [(f.check, r.case.describe(), f.key, f.raw, f.detail) for r in results for f in r.failures]
+    assert not findings, "\n".join(map(str, findings))
     if page != "home":  # the sample did exercise the notices
         assert sum(r.needed for r in results) > 0 and sum(r.unknown for r in results) > 0
-
-
-@pytest.mark.parametrize("bug", [
-    pytest.param(b, marks=pytest.mark.xfail(strict=True, reason=b.reason), id=f"{b.check}:{b.page}:{b.key}")
-    for b in KNOWN_BUGS
-])
-def test_known_bug(bug, rec):
-    res = fuzz.run_case(fuzz.Case(bug.page, bug.query), rec)
-    assert not res.exceptions
-    found = [f for f in res.failures if f.check == bug.check and f.key == bug.key]
-    assert not found, [f.detail for f in found]
 
 
 def _raise(*args):

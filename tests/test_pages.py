@@ -252,6 +252,15 @@ def test_repeated_keys_and_many_unknown_keys_are_reported():
     assert "and 2 more" in note
 
 
+@pytest.mark.parametrize(("page", "key", "raw"), [("views/compare.py", "fns", ",,,"),
+                                                 ("views/self_normalizing.py", "acts", "")])
+def test_a_list_that_names_nothing_is_reported(page, key, raw):
+    at = open_page(page, {key: raw})
+    note = warnings_text(at)
+    assert f"**{key}**" in note and "names nothing valid" in note
+    assert at.multiselect[0].value  # the defaults, not an empty chart
+
+
 def test_home_reports_link_parameters_it_cannot_use():
     at = open_page("views/home.py", {"fn": "relu", "utm_source": "x"})
     assert "utm_source" in warnings_text(at) and dict(at.query_params) == {}
