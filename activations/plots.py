@@ -66,10 +66,11 @@ class Chart(go.Figure):
 
     def to_dict(self) -> dict:
         out = _copy_tree(self._spec)
+        convert_to_base64(out)
         template = _default_template()
         if template is not None and "template" not in out["layout"]:
-            out["layout"]["template"] = _copy_tree(template)
-        convert_to_base64(out)
+            # Shared, not copied: it holds no arrays to convert, and nothing downstream writes to it.
+            out["layout"]["template"] = template
         return out
 
     def full(self) -> go.Figure:

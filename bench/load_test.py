@@ -44,23 +44,19 @@ import asyncio
 import contextlib
 import json
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
-                 "--no-first-run", "--disable-component-update", "--disable-sync"]
+sys.path.insert(0, str(ROOT))
+from bench.appserver import CHROMIUM, CHROMIUM_ARGS, ServerFailed, running_server  # noqa: E402
+
 VIEWPORT = {"width": 1280, "height": 800}
-HEALTH_TIMEOUT_S = 90
 ACTION_TIMEOUT_S = 120  # one page open or one slider press, under load on 2 cores
 UNCHANGED_AFTER_MS = 2000  # a run ended this long ago and no chart changed: the press changed nothing visible
 REST_S = 4  # seconds at rest before an RSS reading of a stage
@@ -117,12 +113,6 @@ CHANGED_OR_SETTLED = f"""([before, quietMs]) => {{
 }}"""
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def rss_mb(pid: int) -> float | None:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -165,39 +155,6 @@ def slope_mb_per_min(samples: list[tuple[float, float]]) -> float | None:
     if max(t) - min(t) <= 0:
         return None
     return statistics.linear_regression(t, y).slope
-
-
-@contextlib.contextmanager
-def running_server(log_path: Path):
-    """(base URL, Popen) of `streamlit run app.py` on a free loopback port; stopped on exit."""
-    port = free_port()
-    log = log_path.open("w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true", f"--server.port={port}",
-         "--server.address=127.0.0.1", "--browser.gatherUsageStats=false", "--server.fileWatcherType=none"],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + HEALTH_TIMEOUT_S
-        while True:
-            try:
-                if urllib.request.urlopen(f"{base}/_stcore/health", timeout=2).read().strip() == b"ok":
-                    break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit(f"streamlit did not become healthy in {HEALTH_TIMEOUT_S} s:\n"
-                                 + log_path.read_text()[-3000:])
-            time.sleep(0.25)
-        yield base, proc
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
 
 
 @dataclass
@@ -565,14 +522,18 @@ def main() -> int:
 
     # A safety net above the phases' own limits: never leave a run hanging.
     limit = args.warmup_timeout + args.seconds + 300
-    with tempfile.TemporaryDirectory() as tmp, running_server(Path(tmp) / "server.log") as (base, proc):
-        watchdog = threading.Timer(limit, lambda: (print(f"load test: hard limit {limit:.0f} s hit", flush=True),
-                                                   proc.kill(), os._exit(2)))
-        watchdog.daemon = True
-        watchdog.start()
-        res = Results()
-        out = asyncio.run(load(args, base, proc, res))
-        watchdog.cancel()
+    with tempfile.TemporaryDirectory() as tmp, (Path(tmp) / "server.log").open("w+") as log:
+        try:
+            with running_server(log=log) as (base, proc):
+                watchdog = threading.Timer(limit, lambda: (print(f"load test: hard limit {limit:.0f} s hit",
+                                                                 flush=True), proc.kill(), os._exit(2)))
+                watchdog.daemon = True
+                watchdog.start()
+                res = Results()
+                out = asyncio.run(load(args, base, proc, res))
+                watchdog.cancel()
+        except ServerFailed as e:
+            raise SystemExit(str(e)) from None
         log_text = (Path(tmp) / "server.log").read_text(errors="replace")
     res.log_notes = server_log_notes(log_text)
     for tb in server_tracebacks(log_text):

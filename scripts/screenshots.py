@@ -6,16 +6,14 @@ Usage (from the repo root, with the dev requirements installed and Debian's chro
 from __future__ import annotations
 
 import argparse
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
-                 "--no-first-run", "--disable-component-update", "--disable-sync"]
+sys.path.insert(0, str(ROOT))
+from bench.appserver import CHROMIUM, CHROMIUM_ARGS, running_server  # noqa: E402
+
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 # The Dying ReLU shot shows the animation's last frame, scrolled so that the chart with its play button and
 # step slider is in view (the first frame, step 0, has hardly any decision boundary yet).
@@ -36,37 +34,20 @@ SHOTS = [  # file name, path and query, viewport, theme, script to run before th
 ]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--out", default=str(ROOT / "docs" / "img"))
     args = ap.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true", f"--server.port={port}",
-         "--server.address=127.0.0.1", "--browser.gatherUsageStats=false", "--server.fileWatcherType=none"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        for _ in range(300):
-            try:
-                if urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1).read() == b"ok":
-                    break
-            except OSError:
-                time.sleep(0.2)
+    with tempfile.TemporaryFile(mode="w+") as log, running_server(log=log) as (base, _server):
         from playwright.sync_api import sync_playwright
 
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             for name, path, (w, h), theme, script in SHOTS:
                 page = browser.new_page(viewport={"width": w, "height": h}, color_scheme=theme)
-                page.goto(f"http://127.0.0.1:{port}{path}", timeout=90000)
+                page.goto(base + path, timeout=90000)
                 page.wait_for_selector(".js-plotly-plot .main-svg", timeout=90000)
                 page.wait_for_selector(IDLE, timeout=90000)
                 if script:
@@ -76,9 +57,6 @@ def main() -> None:
                 print("wrote", out / name)
                 page.close()
             browser.close()
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
 
 
 if __name__ == "__main__":

@@ -4,12 +4,11 @@ Pages are opened in states that reveal their conditional controls (a function wi
 bias, N(0, σ²) weights, ...), and every widget AppTest sees must carry non-empty help text.
 Keyboard operation is the browser tests' part: they move sliders with the arrow keys.
 """
-from pathlib import Path
 
 import pytest
+from pagekit import open_page
 from streamlit.testing.v1 import AppTest
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
 KINDS = ["slider", "select_slider", "selectbox", "radio", "multiselect", "number_input", "toggle", "checkbox",
          "text_input", "button", "color_picker", "date_input", "text_area"]
 
@@ -40,12 +39,7 @@ def widgets(at: AppTest):
 @pytest.mark.parametrize(("page", "query"), STATES, ids=[f"{p.split('/')[-1][:-3]}-{i}" for i, (p, _) in
                                                          enumerate(STATES)])
 def test_every_control_has_a_tooltip(page, query):
-    at = AppTest.from_file(APP, default_timeout=120)
-    for k, v in query.items():
-        at.query_params[k] = v
-    at.switch_page(page)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
+    at = open_page(page, query)
     found = list(widgets(at))
     missing = [f"{kind} {w.label!r}" for kind, w in found if not (getattr(w, "help", "") or "").strip()]
     assert not missing, f"controls without a tooltip on {page}: {missing}"

@@ -1,17 +1,14 @@
 """Measured cost (Compare page): the measurement's structure, never its timings (those are figures, not tests)."""
 import json
 import math
-from pathlib import Path
 
 import plotly.graph_objects as go
 import pytest
 import torch
-from streamlit.testing.v1 import AppTest
+from pagekit import open_page
 
 import activations
 from activations import cost, plots
-
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
 
 @pytest.fixture(scope="module")
@@ -70,10 +67,7 @@ def test_cost_figure_grows_bars_from_the_baseline(small):
 
 
 def test_compare_page_measures_on_request_and_shares_a_recent_measurement():
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.query_params["fns"] = "sigmoid,relu"
-    at.switch_page("views/compare.py")
-    at.run()
+    at = open_page("views/compare.py", {"fns": "sigmoid,relu"})
     assert len(at.get("plotly_chart")) == 1  # nothing is timed until asked
     at.button(key="measure_cost").click().run()
     assert not at.exception, [e.value for e in at.exception]

@@ -1,22 +1,15 @@
 """The Gradient flow page as a learner meets it (AppTest)."""
 import json
-from pathlib import Path
 
 import numpy as np
+import pagekit
 from streamlit.testing.v1 import AppTest
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
 PAGE = "views/gradient_flow.py"
 
 
 def open_page(query: dict | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for k, v in (query or {}).items():
-        at.query_params[k] = v
-    at.switch_page(PAGE)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return pagekit.open_page(PAGE, query)
 
 
 def chart(at: AppTest, contains: str) -> list[dict]:

@@ -1,22 +1,10 @@
 """The experiment pages (Dying ReLU, Self-normalizing nets, Why non-linear, Softmax/GLU/Maxout) with AppTest."""
 import json
 import re
-from pathlib import Path
 
 import pytest
+from pagekit import open_page
 from streamlit.testing.v1 import AppTest
-
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
-
-
-def open_page(page: str, query: dict | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    for k, v in (query or {}).items():
-        at.query_params[k] = v
-    at.switch_page(page)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def specs(at: AppTest) -> list[dict]:

@@ -1,24 +1,13 @@
 """Server-side page tests with Streamlit's AppTest: what a learner sees on each page."""
 import json
 import re
-from pathlib import Path
 
 import numpy as np
 import pytest
+from pagekit import APP, open_page
 from streamlit.testing.v1 import AppTest
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
 PAGES = ["views/home.py", "views/explorer.py", "views/compare.py"]
-
-
-def open_page(page: str, query: dict | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=30)
-    for k, v in (query or {}).items():
-        at.query_params[k] = v
-    at.switch_page(page)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def traces(at: AppTest, chart: int = 0) -> list[dict]:

@@ -1,6 +1,9 @@
 """Cached wrappers of the core for the pages: keyed by plain values, bounded in size."""
 from __future__ import annotations
 
+import threading
+import time
+from collections import OrderedDict
 from functools import lru_cache
 
 import numpy as np
@@ -48,9 +51,6 @@ class BoundedCache:
     (st.cache_data cannot be used where a progress bar must be updated while the value is computed.)"""
 
     def __init__(self, max_entries: int):
-        import threading
-        from collections import OrderedDict
-
         self.max_entries = max_entries
         self._data: OrderedDict = OrderedDict()
         self._lock = threading.Lock()
@@ -136,7 +136,7 @@ def cached(kind: str, key, compute):
 
 # ---- measured cost (Compare page) --------------------------------------------------------------------------------
 COST_REUSE_S = 60.0  # one measurement serves every session for a minute
-_cost_lock = __import__("threading").Lock()
+_cost_lock = threading.Lock()
 _cost_last: tuple[float, object] | None = None
 
 
@@ -144,14 +144,11 @@ def measure_costs():
     """(Costs, its age in seconds). A measurement takes ~2 s of one core and is the same for everyone on this
     server, so one younger than COST_REUSE_S is shared: a class pressing the button together costs one run,
     and their runs cannot slow each other's timings down. The lock makes concurrent presses wait for it."""
-    import time
-
     from activations import cost
 
     global _cost_last
     with _cost_lock:
-        now = time.monotonic()
-        if _cost_last is None or now - _cost_last[0] > COST_REUSE_S:
-            _cost_last = (time.monotonic(), _one_thread(lambda: cost.measure(rounds=5)))
-            now = _cost_last[0]
-        return _cost_last[1], now - _cost_last[0]
+        if _cost_last is None or time.monotonic() - _cost_last[0] > COST_REUSE_S:
+            measured = _one_thread(lambda: cost.measure(rounds=5))
+            _cost_last = (time.monotonic(), measured)
+        return _cost_last[1], time.monotonic() - _cost_last[0]
