@@ -1,20 +1,26 @@
 """Activation Lab: the entry point only routes (st.navigation) and draws the shared sidebar."""
 import streamlit as st
 
+from i18n import N_, _
+from ui import lang
+
 # A Material icon, not an emoji: an emoji favicon makes Streamlit compile its emoji table on cold start.
 st.set_page_config(page_title="Activation Lab", page_icon=":material/show_chart:", layout="wide")
+lang.choose()  # before anything is written: every word below is in the learner's language
 
+# (file, title, icon, URL path): the paths are fixed, so links work in every language.
 PAGES = [
-    st.Page("views/home.py", title="Home", icon=":material/home:", default=True),
-    st.Page("views/explorer.py", title="Explorer", icon=":material/show_chart:", url_path="explorer"),
-    st.Page("views/compare.py", title="Compare", icon=":material/stacked_line_chart:", url_path="compare"),
-    st.Page("views/gradient_flow.py", title="Gradient flow", icon=":material/trending_down:"),
-    st.Page("views/dying_relu.py", title="Dying ReLU", icon=":material/heart_broken:"),
-    st.Page("views/self_normalizing.py", title="Self-normalizing nets", icon=":material/balance:"),
-    st.Page("views/why_nonlinear.py", title="Why non-linear", icon=":material/timeline:"),
-    st.Page("views/vector.py", title="Softmax, GLU, Maxout", icon=":material/bar_chart:"),
+    ("views/home.py", N_("Home"), ":material/home:", "home"),
+    ("views/explorer.py", N_("Explorer"), ":material/show_chart:", "explorer"),
+    ("views/compare.py", N_("Compare"), ":material/stacked_line_chart:", "compare"),
+    ("views/gradient_flow.py", N_("Gradient flow"), ":material/trending_down:", "gradient_flow"),
+    ("views/dying_relu.py", N_("Dying ReLU"), ":material/heart_broken:", "dying_relu"),
+    ("views/self_normalizing.py", N_("Self-normalizing nets"), ":material/balance:", "self_normalizing"),
+    ("views/why_nonlinear.py", N_("Why non-linear"), ":material/timeline:", "why_nonlinear"),
+    ("views/vector.py", N_("Softmax, GLU, Maxout"), ":material/bar_chart:", "vector"),
 ]
 
-page = st.navigation(PAGES)
-st.sidebar.caption("Every control is in the page address: copy the URL to share exactly this view.")
+page = st.navigation([st.Page(f, title=_(t), icon=i, url_path=u, default=u == "home") for f, t, i, u in PAGES])
+lang.switch(st.sidebar)
+st.sidebar.caption(_("Every control is in the page address: copy the URL to share exactly this view."))
 page.run()

@@ -76,25 +76,6 @@ class Properties:
     df0: float
     max_abs_df: float
 
-    def as_rows(self) -> list[tuple[str, str]]:
-        lo = "−∞" if not self.bounded_below else f"{self.range_low:.4g}"
-        hi = "∞" if not self.bounded_above else f"{self.range_high:.4g}"
-        yes = {True: "yes", False: "no"}
-        left = "[" if self.bounded_below else "("
-        right = "]" if self.bounded_above else ")"
-        return [
-            ("Output range", f"{left}{lo}, {hi}{right}"),
-            ("Bounded below", yes[self.bounded_below]),
-            ("Bounded above", yes[self.bounded_above]),
-            ("Zero-centered", f"{yes[self.zero_centered]} (mean output for N(0,1) input: {self.gaussian_mean:.3g})"),
-            ("Monotonic", yes[self.monotonic]),
-            ("Continuous", yes[self.continuous]),
-            ("Smooth (C¹)", yes[self.smooth]),
-            ("f(0)", f"{self.f0:.4g}"),
-            ("f′(0)", f"{self.df0:.4g}"),
-            ("max |f′| (all x)", f"{self.max_abs_df:.4g}"),
-        ]
-
 
 def _jumps(fn, x: np.ndarray, values: np.ndarray) -> bool:
     """True if `values` = fn(x) has a genuine jump: large on the grid and still large across 2e-9."""

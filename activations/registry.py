@@ -4,6 +4,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from . import functions as F
+from i18n import N_, Note
+
 from .spec import ActivationSpec, Param
 
 FAMILIES = (
@@ -29,7 +31,7 @@ def _at_zero(p: Mapping) -> tuple[float, ...]:
 def _rrelu_order(p: dict) -> tuple[dict, list[str]]:
     if p["lower"] > p["upper"]:
         p = {**p, "lower": p["upper"], "upper": p["lower"]}
-        return p, ["RReLU needs lower ≤ upper: the two were swapped."]
+        return p, [Note.of(N_("RReLU needs lower ≤ upper: the two were swapped."))]
     return p, []
 
 

@@ -6,6 +6,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from i18n import Note, Raw
+
+from . import validate
+
 ArrayFn = Callable[..., np.ndarray]
 
 
@@ -48,7 +52,7 @@ class ActivationSpec:
     # Points where f or f' is not smooth, for the given params: the tests probe them.
     kinks: Callable[[Mapping], tuple[float, ...]] = field(default=lambda p: ())
     # params -> (fixed params, messages): repairs combinations sliders alone can't prevent.
-    constrain: Callable[[dict], tuple[dict, list[str]]] | None = None
+    constrain: Callable[[dict], tuple[dict, list[Note]]] | None = None
     torch_name: str = ""  # how PyTorch spells it, for the notes ("nn.LeakyReLU", "beyond PyTorch")
 
     @property
@@ -61,36 +65,24 @@ class ActivationSpec:
                 return p
         raise KeyError(f"{self.key} has no parameter {name!r}; it has {[p.name for p in self.params]}")
 
-    def resolve(self, params: Mapping | None = None) -> tuple[dict, list[str]]:
+    def resolve(self, params: Mapping | None = None) -> tuple[dict, list[Note]]:
         """Defaults overlaid with `params`, clamped to slider ranges, then constrained.
 
-        Returns the parameters to use and one message per change, so the UI can say what it did.
+        Returns the parameters to use and one note per change, so the UI can say (in its language) what it did.
         """
         out, notes = self.defaults, []
         for name, value in (params or {}).items():
             try:
                 p = self.param(name)
             except KeyError:
-                notes.append(f"{self.name} has no parameter '{name}': ignored.")
+                notes.append(Note.of(validate.NO_SUCH_PARAM, activation=self.name, raw=Raw(str(name))))
                 continue
             if p.is_choice:
-                if value in p.choices:
-                    out[name] = value
-                else:
-                    notes.append(f"{name} must be one of {', '.join(p.choices)}: used '{p.default}'.")
-                continue
-            try:
-                v = float(value)
-            except (TypeError, ValueError):
-                notes.append(f"{name} must be a number: used the default {p.default}.")
-                continue
-            if not np.isfinite(v):
-                notes.append(f"{name} must be finite: used the default {p.default}.")
-                continue
-            clamped = min(max(v, p.low), p.high)
-            if clamped != v:
-                notes.append(f"{name} = {v:g} is outside [{p.low:g}, {p.high:g}]: clamped to {clamped:g}.")
-            out[name] = clamped
+                out[name], note = validate.choice(name, value, p.choices, p.default)
+            else:
+                out[name], note = validate.number(name, value, p.low, p.high, p.default)
+            if note:
+                notes.append(note)
         if self.constrain is not None:
             out, more = self.constrain(out)
             notes.extend(more)

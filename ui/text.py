@@ -1,28 +1,54 @@
-"""Prose from assets/: page texts and per-activation notes (Markdown files, editable and translatable)."""
+"""Prose from assets/<lang>/: Markdown with named sections, per page and per activation.
+
+A file is split by lines `<!-- section: name -->`; a page asks for a section by name, never by paragraph
+number, so a translator may add or merge paragraphs freely. A language without a file falls back to English.
+"""
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 
+import i18n
+
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
+_SECTION = re.compile(r"^<!--\s*section:\s*([\w.-]+)\s*-->\s*$", re.MULTILINE)
 
 
 @cache
-def page_text(name: str) -> str:
-    """assets/pages/{name}.md, or an empty string if it does not exist."""
-    path = ASSETS / "pages" / f"{name}.md"
-    return path.read_text(encoding="utf-8") if path.exists() else ""
-
-
-@cache
-def activation_note(key: str) -> tuple[str, str]:
-    """(one-line summary, the rest) of assets/activations/{key}.md."""
-    path = ASSETS / "activations" / f"{key}.md"
+def _sections(lang: str, kind: str, name: str) -> dict[str, str]:
+    path = ASSETS / lang / kind / f"{name}.md"
     if not path.exists():
-        return "", ""
-    text = path.read_text(encoding="utf-8").strip()
-    summary, _, body = text.partition("\n")
-    return summary.strip(), body.strip()
+        return {}
+    text = path.read_text(encoding="utf-8")
+    parts = _SECTION.split(text)
+    out = {"": parts[0].strip()} if parts[0].strip() else {}
+    for sec, body in zip(parts[1::2], parts[2::2], strict=True):
+        out[sec] = body.strip()
+    return out
+
+
+def section(kind: str, name: str, sec: str) -> str:
+    """Section `sec` of assets/<lang>/<kind>/<name>.md in the current language ('' if it does not exist)."""
+    lang = i18n.current()
+    found = _sections("en" if lang == i18n.PSEUDO else lang, kind, name).get(sec)
+    if found is None:
+        found = _sections(i18n.DEFAULT, kind, name).get(sec, "")
+    return f"{i18n.OPEN}{found}{i18n.CLOSE}" if lang == i18n.PSEUDO and found else found
+
+
+def sections(kind: str, name: str) -> tuple[str, ...]:
+    """The section names of a document (in English, the reference)."""
+    return tuple(_sections(i18n.DEFAULT, kind, name))
+
+
+def page_text(page: str, sec: str) -> str:
+    return section("pages", page, sec)
+
+
+def activation_note(key: str) -> tuple[str, str]:
+    """(one-line summary, the notes) of an activation."""
+    return section("activations", key, "summary"), section("activations", key, "notes")
 
 
 @cache
@@ -34,16 +60,3 @@ def source_of(key: str) -> str:
 
     spec = activations.get(key)
     return inspect.getsource(spec.f) + "\n\n" + inspect.getsource(spec.df)
-
-
-@cache
-def picker_label(key: str) -> str:
-    import activations
-
-    spec = activations.get(key)
-    return f"{spec.family}  ›  {spec.name}"
-
-
-def preset_help(settings: list[tuple[str, object]], rest: str) -> str:
-    """A preset button's tooltip: what it sets (label: value, in the page's own words), then `rest`."""
-    return "Sets " + "; ".join(f"{label}: {value}" for label, value in settings) + ". " + rest

@@ -3,27 +3,24 @@ import numpy as np
 import streamlit as st
 
 import activations
-from activations import analysis, plots
-from activations.export import csv_text
+from activations import analysis
 from activations.functions import rrelu_eval_slope
-from ui import compute
-from ui.params import param_label, param_widgets
-from ui.text import activation_note, page_text, picker_label, source_of
-from ui.urlstate import PageState
+from charts import curves
+from i18n import N_, _, _f, fill
+from labs import explore
+from labs.export import csv_text
+from ui import cache, page
+from ui.tables import properties_table
+from ui.text import activation_note, source_of
+from ui.urlstate import PageState, param_label
+from ui.widgets import picker_label
 
-EPS_STEPS = (1e-4, 1e-3, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2)
-
-st.title("Explorer")
-state = PageState("explorer")
-keys = activations.keys_grouped()
-key = state.selectbox(
-    "Activation", "fn", keys, "elu",
-    help="Grouped by family. The URL's fn= is this function's PyTorch name.",
-    format_func=picker_label,
-)
+C = explore.EXPLORER
+state = page.start("explorer", N_("Explorer"), intro=None)
+key = state.widget(C.fn, format_func=picker_label)
 spec = activations.get(key)
 summary, notes_md = activation_note(key)
-st.caption(f"**{spec.name}** · {spec.torch_name} · {summary}")
+st.caption(f"**{spec.name}** · {_(spec.torch_name)} · {summary}")
 
 
 @st.fragment  # a slider move reruns only this part: controls, chart, formulas, properties
@@ -32,42 +29,34 @@ def panel(state: PageState, key: str) -> None:
     state.section()
     controls, chart = st.columns([1, 2.8], gap="medium")
     with controls:
-        params = param_widgets(state, spec)
-        lo, hi = state.range_slider("x-range", "x", -50.0, 50.0, (-6.0, 6.0), 0.5, min_width=0.5,
-                                    help="The inputs shown. Properties below are measured on all reals, "
-                                         "not just this window.")
-        eps = state.select_slider("ε: saturation threshold", "eps", EPS_STEPS, 0.01, format_func=lambda v: f"{v:g}",
-                                  help="Where 0 < |f′(x)| < ε the gradient is nearly gone: shaded as saturating.")
-        show_autograd = state.toggle("torch autograd check", "autograd", False,
-                                     help="Overlay PyTorch's own derivative (float64 autograd) as markers.")
+        params = state.params(spec)
+        lo, hi = state.widget(C.x)
+        eps = state.widget(C.eps)
+        show_autograd = state.widget(C.autograd)
 
-    x, f, df = compute.curve(key, params, lo, hi)
+    x, f, df = explore.curve(key, params, lo, hi)
     regions = analysis.regions(x, df, eps)
-    band = None
-    if key == "rrelu":
-        neg = x[x <= 0]
-        band = (neg, params["lower"] * neg, params["upper"] * neg)
+    band = explore.rrelu_band(x, params) if key == "rrelu" else None
     grad = None
     if show_autograd:
-        with st.spinner("Loading PyTorch and running autograd…"):
-            grad = compute.autograd(key, params, x)
+        with st.spinner(_("Loading PyTorch and running autograd…")):
+            grad = cache.autograd(key, params, x)
 
     with chart:
-        fig = plots.curve_figure(
+        fig = curves.curve_figure(
             x, f, df, regions, autograd=grad, band=band,
-            band_label=f"training: slope ~ U({params.get('lower', 0):.3g}, {params.get('upper', 0):.3g})",
+            band_label=_f("training: slope ~ U({lower:.3g}, {upper:.3g})", lower=params.get("lower", 0),
+                          upper=params.get("upper", 0)),
         )
-        kinds = sorted({r.kind for r in regions})
-        st.plotly_chart(fig, config=plots.chart_config(),
-                        alt=f"{spec.name} and its derivative for x from {lo:g} to {hi:g}; "
-                            f"regions shown: {', '.join(kinds) or 'none'}.")
+        kinds = ", ".join(_(curves.REGION_STYLE[k][1]) for k in sorted({r.kind for r in regions}))
+        page.chart(fig, alt=_f("{name} and its derivative for x from {lo:g} to {hi:g}; regions shown: {kinds}.",
+                               name=spec.name, lo=lo, hi=hi, kinds=kinds or _("none")))
         if grad is not None:
-            err = float(np.max(np.abs(grad - df)))
-            st.caption(f"max |analytic f′ − autograd f′| over {len(x)} points: **{err:.2e}**")
+            st.caption(_f("max |analytic f′ − autograd f′| over {n} points: **{err:.2e}**", n=len(x),
+                          err=float(np.max(np.abs(grad - df)))))
         if key == "rrelu":
-            slope = rrelu_eval_slope(params["lower"], params["upper"])
-            st.caption(f"Evaluation slope (lower + upper)/2 = **{slope:.4g}**; "
-                       "the shaded band is every slope training can draw.")
+            st.caption(_f("Evaluation slope (lower + upper)/2 = **{slope:.4g}**; the shaded band is every slope "
+                          "training can draw.", slope=rrelu_eval_slope(params["lower"], params["upper"])))
 
     props_col, math_col = st.columns([1, 1.6], gap="large")
     with math_col:
@@ -76,26 +65,20 @@ def panel(state: PageState, key: str) -> None:
         st.latex(df_tex)
         numeric = [p for p in spec.params if not p.is_choice]
         if numeric:
-            st.caption("with " + ", ".join(f"{param_label(p)} = {params[p.name]:.4g}" for p in numeric))
+            st.caption(_f("with {values}", values=", ".join(
+                fill("{label} = {v:.4g}", label=param_label(p), v=params[p.name]) for p in numeric)))
     with props_col:
-        rows = compute.properties(key, params).as_rows()
-        st.markdown("| Property (measured) | Value |\n|---|---|\n"
-                    + "\n".join(f"| {a} | {b} |".replace("|f′|", "\\|f′\\|") for a, b in rows))
-        st.download_button(
-            "Download the plotted data (CSV)",
-            data=lambda: csv_text({"x": x, "f": f, "df": df}),
-            file_name=f"{key}.csv", mime="text/csv",
-        )
+        st.markdown(properties_table(explore.properties(key, params)))
+        st.download_button(_("Download the plotted data (CSV)"), data=lambda: csv_text({"x": x, "f": f, "df": df}),
+                           file_name=f"{key}.csv", mime="text/csv",
+                           help=_("x, f(x) and f′(x) at every plotted point, 17 significant digits."))
     state.end_section()
 
 
 panel(state, key)
-st.subheader(f"Notes on {spec.name}")
-st.markdown(notes_md or "No notes yet.")
-
-with st.expander("How to read this chart"):
-    st.markdown(page_text("explorer"))
-with st.expander("Show the code of f and f′"):
+st.subheader(_f("Notes on {name}", name=spec.name))
+st.markdown(notes_md or _("No notes yet."))
+page.more("explorer", N_("How to read this chart"), "how_to_read")
+with st.expander(_("Show the code of f and f′")):
     st.code(source_of(key), language="python")
-
 state.finish()

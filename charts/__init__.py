@@ -1,0 +1,1 @@
+"""Plotly figure builders on one base (charts.base): data in, figure out. No Streamlit here."""

@@ -1,0 +1,112 @@
+"""What every chart shares: the palette, margins, legend placement, the toolbar config and a fast figure type.
+
+Builders in charts/ take data (and already-translated words) and return a figure; no Streamlit here.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+from _plotly_utils.utils import convert_to_base64
+
+# Okabe-Ito: distinguishable with every common colour-vision deficiency, and on light and dark themes.
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999")
+_MODEBAR = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
+
+
+def separators() -> str:
+    """Plotly's decimal and thousands marks for the current locale (the same i18n.numbers uses)."""
+    from i18n.numbers import localize
+
+    return localize(".,")
+
+
+def chart_config() -> dict:
+    """Plotly config for st.plotly_chart: toolbar kept, PNG export at 2x."""
+    return dict(_MODEBAR)
+
+
+def _copy_tree(obj):
+    """Copies of the dicts and lists, the same leaves (arrays are not copied: nothing below writes to them)."""
+    if isinstance(obj, dict):
+        return {k: _copy_tree(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_copy_tree(v) for v in obj]
+    return obj
+
+
+_TEMPLATES: dict[str, dict] = {}
+
+
+def _default_template() -> dict | None:
+    """The layout template go.Figure would add (Streamlit registers and selects its own), as a dict, once."""
+    import plotly.io as pio
+
+    name = pio.templates.default
+    if not name or not isinstance(name, str):
+        return None
+    if name not in _TEMPLATES:
+        _TEMPLATES[name] = pio.templates[name].to_plotly_json()
+    return _TEMPLATES[name]
+
+
+class Chart(go.Figure):
+    """A figure that keeps the plain dict it was built from and hands that to `st.plotly_chart`.
+
+    st.plotly_chart only calls `to_dict()`. A real go.Figure would first build one validated object per trace,
+    frame and layout property and then deep-copy them all back into dicts: about 2 ms for a Compare chart and
+    85 ms for the Dying ReLU animation, on every rerun, for a dict we already have. `to_dict()` here gives
+    what go.Figure's would (the default template added, NumPy arrays as base64) without that round trip.
+    Read-only by design: `full()` gives the validated go.Figure for anything else (tests use it).
+    """
+
+    def __init__(self, spec: dict):
+        super().__init__()  # an empty figure (0.3 ms); the content lives in the spec
+        self._spec = spec
+
+    def to_dict(self) -> dict:
+        out = _copy_tree(self._spec)
+        convert_to_base64(out)
+        template = _default_template()
+        if template is not None and "template" not in out["layout"]:
+            # Shared, not copied: it holds no arrays to convert, and nothing downstream writes to it.
+            out["layout"]["template"] = template
+        return out
+
+    def full(self) -> go.Figure:
+        return go.Figure(self._spec)  # validates: raises on any invalid property
+
+
+def figure(traces: list[dict], layout: dict, frames: list[dict] | None = None) -> Chart:
+    # Plain dicts in one call, not validated at run time: tests/test_plots.py validates every builder's output.
+    fig = {"data": traces, "layout": {k: v for k, v in layout.items() if v is not None}}
+    fig["layout"].setdefault("separators", separators())  # Plotly's own number formatting (ticks, hover)
+    if frames:
+        fig["frames"] = frames
+    return Chart(fig)
+
+
+def y_limits(*arrays: np.ndarray, pad: float = 0.08) -> tuple[float, float]:
+    """A y-range that shows every finite value with some air, and never a zero-height range."""
+    vals = np.concatenate([np.asarray(a, dtype=float).ravel() for a in arrays])
+    vals = vals[np.isfinite(vals)]
+    lo, hi = (float(vals.min()), float(vals.max())) if vals.size else (-1.0, 1.0)
+    span = hi - lo if hi > lo else max(1.0, abs(hi))
+    return lo - pad * span, hi + pad * span
+
+
+
+
+MARGIN = {"l": 10, "r": 10, "t": 40, "b": 10}
+LEGEND_TOP = {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0}
+
+
+def finite_or_none(a: np.ndarray) -> list:
+    """Plotly draws gaps for None: a value that overflowed shows as a break, not as a fake value."""
+    return [float(v) if np.isfinite(v) else None for v in np.asarray(a, dtype=float)]
+
+
+def positive_or_none(a: np.ndarray) -> list:
+    """For log axes: zero and non-finite values become gaps."""
+    return [float(v) if np.isfinite(v) and v > 0 else None for v in np.asarray(a, dtype=float)]

@@ -1,0 +1,188 @@
+"""Plotly figures for the dying-ReLU lab: a training animation (frames play in the browser), dead-unit
+curves, the learning-rate sweep, PReLU's and RReLU's slopes. Data in, go.Figure out."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+
+from .base import LEGEND_TOP, MARGIN, PALETTE, figure
+
+BOX = 3.0  # the data are standardized: [-3, 3]^2 shows them
+DEAD_COLOR, ALIVE_COLOR = "#999999", PALETTE[5]
+CLASS_COLORS = (PALETTE[0], PALETTE[1])
+_MARGIN = {"l": 10, "r": 10, "t": 40, "b": 10}
+
+
+def unit_lines(w: np.ndarray, b: np.ndarray, dead: np.ndarray) -> tuple[tuple[np.ndarray, np.ndarray],
+                                                                        tuple[np.ndarray, np.ndarray]]:
+    """Segments of w·x + b = 0 inside the box, split into (alive xs, ys) and (dead xs, ys).
+
+    Each segment is two points and a NaN (a gap in the line), as float32: typed arrays go to the browser as
+    base64 in one piece, where lists of floats were walked number by number on every rerun (61 frames x 64+
+    units). Vectorised over units: where a line meets the left/right edges (if it is not vertical) and the
+    bottom/top edges (if it is not horizontal), the first and last of those inside the box are its ends.
+    """
+    w = np.asarray(w, dtype=float).reshape(-1, 2)
+    b = np.asarray(b, dtype=float).ravel()
+    w1, w2 = w[:, 0:1], w[:, 1:2]
+    edge = np.array([[-BOX, BOX]])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        y_at_x = -(w1 * edge + b[:, None]) / w2  # (units, 2): the line at x = -BOX and x = BOX
+        x_at_y = -(w2 * edge + b[:, None]) / w1  # at y = -BOX and y = BOX
+    px = np.concatenate([np.broadcast_to(edge, y_at_x.shape), x_at_y], axis=1)  # (units, 4) candidates
+    py = np.concatenate([y_at_x, np.broadcast_to(edge, x_at_y.shape)], axis=1)
+    ok = np.concatenate([np.broadcast_to(np.abs(w2) > 1e-12, y_at_x.shape),
+                         np.broadcast_to(np.abs(w1) > 1e-12, x_at_y.shape)], axis=1)
+    tol = BOX + 1e-9
+    with np.errstate(invalid="ignore"):
+        ok &= np.isfinite(px) & np.isfinite(py) & (np.abs(px) <= tol) & (np.abs(py) <= tol)
+    drawn = ok.sum(axis=1) >= 2
+    first = np.argmax(ok, axis=1)
+    last = ok.shape[1] - 1 - np.argmax(ok[:, ::-1], axis=1)
+    rows = np.arange(len(b))
+    seg_x = np.stack([px[rows, first], px[rows, last], np.full(len(b), np.nan)], axis=1)
+    seg_y = np.stack([py[rows, first], py[rows, last], np.full(len(b), np.nan)], axis=1)
+    dead = np.asarray(dead, dtype=bool).ravel()
+
+    def pick(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        keep = drawn & mask
+        return seg_x[keep].ravel().astype(np.float32), seg_y[keep].ravel().astype(np.float32)
+
+    return pick(~dead), pick(dead)
+
+
+def shading(p: np.ndarray) -> np.ndarray:
+    """P(class 1) as 0..255 bytes for the heatmap: a quarter of float32's size, and 1/255 steps are finer than the
+    eye sees in a 35%-opaque tint. A diverged run's NaN shows as 0.5 (no tint)."""
+    return np.round(np.nan_to_num(np.clip(p, 0.0, 1.0), nan=0.5) * 255).astype(np.uint8)
+
+
+def _frame_traces(run, i: int) -> list[dict]:
+    alive, dead = unit_lines(run.first_w[i], run.first_b[i], run.dead_first[i])
+    return [
+        dict(type="heatmap", x=run.grid_axis, y=run.grid_axis, z=shading(run.boundary[i]), zmin=0, zmax=255,
+             zsmooth="best",
+             colorscale=[[0, "rgba(0,114,178,0.35)"], [0.5, "rgba(255,255,255,0.0)"], [1, "rgba(230,159,0,0.35)"]],
+             showscale=False, hoverinfo="skip"),
+        dict(type="scatter", x=alive[0], y=alive[1], mode="lines", name="unit's line w·x+b=0: alive",
+             line={"color": ALIVE_COLOR, "width": 1}, opacity=0.6, hoverinfo="skip"),
+        dict(type="scatter", x=dead[0], y=dead[1], mode="lines", name="unit's line: dead (data all on its off side)",
+             line={"color": DEAD_COLOR, "width": 2, "dash": "dot"}, hoverinfo="skip"),
+    ]
+
+
+def training_animation(run, height: int = 560) -> go.Figure:
+    """The data cloud, the decision boundary and each first-layer unit's line, frame by frame. Play/pause and a
+    step slider run in the browser: no server round trip per frame."""
+    data_traces = [
+        dict(type="scatter", x=run.X[run.y == c, 0], y=run.X[run.y == c, 1], mode="markers",
+             name=f"class {c}", marker={"color": CLASS_COLORS[c], "size": 5, "symbol": ("circle", "diamond")[c],
+                                        "line": {"width": 0.5, "color": "white"}},
+             hovertemplate=f"class {c}<br>x₁ %{{x:.2f}}, x₂ %{{y:.2f}}<extra></extra>")
+        for c in (0, 1)
+    ]
+    first = _frame_traces(run, 0) + data_traces
+    frames, steps = [], []
+    for i, step in enumerate(run.steps):
+        frames.append({"name": str(int(step)), "data": _frame_traces(run, i), "traces": [0, 1, 2],
+                       "layout": {"title": {"text": _title(run, i)}}})
+        steps.append({"label": str(int(step)), "method": "animate",
+                      "args": [[str(int(step))], {"mode": "immediate", "frame": {"duration": 0, "redraw": True},
+                                                   "transition": {"duration": 0}}]})
+    play = {"label": "▶ play", "method": "animate",
+            "args": [None, {"frame": {"duration": 120, "redraw": True}, "fromcurrent": True,
+                            "transition": {"duration": 0}}]}
+    pause = {"label": "❚❚ pause", "method": "animate",
+             "args": [[None], {"mode": "immediate", "frame": {"duration": 0, "redraw": False},
+                               "transition": {"duration": 0}}]}
+    return figure(first, dict(
+        height=height, margin={"l": 10, "r": 10, "t": 50, "b": 150}, title={"text": _title(run, 0), "x": 0.01},
+        xaxis={"range": [-BOX, BOX], "title": {"text": "x₁"}, "constrain": "domain"},
+        yaxis={"range": [-BOX, BOX], "title": {"text": "x₂"}, "scaleanchor": "x"},
+        legend={"orientation": "v", "yanchor": "top", "y": 1.0, "xanchor": "left", "x": 1.02},
+        # buttons above a full-width step slider: side by side they overlapped on narrow columns
+        updatemenus=[{"type": "buttons", "direction": "left", "x": 0, "y": -0.14, "xanchor": "left",
+                      "yanchor": "top", "showactive": False, "buttons": [play, pause]}],
+        sliders=[{"active": 0, "steps": steps, "x": 0, "len": 1.0, "y": -0.22, "yanchor": "top",
+                  "currentvalue": {"prefix": "step ", "visible": True, "xanchor": "right"}, "pad": {"t": 10}}],
+    ), frames=frames)
+
+
+def _title(run, i: int) -> str:
+    dead = int(run.dead_first[i].sum())
+    return (f"step {int(run.steps[i])}: loss {run.loss[i]:.3g}, accuracy {run.accuracy[i]:.0%}, "
+            f"first layer {dead}/{run.dead_first.shape[1]} units dead")
+
+
+def dead_curves(runs: Sequence[tuple[str, object]], height: int = 340) -> go.Figure:
+    """Fraction of dead units per hidden layer over training, for one or more runs (label, Run)."""
+    traces = []
+    for r_i, (label, run) in enumerate(runs):
+        for layer in range(run.dead_fraction.shape[1]):
+            traces.append(dict(type="scatter", x=run.steps, y=run.dead_fraction[:, layer] * 100,
+                               name=f"{label}: layer {layer + 1}", mode="lines",
+                               line={"color": PALETTE[(r_i * 3 + layer) % len(PALETTE)], "width": 2,
+                                     "dash": ("solid", "dash", "dot", "dashdot")[layer % 4]},
+                               hovertemplate=f"{label}, layer {layer + 1}: %{{y:.0f}}% dead<extra></extra>"))
+    return figure(traces, dict(height=height, margin=_MARGIN, hovermode="x unified",
+                                legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+                                xaxis={"title": {"text": "training step"}},
+                                yaxis={"title": {"text": "dead units (%)"}, "range": [-3, 103]}))
+
+
+def boundary_figure(run, title: str, height: int = 360) -> go.Figure:
+    """The final state of a run: boundary, data, unit lines (a still of the animation's last frame)."""
+    last = len(run.steps) - 1
+    traces = _frame_traces(run, last) + [
+        dict(type="scatter", x=run.X[run.y == c, 0], y=run.X[run.y == c, 1], mode="markers", name=f"class {c}",
+             marker={"color": CLASS_COLORS[c], "size": 4, "symbol": ("circle", "diamond")[c]}, hoverinfo="skip")
+        for c in (0, 1)
+    ]
+    return figure(traces, dict(height=height, margin={"l": 10, "r": 10, "t": 50, "b": 10}, showlegend=False,
+                                title={"text": title, "x": 0.01, "font": {"size": 13}},
+                                xaxis={"range": [-BOX, BOX], "constrain": "domain"},
+                                yaxis={"range": [-BOX, BOX], "scaleanchor": "x"}))
+
+
+def sweep_figure(sweep, height: int = 380) -> go.Figure:
+    """Final dead fraction against learning rate (log axis): mean over seeds, with every seed as a dot."""
+    traces = []
+    for a_i, act in enumerate(sweep.activations):
+        color = PALETTE[a_i % len(PALETTE)]
+        dead = sweep.dead[a_i] * 100
+        traces.append(dict(type="scatter", x=sweep.lrs, y=dead.mean(axis=1), name=f"{act}: mean of seeds",
+                           mode="lines+markers", line={"color": color, "width": 2.5},
+                           marker={"symbol": ("circle", "square", "diamond")[a_i % 3], "size": 8},
+                           hovertemplate=f"{act}: lr %{{x:.3g}} → %{{y:.0f}}% dead<extra></extra>"))
+        xs = np.repeat(sweep.lrs, dead.shape[1])
+        traces.append(dict(type="scatter", x=xs, y=dead.ravel(), name=f"{act}: each seed", mode="markers",
+                           marker={"color": color, "size": 5, "opacity": 0.5}, hoverinfo="skip"))
+    return figure(traces, dict(height=height, margin=_MARGIN, hovermode="closest",
+                                legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+                                xaxis={"type": "log", "title": {"text": "learning rate"}},
+                                yaxis={"title": {"text": "dead units at the end (%)"}, "range": [-3, 103]}))
+
+
+def prelu_figure(run, height: int = 300) -> go.Figure:
+    traces = [dict(type="scatter", x=run.steps, y=run.prelu_slopes[:, layer], mode="lines",
+                   name=f"layer {layer + 1}", line={"color": PALETTE[layer % len(PALETTE)], "width": 2})
+              for layer in range(run.prelu_slopes.shape[1])]
+    return figure(traces, dict(height=height, margin=_MARGIN, hovermode="x unified",
+                                legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+                                xaxis={"title": {"text": "training step"}},
+                                yaxis={"title": {"text": "learned slope a (x < 0)"}}))
+
+
+def rrelu_figure(run, height: int = 300) -> go.Figure:
+    traces = [dict(type="histogram", x=run.rrelu_train_slopes, nbinsx=40, name="slopes drawn in training",
+                   marker={"color": PALETTE[0]}, opacity=0.8)]
+    layout = dict(height=height, margin=_MARGIN, bargap=0.05,
+                  legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+                  xaxis={"title": {"text": "negative slope"}}, yaxis={"title": {"text": "count"}},
+                  shapes=[{"type": "line", "x0": run.rrelu_eval_slope, "x1": run.rrelu_eval_slope, "y0": 0, "y1": 1,
+                           "yref": "paper", "line": {"color": PALETTE[5], "width": 3, "dash": "dash"}}],
+                  annotations=[{"x": run.rrelu_eval_slope, "y": 1, "yref": "paper", "showarrow": False,
+                                "yanchor": "bottom", "text": f"evaluation slope {run.rrelu_eval_slope:.3g}"}])
+    return figure(traces, layout)

@@ -1,0 +1,70 @@
+"""The Explorer's and Compare's controls and computations: f and f' sampled on a grid, regions, properties."""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+
+import activations
+from activations import analysis
+from i18n import N_
+
+from .controls import Choice, Multi, Range, Schema, Steps, Toggle
+
+GRID_POINTS = 801  # smooth at any chart width (Plotly simplifies further); kinks are added exactly
+COMPARE_POINTS = 301  # per curve: up to 16 traces share the browser's redraw
+MAX_CURVES = 8
+EPS_STEPS = (1e-4, 1e-3, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2)
+KEYS = tuple(activations.keys_grouped())
+
+EXPLORER = Schema(
+    Choice("fn", N_("Activation"), N_("Grouped by family. The URL's fn= is this function's PyTorch name."), "elu",
+           options=KEYS, params=""),
+    Range("x", N_("x-range"), N_("The inputs shown. Properties below are measured on all reals, not just this "
+                                 "window."), (-6.0, 6.0), low=-50.0, high=50.0, step=0.5, min_width=0.5),
+    Steps("eps", N_("ε: saturation threshold"),
+          N_("Where 0 < |f′(x)| < ε the gradient is nearly gone: shaded as saturating."), 0.01, options=EPS_STEPS),
+    Toggle("autograd", N_("torch autograd check"),
+           N_("Overlay PyTorch's own derivative (float64 autograd) as markers."), False),
+)
+
+SHOW_LABELS = {"f": N_("f(x)"), "df": N_("f′(x)"), "both": N_("both")}
+COMPARE = Schema(
+    Multi("fns", N_("Activations"), N_("Up to 8 functions."), ["sigmoid", "tanh", "relu", "gelu"], options=KEYS,
+          max_count=MAX_CURVES, params="{key}."),
+    Choice("show", N_("Show"), N_("f, its derivative, or both side by side."), "both", options=("f", "df", "both"),
+           labels=SHOW_LABELS, widget="radio"),
+    Range("x", N_("x-range"), N_("The inputs shown."), (-5.0, 5.0), low=-50.0, high=50.0, step=0.5, min_width=0.5),
+)
+
+
+def grid(key: str, params: dict, lo: float, hi: float, n: int = GRID_POINTS) -> np.ndarray:
+    """An even grid on [lo, hi] plus 0 and every kink inside it, so f'(kink) is shown as PyTorch has it."""
+    spec = activations.get(key)
+    extra = [k for k in (0.0, *spec.kinks(params)) if lo <= k <= hi]
+    return np.union1d(np.linspace(lo, hi, n), np.array(extra, dtype=float))
+
+
+def curve(key: str, params: dict, lo: float, hi: float, n: int = GRID_POINTS):
+    """x, f(x), f'(x) for the plot and the CSV. Not cached: computing is faster than a cache lookup."""
+    spec = activations.get(key)
+    x = grid(key, params, lo, hi, n)
+    return x, spec.f(x, **params), spec.df(x, **params)
+
+
+def properties(key: str, params: dict) -> analysis.Properties:
+    return _properties(key, tuple(sorted(params.items())))
+
+
+@lru_cache(maxsize=512)  # bounded; a plain tuple key is ~10x cheaper to look up than st.cache_data's hashing
+def _properties(key: str, params: tuple) -> analysis.Properties:
+    return analysis.properties(activations.get(key), dict(params))
+
+
+def rrelu_band(x: np.ndarray, params: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every line RReLU can draw in training: slopes U(lower, upper) for x <= 0."""
+    neg = x[x <= 0]
+    return neg, params["lower"] * neg, params["upper"] * neg
+
+
+SCHEMAS = {"explorer": EXPLORER, "compare": COMPARE}

@@ -1,0 +1,306 @@
+"""SELU's self-normalization (Klambauer et al. 2017, "Self-Normalizing Neural Networks"), computed two ways.
+
+- measured: depth_stats pushes one input batch through a deep, untrained torch MLP and records each layer's
+  mean and std for several activations, with the very same weights and inputs for all of them;
+- computed: selu_moments is the paper's mapping g: (mu, nu) -> (mu~, nu~) of one SELU layer, evaluated by numerical
+  quadrature; vector_field, trajectory and jacobian_at_fixed_point show that (0, 1) attracts, and
+  derive_selu_constants recovers SELU's alpha and scale from the two fixed-point equations alone.
+
+Only NumPy is used for the analysis (the project has no SciPy). Only the self-normalization page imports this module,
+so torch is imported at the top, as in gradflow.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable
+from contextlib import nullcontext
+from dataclasses import dataclass, replace
+
+import numpy as np
+import torch
+from torch import nn
+
+from activations import bounds
+from activations.functions import SELU_ALPHA, SELU_SCALE
+from .gradflow import NetConfig, _choice, _data_seed, _finite_or_nan, _seeded, init_weights_  # TODO(issue 10): no private imports
+from activations.reference import torch_module
+from activations.registry import REGISTRY
+
+Progress = Callable[[float, str], None]
+
+COMPARED: tuple[str, ...] = ("selu", "relu", "tanh", "elu", "sigmoid")
+INITS: tuple[str, ...] = ("lecun_normal", "kaiming_normal", "xavier_normal")
+DROPOUTS: tuple[str, ...] = ("none", "dropout", "alpha_dropout")
+LIMITS: dict[str, tuple] = {
+    "depth": (1, 100), "width": (8, 256), "batch": (10, 1000), "input_mean": (-3.0, 3.0), "input_scale": (0.1, 5.0),
+    "dropout_rate": (0.0, 0.5), "seed": (0, 2**31 - 1),
+}
+# Theorem 1's domain for (mu, nu): for these means and variances of the inputs (and omega in [-0.1, 0.1],
+# tau in [0.95, 1.1]) the paper proves g is a contraction with a fixed point near (0, 1).
+STABLE_MU = (-0.1, 0.1)
+STABLE_NU = (0.8, 1.5)
+FIXED_POINT = (0.0, 1.0)
+
+
+# ---- configuration -----------------------------------------------------------------------------------------------
+
+def _number(name: str, value, default: float, integer: bool, notes: list[str]) -> float | int:
+    """`value` coerced to a finite number within this module's LIMITS[name]; a note for every change."""
+    return bounds.number(name, value, default, *LIMITS[name], integer, notes)
+
+
+@dataclass(frozen=True)
+class SNConfig:
+    depth: int = 100  # depth x [Linear(width, width, bias=False) -> activation (-> dropout)]
+    width: int = 256
+    batch: int = 500
+    seed: int = 0  # seeds the weights; the inputs and the dropout masks get streams derived from it
+    init: str = "lecun_normal"  # one of INITS
+    input_mean: float = 0.0  # input x ~ N(input_mean, input_scale^2): standardized when 0 / 1
+    input_scale: float = 1.0
+    dropout: str = "none"  # one of DROPOUTS: nn.Dropout or nn.AlphaDropout after every activation, in training mode
+    dropout_rate: float = 0.1
+    residual: bool = False  # h_l = h_{l-1} + f(W h_{l-1}) instead of f(W h_{l-1})
+
+    def clamped(self) -> tuple[SNConfig, list[str]]:
+        """Valid names and values within LIMITS, with one message per change (server-side: never trust the caller)."""
+        notes: list[str] = []
+        d = SNConfig()
+        residual = self.residual
+        if not isinstance(residual, bool | np.bool_):
+            # bool("no") is True: guessing from truthiness would flip a setting the caller never asked for
+            notes.append(f"residual must be True or False, not {residual!r}: used {d.residual}.")
+            residual = d.residual
+        out = replace(
+            self,
+            init=_choice("init", self.init, INITS, d.init, notes),
+            dropout=_choice("dropout", self.dropout, DROPOUTS, d.dropout, notes),
+            residual=bool(residual),
+            **{name: _number(name, getattr(self, name), getattr(d, name), isinstance(getattr(d, name), int), notes)
+               for name in LIMITS},
+        )
+        return out, notes
+
+
+# ---- measured: a deep torch MLP ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class DepthStats:
+    layers: np.ndarray  # 1..depth
+    mean: dict[str, np.ndarray]  # activation key -> per-layer mean of h_l over batch and units (nan where overflowed)
+    std: dict[str, np.ndarray]  # activation key -> per-layer std of h_l (population std, ddof 0)
+    notes: tuple[str, ...]
+
+
+def _weights(cfg: SNConfig) -> list[torch.Tensor]:
+    """depth float32 (width, width) weight matrices drawn by gradflow.init_weights_, the Gradient-flow page's init.
+
+    Must be called inside _seeded. activation='relu' only matters for kaiming_normal, where it makes He's
+    nonlinearity='relu' (gain √2); LeCun is gain 1 and Xavier gets gain 1 explicitly."""
+    net_cfg = NetConfig(activation="relu", init=cfg.init, bias_init="zeros")
+    out = []
+    for _ in range(cfg.depth):
+        # skip_init: nn.Linear's own reset_parameters would draw (and then throw away) a default init first
+        lin = nn.utils.skip_init(nn.Linear, cfg.width, cfg.width, bias=False)
+        init_weights_(lin, net_cfg, gain=1.0)
+        out.append(lin.weight.detach())
+    return out
+
+
+def _dropout_seed(seed: int) -> int:
+    # a third stream, independent of the weights' (seed itself) and the inputs' (_data_seed)
+    return int(np.random.SeedSequence([seed, 0xD809]).generate_state(1, np.uint64)[0] >> np.uint64(1))
+
+
+def _valid_keys(activations, notes: list[str]) -> list[str]:
+    if isinstance(activations, str):
+        activations = (activations,)
+    try:
+        wanted = list(activations)
+    except TypeError:
+        notes.append(f"activations {activations!r} is not a list of keys: used {', '.join(COMPARED)}.")
+        wanted = list(COMPARED)
+    keys: list[str] = []
+    for key in wanted:
+        if not isinstance(key, str) or key not in REGISTRY:
+            notes.append(f"activation {key!r} is not in the registry: skipped.")
+        elif key not in keys:
+            keys.append(key)
+    return keys
+
+
+def depth_stats(cfg: SNConfig, activations: Iterable[str] = COMPARED, progress: Progress | None = None) -> DepthStats:
+    """Mean and std of every layer's output h_l of an untrained depth x width MLP (biases zero, no grad, float32).
+
+    Every activation sees the same weights, the same input batch and (with dropout) the same dropout masks, so the
+    curves differ only by the activation. h_l is what layer l + 1 receives: after dropout, and with residual=True
+    the sum h_{l-1} + f(W_l h_{l-1})."""
+    say = progress or (lambda fraction, text: None)
+    cfg, clamp_notes = cfg.clamped()
+    notes = list(clamp_notes)
+    keys = _valid_keys(activations, notes)
+    if cfg.init == "xavier_normal":
+        # std √(2 / (fan_in + fan_out)) = 1/√width on these square layers: the very draws LeCun normal makes
+        notes.append("every layer here is width x width, so Xavier normal (gain 1) draws exactly LeCun normal's "
+                     "weights, N(0, 1/width): the curves are the same.")
+    layers = np.arange(1, cfg.depth + 1)
+    means: dict[str, np.ndarray] = {}
+    stds: dict[str, np.ndarray] = {}
+    say(0.0, "drawing the weights")
+    g = torch.Generator().manual_seed(_data_seed(cfg.seed))
+    x = cfg.input_mean + cfg.input_scale * torch.randn(cfg.batch, cfg.width, generator=g)
+    drop: nn.Module | None = None
+    if cfg.dropout == "dropout":
+        drop = nn.Dropout(cfg.dropout_rate).train()
+    elif cfg.dropout == "alpha_dropout":
+        drop = nn.AlphaDropout(cfg.dropout_rate).train()
+    with _seeded(cfg.seed):
+        weights = _weights(cfg)
+    for i, key in enumerate(keys):
+        say(0.05 + 0.95 * i / max(len(keys), 1), f"{key}: forward through {cfg.depth} layers")
+        # evaluation mode: RReLU uses its fixed mean slope; dropout is the separate module above, in training mode
+        act = torch_module(key).eval()
+        # the dropout modules draw their masks from torch's global generator, so only then is the lock held (and
+        # reseeded for each activation, which then replays the same masks); without dropout nothing random remains
+        with _seeded(_dropout_seed(cfg.seed)) if drop is not None else nullcontext(), torch.no_grad():
+            h = x
+            sums = torch.empty(cfg.depth, 2, dtype=torch.float64)  # per layer: sum h, sum h^2
+            for layer, w in enumerate(weights):
+                a = act(h @ w.T)
+                if drop is not None:
+                    a = drop(a)
+                h = h + a if cfg.residual else a
+                # Two float64 sums instead of torch.std_mean, which costs as much as the matmul here. In float64, h^2
+                # cannot overflow for any finite float32 h (so inf or nan means h itself overflowed), and the
+                # cancellation in E[h^2] - (E h)^2 loses ~1e-16 * E[h^2] / Var h: nothing at these ratios.
+                d = h.reshape(-1).double()
+                sums[layer, 0], sums[layer, 1] = d.sum(), torch.dot(d, d)
+        n = cfg.batch * cfg.width
+        with np.errstate(all="ignore"):
+            mean = sums[:, 0].numpy() / n
+            std = np.sqrt(np.maximum(sums[:, 1].numpy() / n - mean * mean, 0.0))
+        stats = np.stack([mean, std], axis=1)
+        bad = ~np.isfinite(stats).all(axis=1)
+        if bad.any():
+            k = int(np.argmax(bad))
+            stats[k:] = np.nan  # inf - inf = nan from here on: no later layer can be trusted
+            notes.append(f"{key}: layer {k + 1} overflowed float32 (values beyond ±3.4e38): its mean and std "
+                         "and those of the layers after it are shown as nan.")
+        means[key] = _finite_or_nan(stats[:, 0])
+        stds[key] = _finite_or_nan(stats[:, 1])
+    say(1.0, "done")
+    return DepthStats(layers=layers, mean=means, std=stds, notes=tuple(notes))
+
+
+# ---- computed: the paper's mapping g -------------------------------------------------------------------------------
+
+# E[f(z)] for z = m + s*u, u ~ N(0, 1), by composite Gauss-Legendre on [-12, 12] (the mass outside is 2e-33).
+# The integrand has a kink where z = 0, u = -m/s, so that point is added as a panel edge: each panel then holds a
+# smooth function, which Gauss-Legendre integrates to ~1e-15 (a plain grid through the kink would be O(h^2)).
+_U_MAX = 12.0
+_EDGES = np.linspace(-_U_MAX, _U_MAX, 9)  # 8 panels of width 3, 32 nodes each: 1e-14 against the closed forms
+_GL_X, _GL_W = np.polynomial.legendre.leggauss(32)
+_CHUNK = 4096  # elements per vectorized block: 4096 x 9 panels x 32 nodes x 8 bytes = 9 MB per temporary
+
+
+def _selu_moments_flat(m: np.ndarray, s: np.ndarray, alpha: float, scale: float) -> tuple[np.ndarray, np.ndarray]:
+    n = m.size
+    kink = np.where(s > 0, -m / np.where(s > 0, s, 1.0), np.where(m >= 0, -_U_MAX, _U_MAX))
+    kink = np.clip(kink, -_U_MAX, _U_MAX)
+    edges = np.sort(np.concatenate([np.broadcast_to(_EDGES, (n, _EDGES.size)), kink[:, None]], axis=1), axis=1)
+    lo, hi = edges[:, :-1, None], edges[:, 1:, None]  # (n, 9, 1): the kink splits one of the 8 panels in two
+    half = 0.5 * (hi - lo)
+    u = lo + half * (1.0 + _GL_X)  # (n, 9, 32)
+    w = half * _GL_W * np.exp(-0.5 * u * u) / math.sqrt(2.0 * math.pi)
+    z = m[:, None, None] + s[:, None, None] * u
+    f = scale * np.where(z > 0, z, alpha * np.expm1(np.minimum(z, 0.0)))  # expm1 only ever sees z <= 0
+    mean = np.einsum("npk,npk->n", w, f)
+    d = f - mean[:, None, None]  # two passes: E[(f - E f)^2] has no cancellation, unlike E[f^2] - (E f)^2
+    return mean, np.einsum("npk,npk->n", w, d * d)
+
+
+def selu_moments(mu: float | np.ndarray, nu: float | np.ndarray, *, omega: float | np.ndarray = 0.0,
+                 tau: float | np.ndarray = 1.0, alpha: float = SELU_ALPHA,
+                 scale: float = SELU_SCALE) -> tuple[np.ndarray, np.ndarray]:
+    """The paper's g: (mu, nu) -> (mu~, nu~) for one SELU unit, computed by numerical quadrature.
+
+    The layer's inputs have mean mu and variance nu; its weights sum to omega (sum w) with sum of squares tau
+    (sum w^2). The pre-activation z = w.x is then N(mu*omega, nu*tau) (variance nu*tau), and the results are
+    mu~ = E[selu(z)] and nu~ = Var[selu(z)]. The fixed-point analysis uses normalized weights, omega = 0, tau = 1.
+    Arrays broadcast; nan where the variance nu*tau is negative or anything is not finite."""
+    mu, nu, omega, tau = np.broadcast_arrays(*(np.asarray(v, dtype=np.float64) for v in (mu, nu, omega, tau)))
+    shape = mu.shape
+    with np.errstate(all="ignore"):
+        m = (mu * omega).ravel()
+        var = (nu * tau).ravel()
+        ok = np.isfinite(m) & np.isfinite(var) & (var >= 0)
+        m, s = np.where(ok, m, 0.0), np.sqrt(np.where(ok, var, 0.0))
+        mean, out_var = np.empty(m.size), np.empty(m.size)
+        for i in range(0, m.size, _CHUNK):
+            sl = slice(i, i + _CHUNK)
+            mean[sl], out_var[sl] = _selu_moments_flat(m[sl], s[sl], float(alpha), float(scale))
+    mean, out_var = np.where(ok, mean, np.nan), np.where(ok, out_var, np.nan)
+    return mean.reshape(shape), out_var.reshape(shape)
+
+
+def vector_field(mu_range: tuple[float, float] = (-0.3, 0.3), nu_range: tuple[float, float] = (0.5, 2.0), n: int = 15,
+                 omega: float = 0.0, tau: float = 1.0) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """MU, NU, dMU, dNU on an n x n grid (np.meshgrid 'xy' layout: rows vary nu, columns mu), the arrows being
+    g(mu, nu) - (mu, nu). n is clamped to [2, 101]."""
+    n = int(min(max(int(n), 2), 101))
+    MU, NU = np.meshgrid(np.linspace(*map(float, mu_range), n), np.linspace(*map(float, nu_range), n))
+    mu_t, nu_t = selu_moments(MU, NU, omega=omega, tau=tau)
+    return MU, NU, mu_t - MU, nu_t - NU
+
+
+def trajectory(mu0: float, nu0: float, steps: int = 20, omega: float = 0.0,
+               tau: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+    """(mu_k, nu_k) for k = 0..steps: g applied over and over from (mu0, nu0), i.e. the layers of an idealized
+    infinitely wide SELU net. steps is clamped to [0, 1000]."""
+    steps = int(min(max(int(steps), 0), 1000))
+    mus, nus = np.empty(steps + 1), np.empty(steps + 1)
+    mus[0], nus[0] = mu0, nu0
+    for k in range(steps):
+        mus[k + 1], nus[k + 1] = selu_moments(mus[k], nus[k], omega=omega, tau=tau)
+    return mus, nus
+
+
+def _fixed_point_residual(alpha: float, scale: float) -> np.ndarray:
+    # omega = 0, tau = 1 and (mu, nu) = (0, 1): z ~ N(0, 1), and (0, 1) must map onto itself
+    mu_t, nu_t = selu_moments(0.0, 1.0, omega=0.0, tau=1.0, alpha=alpha, scale=scale)
+    return np.array([float(mu_t) - FIXED_POINT[0], float(nu_t) - FIXED_POINT[1]])
+
+
+def derive_selu_constants(tol: float = 1e-12) -> tuple[float, float]:
+    """(alpha, scale) solving mu~(0, 1) = 0 and nu~(0, 1) = 1, by Newton's method with a central-difference
+    Jacobian, started from (1.5, 1.0): SELU's constants are the ones that make (0, 1) a fixed point of g."""
+    p = np.array([1.5, 1.0])
+    for _ in range(50):
+        r = _fixed_point_residual(*p)
+        jac = np.empty((2, 2))
+        for j in range(2):
+            h = 1e-6 * max(1.0, abs(p[j]))  # central differences: error ~h^2 = 1e-12, rounding ~1e-16/h = 1e-10
+            e = np.zeros(2)
+            e[j] = h
+            jac[:, j] = (_fixed_point_residual(*(p + e)) - _fixed_point_residual(*(p - e))) / (2 * h)
+        step = np.linalg.solve(jac, -r)
+        p = p + step
+        if np.max(np.abs(step)) < tol:
+            return float(p[0]), float(p[1])
+    raise RuntimeError(f"Newton's method did not converge: last (alpha, scale) = {tuple(p)}")
+
+
+def jacobian_at_fixed_point() -> np.ndarray:
+    """J[i, j] = d g_i / d x_j at (mu, nu) = (0, 1) with omega = 0, tau = 1, x = (mu, nu), by central differences.
+
+    With omega = 0 the input mean does not reach z, so the first column is 0 and the eigenvalues are 0 and
+    d nu~ / d nu; a spectral radius (and norm) below 1 means nearby (mu, nu) are pulled back to (0, 1)."""
+    h = 1e-5
+    jac = np.empty((2, 2))
+    for j in range(2):
+        e = np.zeros(2)
+        e[j] = h
+        plus = selu_moments(FIXED_POINT[0] + e[0], FIXED_POINT[1] + e[1])
+        minus = selu_moments(FIXED_POINT[0] - e[0], FIXED_POINT[1] - e[1])
+        jac[:, j] = (np.array(plus, dtype=np.float64) - np.array(minus, dtype=np.float64)) / (2 * h)
+    return jac

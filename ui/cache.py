@@ -1,0 +1,97 @@
+"""Caches shared by all sessions: the labs' results keyed by their (plain, hashable) configs, bounded in size."""
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import streamlit as st
+
+from labs.seeding import one_thread
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def autograd(spec_key: str, params: dict, x: np.ndarray) -> np.ndarray:
+    """PyTorch autograd's f'(x) (imports torch on first use: only when the learner asks for it)."""
+    from activations.reference import torch_f_df
+
+    return torch_f_df(spec_key, x, params)[1]
+
+
+class BoundedCache:
+    """A small thread-safe LRU shared by all sessions: revisiting a view is instant, memory stays bounded.
+    (st.cache_data cannot be used where a progress bar must be updated while the value is computed.)"""
+
+    def __init__(self, max_entries: int):
+        self.max_entries = max_entries
+        self._data: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get_or_compute(self, key, compute):
+        with self._lock:
+            if key in self._data:
+                self._data.move_to_end(key)
+                return self._data[key]
+        value = compute()  # outside the lock: two sessions may compute the same view once each, never block
+        with self._lock:
+            self._data[key] = value
+            self._data.move_to_end(key)
+            while len(self._data) > self.max_entries:
+                self._data.popitem(last=False)
+        return value
+
+    def __contains__(self, key) -> bool:
+        with self._lock:
+            return key in self._data
+
+    def peek(self, key):
+        """The cached value, or None, without computing anything."""
+        with self._lock:
+            return self._data.get(key)
+
+
+_CACHES: dict[str, BoundedCache] = {}
+_CACHES_LOCK = threading.Lock()
+
+
+def _cache(kind: str, max_entries: int) -> BoundedCache:
+    with _CACHES_LOCK:
+        if kind not in _CACHES:
+            _CACHES[kind] = BoundedCache(max_entries)
+        return _CACHES[kind]
+
+
+def lab(kind: str, key: Any, compute: Callable[[], Any], max_entries: int = 32) -> Any:
+    """compute() with torch on one thread, cached under `key` in the bounded cache `kind` (one per result kind,
+    so a big result kind cannot evict a small one). `key` must be plain and hashable: a frozen config."""
+    return _cache(kind, max_entries).get_or_compute(key, lambda: one_thread(compute))
+
+
+def peek(kind: str, key: Any) -> Any:
+    """The cached result for `key` if anyone has computed it (a pure function of the settings), else None."""
+    with _CACHES_LOCK:
+        c = _CACHES.get(kind)
+    return c.peek(key) if c is not None else None
+
+
+# ---- measured cost (Compare page) --------------------------------------------------------------------------------
+COST_REUSE_S = 60.0  # one measurement serves every session for a minute
+_cost_lock = threading.Lock()
+_cost_last: tuple[float, object] | None = None
+
+
+def measure_costs():
+    """(Costs, its age in seconds). A measurement takes ~2 s of one core and is the same for everyone on this
+    server, so one younger than COST_REUSE_S is shared: a class pressing the button together costs one run,
+    and their runs cannot slow each other's timings down. The lock makes concurrent presses wait for it."""
+    from labs import cost
+
+    global _cost_last
+    with _cost_lock:
+        if _cost_last is None or time.monotonic() - _cost_last[0] > COST_REUSE_S:
+            measured = one_thread(lambda: cost.measure(rounds=5))
+            _cost_last = (time.monotonic(), measured)
+        return _cost_last[1], time.monotonic() - _cost_last[0]

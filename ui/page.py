@@ -1,0 +1,60 @@
+"""The skeleton every page shares: title and intro from assets, notices, charts with one config, presets."""
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+
+import streamlit as st
+
+from charts.base import chart_config
+from i18n import _
+from labs.controls import Control, Preset
+
+from .text import page_text
+from .urlstate import PageState, apply, preset_help
+
+
+def start(page: str, title: str, intro: str | None = "intro") -> PageState:
+    """Title (an N_-marked id), the page's intro section from assets/<lang>/pages/<page>.md, its PageState."""
+    st.title(_(title))
+    if intro:
+        st.markdown(page_text(page, intro))
+    return PageState(page)
+
+
+def chart(fig, alt: str, where=None, key: str | None = None) -> None:
+    """A Plotly chart with the app's toolbar (2× PNG export) and its alt text, for every chart on every page."""
+    (where or st).plotly_chart(fig, config=chart_config(), alt=alt, key=key)
+
+
+def more(page: str, title: str, sec: str = "more") -> None:
+    """The "more" expander at the foot of a page: a section of the page's text."""
+    with st.expander(_(title)):
+        st.markdown(page_text(page, sec))
+
+
+def presets(state: PageState, presets: Mapping[str, Preset], controls: Sequence[Control],
+            formats: Mapping[str, Callable] | None = None, intro: str | None = None) -> None:
+    """A row of preset buttons: each sets its controls and resets the rest of `controls` to their defaults."""
+    if intro:
+        st.markdown(_(intro))
+    defaults = {c.name: c.default for c in controls}
+    cols = st.columns(len(presets))
+    for col, (name, preset) in zip(cols, presets.items(), strict=True):
+        col.button(_(preset.label), key=f"preset:{name}", width="stretch",
+                   help=preset_help(preset, controls, formats),
+                   on_click=apply, args=(state.page, {**defaults, **preset.values}, controls))
+
+
+def with_progress(run: Callable, label: str, show: bool = True):
+    """`run(progress)` with a progress bar when `show` (the lab says whether the job is long enough to be felt).
+    Labs call progress(fraction, note) with a Note (or None) about where they are."""
+    from i18n import render
+
+    if not show:
+        return run(None)
+    bar = st.progress(0.0, text=label)
+    try:
+        return run(lambda fraction, note=None: bar.progress(
+            min(max(float(fraction), 0.0), 1.0), text=f"{label} {render(note)}" if note else label))
+    finally:
+        bar.empty()
