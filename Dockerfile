@@ -11,7 +11,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 # PyTorch first, from its CPU-only index: PyPI's torch for Linux x86-64 is the CUDA build, several GB of NVIDIA
 # libraries this app never uses. requirements.txt's "torch==2.13.0" is then already met (a pin without a local
-# label such as +cpu matches 2.13.0+cpu), so the second step adds streamlit, plotly and numpy from PyPI.
+# label such as +cpu matches 2.13.0+cpu), so the second step adds streamlit, plotly, numpy and babel from PyPI.
 COPY requirements.txt /tmp/requirements.txt
 RUN pip install --index-url https://download.pytorch.org/whl/cpu torch==2.13.0+cpu \
  && pip install -r /tmp/requirements.txt \

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -22,7 +23,7 @@ class Param:
     low: float = 0.0  # slider minimum; the tests check f and df at both ends
     high: float = 1.0  # slider maximum
     step: float = 0.01  # slider resolution
-    help: str = ""  # shown as the slider's tooltip: what moving it does
+    help: str = ""  # N_-marked; the slider's tooltip: what moving it does
     symbol: str = ""  # LaTeX symbol used in the formulas, e.g. r"\alpha"
     choices: tuple[str, ...] = ()  # non-empty for a choice parameter (GELU's approximate)
 
@@ -44,16 +45,23 @@ class ActivationSpec:
 
     key: str  # torch.nn.functional name where one exists ("leaky_relu")
     name: str  # torch.nn class name where one exists ("LeakyReLU")
-    family: str  # one of registry.FAMILIES; groups the gallery and the picker
+    family: str  # one of registry.FAMILIES (N_-marked); groups the gallery and the picker
     f: ArrayFn  # f(x, **params): float64 array, same shape as x
     df: ArrayFn  # analytic f'(x, **params), PyTorch's autograd convention at kinks
     tex: Callable[[Mapping], tuple[str, str]]  # params -> (LaTeX of f, LaTeX of f')
     params: tuple[Param, ...] = ()
     # Points where f or f' is not smooth, for the given params: the tests probe them.
     kinks: Callable[[Mapping], tuple[float, ...]] = field(default=lambda p: ())
-    # params -> (fixed params, messages): repairs combinations sliders alone can't prevent.
+    # params -> (fixed params, notes): repairs combinations sliders alone can't prevent.
     constrain: Callable[[dict], tuple[dict, list[Note]]] | None = None
-    torch_name: str = ""  # how PyTorch spells it, for the notes ("nn.LeakyReLU", "beyond PyTorch")
+    torch_name: str = ""  # PyTorch's identifier, shown as code: "nn.LeakyReLU", "torch.heaviside"
+    torch_note: str = ""  # N_-marked words after it, if any: "not an nn module", "beyond PyTorch"
+    # The PyTorch twins (OpInfo-style), each built from resolved params; torch is imported only when one is built.
+    # torch_fn: params -> a function of a tensor (the tests' reference truth, autograd on the Explorer).
+    torch_fn: Callable[[Mapping], Callable] | None = None
+    # torch_nn: params -> the nn.Module the experiments train with; None (or a factory returning None) means
+    # "wrap torch_fn in a module" (swish, binary_step, SELU with other constants). See activations.reference.
+    torch_nn: Callable[[Mapping], Any] | None = None
 
     @property
     def defaults(self) -> dict:

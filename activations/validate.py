@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from i18n import N_, Note, Raw
+from i18n import N_, Note, Raw, shown_raw
 
 NOT_A_NUMBER = N_("**{name}** = {raw} is not a number: used the default {default}.")
 OUT_OF_RANGE = N_("**{name}** = {raw} is outside [{low}, {high}]: clamped to {value}.")
@@ -89,7 +89,8 @@ def choices(name: str, raw: object, options: Sequence[str], default: Sequence[st
             picked.append(o)
     notes = []
     if bad:
-        notes.append(Note.of(UNKNOWN_ITEMS, name=name, items=", ".join(f"`{b[:20]}`" for b in bad[:5])))
+        # each entry as safe inline code (no backtick, newline or control character can break out of it)
+        notes.append(Note.of(UNKNOWN_ITEMS, name=name, items=", ".join(shown_raw(b[:20]) for b in bad[:5])))
     if len(picked) > max_count:
         picked = picked[:max_count]
         notes.append(Note.of(TOO_MANY, name=name, count=max_count))

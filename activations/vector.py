@@ -93,7 +93,3 @@ MAXOUT_PRESETS: dict[str, list[tuple[float, float]]] = {
     "Leaky ReLU 0.1": [(0.1, 0.0), (1.0, 0.0)],
     "convex bowl": [(t, -t * t / 2) for t in (-2.0, -1.0, 0.0, 1.0, 2.0)],
 }
-MAXOUT_NOTE = (
-    "A max of lines is convex, so a single maxout unit cannot make ReLU6, hard tanh, sigmoid or anything else that "
-    "bends downwards. The difference of two maxout units can: ReLU6(x) = max(0, x) - max(0, x - 6)."
-)

@@ -13,6 +13,7 @@ import logging
 import statistics
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,18 +34,25 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--repeat", type=int, default=7)
     args = ap.parse_args()
-    from activations import gradflow
+    from labs import gradflow
+    from labs.seeding import one_thread
 
-    print("core: gradient_flow (one forward + backward, new seed each run)")
+    print("core: gradient_flow (one forward + backward, new seed each run; torch on one thread, as the page runs it)")
     for act, depth, width, batch in (("relu", 50, 256, 256), ("sigmoid", 50, 256, 256), ("relu", 100, 512, 256)):
-        med, worst = median_ms(lambda s, a=act, d=depth, w=width, b=batch: gradflow.gradient_flow(
-            gradflow.NetConfig(activation=a, depth=d, width=w, batch=b, seed=s)), args.repeat)
-        print(f"  {act:<8} depth {depth:>3} width {width:>3} batch {batch}: median {med:7.1f} ms  max {worst:7.1f} ms")
-    tc = gradflow.TrainConfig()
-    med, worst = median_ms(lambda s: gradflow.train(gradflow.TrainConfig(
-        net=gradflow.NetConfig(**{**gradflow.PRESETS["exploding"]["net"], "seed": s}),
-        **gradflow.PRESETS["exploding"].get("train", {}))), max(3, args.repeat // 2))
-    print(f"core: train, the 'exploding' preset ({tc.steps} steps): median {med:.0f} ms  max {worst:.0f} ms")
+        cfg = gradflow.NetConfig(activation=act, depth=depth, width=width, batch=batch)
+        med, worst = median_ms(lambda s, cfg=cfg: one_thread(lambda: gradflow.gradient_flow(replace(cfg, seed=s))),
+                               args.repeat)
+        bar = "progress bar" if gradflow.is_long(cfg) else "no bar"
+        print(f"  {act:<8} depth {depth:>3} width {width:>3} batch {batch}: median {med:7.1f} ms  max {worst:7.1f} ms"
+              f"  ({bar})")
+    tc = gradflow.TrainConfig.of(gradflow.TRAIN.defaults())  # the page's training run: the 'exploding' net
+
+    def runs(s: int) -> None:
+        one_thread(lambda: gradflow.clipping_runs(replace(tc, net=replace(tc.net, seed=s))))
+
+    med, worst = median_ms(runs, max(3, args.repeat // 2))
+    print(f"core: clipping_runs, the page's default training run (3 x {tc.steps} steps): median {med:.0f} ms  "
+          f"max {worst:.0f} ms  ({'progress bar' if gradflow.is_long(tc) else 'no bar'})")
 
     from streamlit.testing.v1 import AppTest
 

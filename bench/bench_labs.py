@@ -48,19 +48,21 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--repeat", type=int, default=5)
     args = ap.parse_args()
-    logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").setLevel(logging.ERROR)
-    from activations import dying, nonlinear, selfnorm
-    from ui.compute import _one_thread
+    # A filter, not a level: Streamlit resets its loggers' levels when it (re)reads its config.
+    logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(
+        lambda record: "missing ScriptRunContext" not in record.getMessage())
+    from labs import dying, nonlinear, selfnorm
+    from labs.seeding import one_thread
 
-    med, worst = timed(lambda s: _one_thread(lambda: dying.train(dying.TrainConfig(seed=s))), args.repeat)
+    med, worst = timed(lambda s: one_thread(lambda: dying.train(dying.TrainConfig(seed=s))), args.repeat)
     print(f"dying.train, 2x64, 500 points, 300 steps, 61 frames: median {med:.0f} ms  max {worst:.0f} ms")
     t = time.perf_counter()
-    _one_thread(lambda: dying.lr_sweep(dying.TrainConfig(seed=77)))
+    one_thread(lambda: dying.lr_sweep(dying.TrainConfig(seed=77)))
     print(f"dying.lr_sweep, 8 lrs x 3 seeds x 2 activations: {time.perf_counter() - t:.1f} s")
     med, worst = timed(lambda s: selfnorm.depth_stats(selfnorm.SNConfig(seed=s)), args.repeat)
     print(f"selfnorm.depth_stats, depth 100, width 256, batch 500, 5 activations: median {med:.0f} ms  "
           f"max {worst:.0f} ms")
-    med, worst = timed(lambda s: nonlinear.train_xor("nonlinear", seed=s), args.repeat)
+    med, worst = timed(lambda s: nonlinear.train_xor("nonlinear", nonlinear.XorConfig(seed=s)), args.repeat)
     print(f"nonlinear.train_xor, 500 steps: median {med:.0f} ms  max {worst:.0f} ms")
 
     print("page reruns after a change (AppTest reruns the whole page; the browser reruns only a fragment):")

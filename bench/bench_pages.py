@@ -102,7 +102,7 @@ def rerun_once(at, slider_index: int | None, values, i: int) -> float:
 
 def page_file(stem: str) -> str:
     """The page script app.py routes to for e.g. 'explorer' ("views/explorer.py"), as AppTest.switch_page wants."""
-    for path in re.findall(r"""st\.Page\(\s*["']([^"']+)["']""", APP.read_text(encoding="utf-8")):
+    for path in re.findall(r"""["']([\w/]+\.py)["']""", APP.read_text(encoding="utf-8")):  # app.py's PAGES
         if Path(path).stem == stem:
             return path
     raise SystemExit(f"no st.Page for {stem}.py in {APP}")
@@ -112,7 +112,9 @@ def new_app_test(script: Path):
     from streamlit.testing.v1 import AppTest
 
     # AppTest outside a server warns "missing ScriptRunContext" on creation: harmless, hide it.
-    logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").setLevel(logging.ERROR)
+    # A filter, not a level: Streamlit resets its loggers' levels when it (re)reads its config.
+    logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(
+        lambda record: "missing ScriptRunContext" not in record.getMessage())
     return AppTest.from_file(str(script), default_timeout=30)
 
 

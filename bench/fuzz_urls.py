@@ -6,14 +6,17 @@ Usage, from the repository root:
 
 What it does
   generate   A seeded generator draws, per page, URLs of 0-8 parameters: the page's real URL keys (every control
-             of views/*.py, including the conditional ones: a function's parameters, sigma once init=normal, ...)
-             and unknown keys (junk, dots/brackets, other pages' keys, Streamlit's own `embed`). Values come from
-             a hostile corpus (empty, whitespace, nan, inf, 1e999, 1e-400, 0x1F, 1_000, Arabic-Indic digits, 10 kB
-             strings, emoji, Markdown/HTML/LaTeX, NUL, path traversal, lists), mixed with valid values,
-             out-of-range and off-step values, values of the wrong type, valid values of other keys and repeated
-             keys. At most one "cost" key (what sets the size of a training run) per URL on the lab pages.
-             Each page has its own stream (random.Random(f"{seed}:{page}")): the first N URLs of a page are the
-             same whatever the other pages' counts, so tests/test_fuzz_urls.py runs a prefix of this run.
+             the page declares, read from labs.catalog: its schemas' controls, including the conditional ones:
+             sigma once init=normal, and the parameters of every activation its pickers can pick) and unknown keys
+             (junk, dots/brackets, other pages' keys, Streamlit's own `embed`). Values come from a hostile corpus
+             (empty, whitespace, nan, inf, 1e999, 1e-400, 0x1F, 1_000, Arabic-Indic digits, 10 kB strings, emoji,
+             Markdown/HTML/LaTeX, NUL, path traversal, lists), mixed with valid values, out-of-range and off-step
+             values, values of the wrong type, valid values of other keys and repeated keys. A control declared
+             with `cost` (what sets the size of a training run) keeps to the cheapest third of its range: no value
+             of it reads as more, so a lab page runs about as fast as with its defaults. Each page has its own
+             stream (random.Random(f"{seed}:{page}")): the first N URLs of a page are the same whatever the other
+             pages' counts. tests/test_fuzz_urls.py parses a few thousand of these URLs in-process (without
+             the cost limit) and runs one hostile link per page.
   run        One fresh AppTest per URL (a fresh session: the link is a learner's first entry into the page).
              Caches (st.cache_*, the labs' bounded caches) are per process, as on a server. With --workers 2 the
              URLs are shared by two processes, each with torch on one thread.
@@ -30,9 +33,9 @@ What it does
                                 parameter(s)" line (Streamlit's own embed/embed_options excepted)
                markup-escape    outside inline code, no "<script", "javascript:", "](" ... from the raw input,
                                 and the backticks are balanced
-             What the page read, with which bounds/options and what the control ended with, is recorded by
-             wrapping ui.urlstate.PageState's widget methods (they call the original and return its value), so
-             the oracle follows the app and is independent of urlvalues' parsers.
+             What the page read, with which declaration and what the control ended with, is recorded by wrapping
+             ui.urlstate.PageState.widget (it calls the original and returns its value), so the oracle follows
+             the app and is independent of activations/validate.py's parsers.
              Lenient readings are counted, not failed: Python's float() accepts "١٢٣", "1_000", " 1 " (NBSP),
              the choice parsers accept "RELU" and " relu ", a list may repeat or leave empty entries.
   report     URLs per page, exceptions with the failing URLs, notice coverage, failures by check with examples,
@@ -42,8 +45,6 @@ What it does
 from __future__ import annotations
 
 import argparse
-import ast
-import inspect
 import json
 import logging
 import math
@@ -56,7 +57,7 @@ import warnings
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -85,7 +86,8 @@ HOSTILE: tuple[str, ...] = (
     "0", "1", "-1", "2", "100", "1000000", "1e6",
     "true", "false", "None", "null", "undefined", "[]", "{}", "[1]", "{'a': 1}",
     "🙂", "🙂🙃", "ℵ₀", "Ⅻ", "ﷺ", "e\u0301", "\U0001f9ea" * 3,
-    "<script>alert(1)</script>", "[x](javascript:alert(1))", "`code`", "``", "**bold**", "$\\frac{1}{0}$",
+    "<script>alert(1)</script>", "[x](javascript:alert(1))", "`code`", "``", "`", "a`b", "relu,`x", "**bold**",
+    "$\\frac{1}{0}$",
     "<b>x</b>", "<img src=x onerror=alert(1)>", "'; DROP TABLE x;--", "%00", "%2C", "%20", "\x00", "\x1b[31mred",
     "\\x00", "\\", "../../etc/passwd", "a,b,c", ",,,", ",", "1,2,3", "1,2", "2,1", "-1,1", "1;2",
     "relu", "RELU", "Sigmoid", "none", "normal",
@@ -100,10 +102,12 @@ UNKNOWN_KEYS: tuple[str, ...] = (
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# what each page reads from its address (for generating URLs; the checks use what the page really read)
+# what each page reads from its address: the labs' declarations (labs.catalog), nothing restated here
 # ---------------------------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class KeySpec:
+    """One URL key of a page as the generator and the oracle see it: a declared control, flattened."""
+
     key: str
     kind: str  # float | int | select | choice | choices | range | bool
     low: float = 0.0
@@ -113,132 +117,71 @@ class KeySpec:
     max_count: int = 1
     min_width: float = 0.0
     needs: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (key, raw values of which any makes this key read)
-    cost: bool = False  # sets the size of a training run: at most one per URL
+    cost: bool = False  # the run time grows with it: its values are kept low (see _cheap)
     weight: float = 1.0  # how often it is drawn, relative to a page's other keys
 
 
-def _literals(path: Path) -> dict[str, object]:
-    """Module-level constants that are plain literals (WIDTHS = (8, 16, ...)), read without importing the module."""
-    out: dict[str, object] = {}
-    for node in ast.parse(path.read_text(encoding="utf-8")).body:
-        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-            name, value = node.targets[0].id, node.value
-        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
-            name, value = node.target.id, node.value
-        else:
-            continue
-        try:
-            out[name] = ast.literal_eval(value)
-        except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
-            pass
+def keyspec(control, needs=None, weight: float = 1.0) -> KeySpec:
+    """The KeySpec of a labs.controls.Control (its own `needs`, or the ones given)."""
+    from labs.controls import Choice, Multi, Number, Range, Steps, Toggle
+
+    needs = control.needs if needs is None else needs
+    common = {"needs": tuple(needs), "cost": control.cost, "weight": weight}
+    c = control
+    if isinstance(c, Number):
+        return KeySpec(c.url, "int" if c.integer else "float", c.low, c.high, c.step, **common)
+    if isinstance(c, Steps):
+        return KeySpec(c.url, "select", min(c.options), max(c.options), options=tuple(c.options), **common)
+    if isinstance(c, Choice):
+        return KeySpec(c.url, "choice", options=tuple(c.options), **common)
+    if isinstance(c, Multi):
+        return KeySpec(c.url, "choices", options=tuple(c.options), max_count=c.max_count, **common)
+    if isinstance(c, Range):
+        return KeySpec(c.url, "range", c.low, c.high, c.step, min_width=c.min_width, **common)
+    if isinstance(c, Toggle):
+        return KeySpec(c.url, "bool", **common)
+    raise TypeError(f"no KeySpec for {type(c).__name__}")
+
+
+def _url_text(control, value: str) -> str:
+    """A `needs` value (str() of a widget value, as PageState.shown compares it) as URL text."""
+    from labs.controls import Toggle
+
+    if isinstance(control, Toggle):
+        return "1" if value == "True" else "0"
+    return value
+
+
+def page_specs(page: str) -> list[KeySpec]:
+    """Every URL key of `page`: its declared controls, and the parameters of every activation its pickers can
+    pick, each read only while its activation is picked (together drawn about as often as 3 other keys)."""
+    from labs import catalog
+    from labs.controls import Multi
+
+    out: list[KeySpec] = []
+    controls = [c for s in catalog.schemas(page) for c in s]
+    by_url = {c.url: c for c in controls}
+    for c in controls:
+        needs = tuple((k, tuple(_url_text(by_url[k], v) if k in by_url else v for v in vals)) for k, vals in c.needs)
+        out.append(keyspec(c, needs))
+    for c in controls:
+        picks = [(key, catalog.activation_params(c, key)) for key in getattr(c, "options", ())]
+        n_params = sum(len(ps) for _, ps in picks)
+        for key, params in picks:
+            picked = (key, f"{key},relu", f"tanh,{key}") if isinstance(c, Multi) else (key,)
+            out += [keyspec(p, ((c.url, picked),), 3.0 / n_params) for p in params]
     return out
-
-
-def _num(key: str, low, high, step, **kw) -> KeySpec:
-    kind = "int" if all(isinstance(a, int) for a in (low, high, step)) else "float"
-    return KeySpec(key, kind, low, high, step, **kw)
-
-
-def _sel(key: str, options, **kw) -> KeySpec:
-    return KeySpec(key, "select", min(options), max(options), 0.0, tuple(options), **kw)
-
-
-def _choice(key: str, options, **kw) -> KeySpec:
-    return KeySpec(key, "choice", options=tuple(options), **kw)
 
 
 _SCHEMAS: dict[str, list[KeySpec]] | None = None
 
 
 def schemas() -> dict[str, list[KeySpec]]:
-    """Page -> the URL keys its controls are bound to. Constants come from the views and the core modules."""
+    """Page -> the URL keys its controls are bound to (from labs.catalog)."""
     global _SCHEMAS
-    if _SCHEMAS is not None:
-        return _SCHEMAS
-    import activations
-    from activations import vector  # NumPy only
-
-    v = {p: _literals(ROOT / "views" / f"{p}.py") for p in PAGES}
-    core = {m: _literals(ROOT / "activations" / f"{m}.py") for m in ("gradflow", "dying", "selfnorm", "nonlinear")}
-    keys = tuple(activations.keys_grouped())
-    gf, dy, sn = core["gradflow"], core["dying"], core["selfnorm"]
-
-    n_params = sum(len(spec.params) for spec in activations.REGISTRY.values())
-
-    def params(prefix, need_key: str, need_values) -> list[KeySpec]:
-        """Every activation's parameters: together drawn about as often as 3 of the page's other keys."""
-        out = []
-        w = 3.0 / n_params
-        for spec in activations.REGISTRY.values():
-            need = ((need_key, tuple(need_values(spec.key))),)
-            for p in spec.params:
-                key = f"{prefix(spec.key)}{p.name}"
-                if p.is_choice:
-                    out.append(_choice(key, p.choices, needs=need, weight=w))
-                else:
-                    out.append(_num(key, p.low, p.high, p.step, needs=need, weight=w))
-        return out
-
-    s: dict[str, list[KeySpec]] = {"home": []}
-    s["explorer"] = [
-        _choice("fn", keys), KeySpec("x", "range", -50.0, 50.0, 0.5, min_width=0.5),
-        _sel("eps", v["explorer"]["EPS_STEPS"]), KeySpec("autograd", "bool"),
-        *params(lambda k: "", "fn", lambda k: (k,)),
-    ]
-    s["compare"] = [
-        KeySpec("fns", "choices", options=keys, max_count=v["compare"]["MAX_CURVES"]),
-        _choice("show", ("f", "df", "both")), KeySpec("x", "range", -50.0, 50.0, 0.5, min_width=0.5),
-        *params(lambda k: f"{k}.", "fns", lambda k: (k, f"{k},relu", f"tanh,{k}")),
-    ]
-    presets = tuple(vector.MAXOUT_PRESETS)
-    s["vector"] = [
-        *(_num(f"z{i}", -10.0, 10.0, 0.1) for i in range(1, 6)), _sel("T", v["vector"]["TEMPS"]),
-        _num("glu.b", 1.0, 10.0, 0.5), _choice("m.preset", presets), _num("m.k", 1, 6, 1),
-        *(_num(f"m.{ac}{i}", -3.0 if ac == "a" else -5.0, 3.0 if ac == "a" else 5.0, 0.1,
-               needs=(() if i <= 2 else (("m.k", tuple(str(j) for j in range(i, 7))),)))
-          for i in range(1, 7) for ac in "ac"),
-    ]
-    hand = (("r.mode", ("hand",)),)
-    s["why_nonlinear"] = [
-        _num("c.seed", 0, 1_000_000, 1), _num("x.depth", 1, 8, 1), _choice("x.act", keys), _num("x.hidden", 2, 32, 1),
-        _num("x.seed", 0, 1_000_000, 1), _choice("r.mode", ("fit", "hand")),
-        _choice("r.target", core["nonlinear"]["TARGETS"]), _num("r.k", 1, 64, 1),
-        *(_num(f"r.{kw}{i}", -3.0, 3.0, 0.1, needs=hand) for i in range(1, 4) for kw in "kw"),
-        _sel("z.lr", v["why_nonlinear"]["LRS"]), _num("z.seed", 0, 1_000_000, 1),
-    ]
-    g = v["gradient_flow"]
-    s["gradient_flow"] = [
-        _choice("act", keys), *params(lambda k: f"{k}.", "act", lambda k: (k,)),
-        _num("depth", 1, 100, 1), _sel("width", g["WIDTHS"]), _choice("init", gf["INIT_SCHEMES"]),
-        _sel("sigma", g["SIGMAS"], needs=(("init", ("normal",)),)), _choice("bias", gf["BIAS_INITS"]),
-        _num("bias_value", -5.0, 5.0, 0.1, needs=(("bias", ("constant",)),)), _num("in_mean", -5.0, 5.0, 0.1),
-        _sel("in_scale", g["SCALES"]), _sel("batch", g["BATCHES"]), _num("seed", 0, 1_000_000, 1),
-        _choice("t.act", keys), _num("t.depth", 1, 30, 1, cost=True), _sel("t.width", g["WIDTHS"][:5], cost=True),
-        _choice("t.init", gf["INIT_SCHEMES"]), _sel("t.sigma", g["SIGMAS"], needs=(("t.init", ("normal",)),)),
-        _sel("t.lr", g["LRS"]), _num("t.steps", 10, 500, 10, cost=True), _sel("t.max_norm", g["MAX_NORMS"]),
-        _sel("t.clip", g["CLIP_VALUES"]), _num("t.seed", 0, 1_000_000, 1),
-    ]
-    d = v["dying_relu"]
-    s["dying_relu"] = [
-        _choice("data", dy["DATASETS"]), _sel("n", d["SIZES"], cost=True), _num("noise", 0.0, 1.0, 0.05),
-        _num("data_seed", 0, 1_000_000, 1), _choice("act", keys), *params(lambda k: f"{k}.", "act", lambda k: (k,)),
-        _num("layers", 1, 4, 1, cost=True), _sel("units", d["UNITS"], cost=True), _choice("opt", dy["OPTIMIZERS"]),
-        _sel("lr", d["LRS"]), _choice("init", dy["INITS"]), _choice("bias", dy["BIAS_INITS"]),
-        _num("bias_value", -10.0, 10.0, 0.5, needs=(("bias", ("constant",)),)),
-        _num("steps", 10, 1000, 10, cost=True), _num("seed", 0, 1_000_000, 1), _choice("fix", keys),
-        _choice("learned", ("prelu", "rrelu")),
-    ]
-    n = v["self_normalizing"]
-    s["self_normalizing"] = [
-        KeySpec("acts", "choices", options=tuple(sn["COMPARED"]), max_count=len(sn["COMPARED"])),
-        _choice("init", sn["INITS"]), _num("in_mean", -3.0, 3.0, 0.1), _num("in_scale", 0.1, 5.0, 0.1),
-        _choice("dropout", sn["DROPOUTS"]),
-        _num("rate", 0.0, 0.5, 0.05, needs=(("dropout", ("dropout", "alpha_dropout")),)),
-        KeySpec("residual", "bool"), _num("depth", 1, 100, 1), _sel("width", n["WIDTHS"]), _sel("batch", n["BATCHES"]),
-        _num("seed", 0, 1_000_000, 1),
-    ]
-    _SCHEMAS = s
-    return s
+    if _SCHEMAS is None:
+        _SCHEMAS = {p: page_specs(p) for p in PAGES}
+    return _SCHEMAS
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -286,6 +229,21 @@ def _fmt(rng: random.Random, v: float) -> str:
     return rng.choice((repr(float(v)), f"{v:g}", f"{v:.6g}", f"{v:e}"))
 
 
+CHEAP_SHARE = 1 / 3  # a cost key's values stay in the lowest third of its range (or of its steps)
+
+
+def _cheap(spec: KeySpec) -> KeySpec:
+    """A cost key narrowed to its cheap end: a page drawn with it runs about as fast as with the defaults."""
+    if spec.kind in ("float", "int"):
+        span = (spec.high - spec.low) * CHEAP_SHARE
+        high = spec.low + (max(round(span / spec.step), 1) * spec.step if spec.step else span)
+        return replace(spec, high=int(high) if spec.kind == "int" else high)
+    if spec.kind == "select":
+        opts = spec.options[: max(2, round(len(spec.options) * CHEAP_SHARE))]
+        return replace(spec, high=max(opts), options=opts)
+    return spec
+
+
 def _valid(rng: random.Random, spec: KeySpec) -> str:
     k = spec.kind
     if k == "float":
@@ -313,27 +271,33 @@ def _valid(rng: random.Random, spec: KeySpec) -> str:
         if rng.random() < 0.5:
             a, b = round(a * 2) / 2, round(b * 2) / 2
             if b - a < spec.min_width:
-                a, b = -6.0, 6.0
+                a, b = spec.low, spec.high
         return f"{a:g},{b:g}"
     if k == "bool":
         return rng.choice(("1", "0", "true", "false", "on", "off", "yes", "no"))
     raise ValueError(k)
 
 
-def _edge(rng: random.Random, spec: KeySpec, page_specs: list[KeySpec]) -> str:
-    """Near misses: out of range, off the steps, the wrong shape, a choice of another control."""
+def _edge(rng: random.Random, spec: KeySpec, page_specs: list[KeySpec], cheap: bool = False) -> str:
+    """Near misses: out of range, off the steps, the wrong shape, a choice of another control.
+    `cheap`: only the misses that do not read as a large value (a cost key)."""
     k = spec.kind
     if k in ("float", "int", "select"):
         span = (spec.high - spec.low) or 1.0
-        cands = [spec.low - span, spec.high + span, spec.low - 1e-9, spec.high + 1e-9, spec.high * 1e6 + 1,
-                 -spec.high - 1]
+        cands = [spec.low - span, spec.low - 1e-9, -spec.high - 1]
+        if not cheap:
+            cands += [spec.high + span, spec.high + 1e-9, spec.high * 1e6 + 1]
         if k == "int":
             n = rng.randint(int(spec.low), int(spec.high))
-            cands += [n + 0.5, n + 1e-7, int(spec.high) + 1, int(spec.low) - 1, 10 ** 12]
+            cands += [n + 0.5, n + 1e-7, int(spec.low) - 1]
+            if not cheap:
+                cands += [int(spec.high) + 1, 10 ** 12]
         if k == "select":
             opts = sorted(spec.options)
             i = rng.randrange(len(opts) - 1)
-            cands += [(opts[i] + opts[i + 1]) / 2, opts[0] / 2 if opts[0] > 0 else opts[0] - 1, opts[-1] * 2, 0]
+            cands += [(opts[i] + opts[i + 1]) / 2, opts[0] / 2 if opts[0] > 0 else opts[0] - 1, 0]
+            if not cheap:
+                cands.append(opts[-1] * 2)
         return _fmt(rng, rng.choice(cands))
     if k == "choice":
         o = rng.choice(spec.options)
@@ -349,8 +313,9 @@ def _edge(rng: random.Random, spec: KeySpec, page_specs: list[KeySpec]) -> str:
         return rng.choice((too_many, f"{a},{a}", f"{a},,{b}", f"{a},bogus", f" {a} , {b.upper()} ", f"{a},", ",",
                            f"{a},{b},<script>", f"{a}, ,{b}"))
     if k == "range":
-        a = rng.uniform(spec.low, 0.0)
-        b = rng.uniform(0.5, spec.high)
+        mid = (spec.low + spec.high) / 2
+        a = rng.uniform(spec.low, mid)
+        b = rng.uniform(mid + spec.min_width, spec.high)
         return rng.choice((f"{b:g},{a:g}", f"{a:g},{a + spec.min_width / 2:g}", "a,b", f"{a:g}", f"{a:g},",
                            f"{spec.low - 10:g},{spec.high + 10:g}", f"{a:g},{b:g},{b + 1:g}", f"{a:g};{b:g}",
                            f"{a:g},nan", f"nan,{b:g}", f"{a:g},inf", f"{a:g},{a:g}", f" {a:g} , {b:g} "))
@@ -359,31 +324,49 @@ def _edge(rng: random.Random, spec: KeySpec, page_specs: list[KeySpec]) -> str:
     raise ValueError(k)
 
 
-def _hostile(rng: random.Random) -> str:
-    return rng.choice(LONG) if rng.random() < 0.08 else rng.choice(HOSTILE)
+def _hostile(rng: random.Random, cheap: KeySpec | None = None) -> str:
+    """A value from the hostile corpus; for a cost key (`cheap`), none that reads as a number above its cheap end."""
+    while True:
+        v = rng.choice(LONG) if rng.random() < 0.08 else rng.choice(HOSTILE)
+        if cheap is None:
+            return v
+        x = _loose_float(v)
+        if x is None or x <= cheap.high:
+            return v
 
 
-def _one_value(rng: random.Random, spec: KeySpec, page_specs: list[KeySpec], all_specs: list[KeySpec]) -> str:
+def _one_value(rng: random.Random, spec: KeySpec, page_specs: list[KeySpec], all_specs: list[KeySpec],
+               cheap: bool) -> str:
+    low_cost = cheap and spec.cost
+    if low_cost:
+        spec = _cheap(spec)
     r = rng.random()
     if r < 0.35:
         return _valid(rng, spec)
     if r < 0.52:
-        return _edge(rng, spec, page_specs)
+        return _edge(rng, spec, page_specs, low_cost)
     if r < 0.87:
-        return _hostile(rng)
+        return _hostile(rng, spec if low_cost else None)
+    if low_cost:  # a valid value of another key, as long as it reads as cheap for this one
+        v = _valid(rng, rng.choice(page_specs))
+        x = _loose_float(v)
+        return v if x is None or x <= spec.high else _valid(rng, spec)
     return _valid(rng, rng.choice(page_specs if page_specs and rng.random() < 0.7 else all_specs))
 
 
-def _values(rng: random.Random, spec: KeySpec, page_specs: list[KeySpec], all_specs: list[KeySpec]) -> tuple:
+def _values(rng: random.Random, spec: KeySpec, page_specs: list[KeySpec], all_specs: list[KeySpec],
+            cheap: bool) -> tuple:
     if rng.random() < 0.06:  # a repeated key: ?k=a&k=b (sometimes the same value twice)
-        first = _one_value(rng, spec, page_specs, all_specs)
-        more = [first if rng.random() < 0.3 else _one_value(rng, spec, page_specs, all_specs)
+        first = _one_value(rng, spec, page_specs, all_specs, cheap)
+        more = [first if rng.random() < 0.3 else _one_value(rng, spec, page_specs, all_specs, cheap)
                 for _ in range(rng.randint(1, 2))]
         return (first, *more)
-    return (_one_value(rng, spec, page_specs, all_specs),)
+    return (_one_value(rng, spec, page_specs, all_specs, cheap),)
 
 
-def make_case(rng: random.Random, page: str) -> Case:
+def make_case(rng: random.Random, page: str, cheap: bool = True) -> Case:
+    """One URL of 0-MAX_PARAMS parameters. `cheap`: every cost key's value stays at its cheap end (the page is
+    run); without, anything goes (the URL is only parsed)."""
     s = schemas()
     page_specs = s[page]
     all_specs = [x for p in PAGES for x in s[p]]
@@ -395,17 +378,15 @@ def make_case(rng: random.Random, page: str) -> Case:
     others = sorted({x.key for x in all_specs} - set(own))
     n = rng.randint(0, MAX_PARAMS)
     q: dict[str, tuple[str, ...]] = {}
-    costly = False
     for _ in range(200):
         if len(q) >= n:
             break
         if own and rng.random() < 0.75:
             key = rng.choices(own, weights)[0]
             spec = rng.choice(by_key[key])
-            if key in q or (spec.cost and costly):
+            if key in q:
                 continue
-            q[key] = _values(rng, spec, page_specs, all_specs)
-            costly |= spec.cost
+            q[key] = _values(rng, spec, page_specs, all_specs, cheap)
             for need_key, need_values in spec.needs:
                 if need_key not in q and len(q) < n and rng.random() < 0.75:
                     q[need_key] = (rng.choice(need_values),)
@@ -420,14 +401,14 @@ def make_case(rng: random.Random, page: str) -> Case:
     return Case(page, tuple(q.items()))
 
 
-def generate(counts: dict[str, int], seed: int = 0) -> list[Case]:
+def generate(counts: dict[str, int], seed: int = 0, cheap: bool = True) -> list[Case]:
     """counts: page -> number of URLs. Each page draws from its own stream, so a page's first N are stable."""
     cases = []
     for page, count in counts.items():
         if page not in PAGES:
             raise ValueError(f"unknown page {page!r}; pages: {', '.join(PAGES)}")
-        rng = random.Random(f"{seed}:{page}")
-        cases += [make_case(rng, page) for _ in range(count)]
+        rng = random.Random(f"{seed}:{page}{'' if cheap else ':any'}")
+        cases += [make_case(rng, page, cheap) for _ in range(count)]
     return cases
 
 
@@ -448,78 +429,55 @@ def split_count(count: int, pages: tuple[str, ...], lab_count: int | None = None
 # ---------------------------------------------------------------------------------------------------------------
 # recording what the page read: PageState's widget methods, wrapped
 # ---------------------------------------------------------------------------------------------------------------
-WIDGETS = ("slider", "range_slider", "select_slider", "selectbox", "radio", "multiselect", "number", "toggle")
-
-
 @dataclass
 class Read:
     page: str
-    method: str
     key: str
-    spec: dict
+    spec: KeySpec
     value: object
     fresh: bool
 
 
 class Recorder:
+    """Wraps ui.urlstate.PageState.widget: every control a page draws (with its `needs` met), its declaration
+    and the value it ended with."""
+
     def __init__(self) -> None:
         self.reads: list[Read] = []
-        self._originals: dict[str, object] = {}
+        self._original = None
 
     def install(self) -> None:
         from ui.urlstate import PageState
 
-        if self._originals:
+        if self._original is not None:
             return
-        for name in WIDGETS:
-            original = getattr(PageState, name)
-            self._originals[name] = original
-            setattr(PageState, name, self._wrap(name, original))
+        self._original = original = PageState.widget
+        recorder = self
+
+        def widget(state, control, *args, **kwargs):
+            fresh = bool(state.fresh)  # before: a fresh run is the one seeded from the link
+            try:
+                shown = state.shown(control)  # a control whose `needs` are not met does not read the link
+            except Exception:  # never break the page under test
+                shown = False
+            value = original(state, control, *args, **kwargs)
+            if shown:
+                try:
+                    spec = keyspec(control)
+                    recorder.reads.append(Read(state.page, control.url, spec, value, fresh))
+                except Exception as e:
+                    recorder.reads.append(Read(state.page, "?", KeySpec("?", repr(e)), value, False))
+            return value
+
+        widget.__wrapped__ = original
+        PageState.widget = widget
 
     def uninstall(self) -> None:
         from ui.urlstate import PageState
 
-        for name, original in self._originals.items():
-            setattr(PageState, name, original)
-        self._originals.clear()
-
-    def _wrap(self, name: str, original):
-        signature = inspect.signature(original)
-        recorder = self
-
-        def wrapper(state, *args, **kwargs):
-            fresh = bool(state.fresh)  # before: a fresh run is the one seeded from the link
-            value = original(state, *args, **kwargs)
-            try:
-                bound = signature.bind(state, *args, **kwargs)
-                bound.apply_defaults()
-                a = bound.arguments
-                recorder.reads.append(Read(state.page, name, a["url_key"], _spec_of(name, a), value, fresh))
-            except Exception as e:  # never break the page under test
-                recorder.reads.append(Read(getattr(state, "page", "?"), name, "?", {"error": repr(e)}, value, False))
-            return value
-
-        wrapper.__wrapped__ = original
-        return wrapper
-
-
-def _spec_of(method: str, a: dict) -> dict:
-    if method == "slider":
-        ints = all(isinstance(a[x], int) and not isinstance(a[x], bool) for x in ("low", "high", "default", "step"))
-        return {"kind": "int" if ints else "float", "low": a["low"], "high": a["high"]}
-    if method == "number":
-        return {"kind": "int", "low": a["low"], "high": a["high"]}
-    if method == "range_slider":
-        return {"kind": "range", "low": a["low"], "high": a["high"], "min_width": a["min_width"]}
-    if method == "select_slider":
-        return {"kind": "select", "options": tuple(a["options"])}
-    if method in ("selectbox", "radio"):
-        return {"kind": "choice", "options": tuple(a["options"])}
-    if method == "multiselect":
-        return {"kind": "choices", "options": tuple(a["options"]), "max_count": a["max_selections"]}
-    if method == "toggle":
-        return {"kind": "bool"}
-    raise ValueError(method)
+        if self._original is not None:
+            PageState.widget = self._original
+            self._original = None
 
 
 _RECORDER: Recorder | None = None
@@ -544,7 +502,7 @@ def recording() -> Iterator[Recorder]:
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# the oracle: what a raw value means for a control, independently of activations/urlvalues.py
+# the oracle: what a raw value means for a control, independently of activations/validate.py
 # ---------------------------------------------------------------------------------------------------------------
 NO = None  # "no reading": the text is not a value of this control
 _STRICT_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
@@ -568,24 +526,24 @@ def _loose_float(raw: str) -> float | None:
     return v if math.isfinite(v) else None
 
 
-def _reading(spec: dict, raw: str, strict: bool):
+def _reading(spec: KeySpec, raw: str, strict: bool):
     """The control value `raw` stands for, or NO. Strict: plain ASCII numbers, exact option names, no empty or
     repeated list entries. Lenient: what Python's float() reads, case and surrounding whitespace ignored."""
-    kind = spec["kind"]
+    kind = spec.kind
     num = _strict_float if strict else _loose_float
     if kind in ("float", "int"):
         v = num(raw)
-        if v is None or not spec["low"] <= v <= spec["high"]:
+        if v is None or not spec.low <= v <= spec.high:
             return NO
         if kind == "int":
             return int(v) if v == int(v) else NO
         return v
     if kind == "select":
         v = num(raw)
-        opts = spec["options"]
+        opts = spec.options
         return next((o for o in opts if o == v), NO) if v is not None else NO
     if kind == "choice":
-        opts = spec["options"]
+        opts = spec.options
         if raw in opts:
             return raw
         if strict:
@@ -593,7 +551,7 @@ def _reading(spec: dict, raw: str, strict: bool):
         lowered = {o.lower(): o for o in opts}
         return lowered.get(raw.strip().lower(), NO)
     if kind == "choices":
-        opts = spec["options"]
+        opts = spec.options
         lowered = {o.lower(): o for o in opts}
         picked: list[str] = []
         for part in raw.split(","):
@@ -610,13 +568,13 @@ def _reading(spec: dict, raw: str, strict: bool):
                 return NO
             if o not in picked:
                 picked.append(o)
-        return picked if 1 <= len(picked) <= spec["max_count"] else NO
+        return picked if 1 <= len(picked) <= spec.max_count else NO
     if kind == "range":
         parts = raw.split(",")
         if len(parts) != 2:
             return NO
         a, b = num(parts[0]), num(parts[1])
-        if a is None or b is None or not spec["low"] <= a <= b <= spec["high"] or b - a < spec["min_width"]:
+        if a is None or b is None or not spec.low <= a <= b <= spec.high or b - a < spec.min_width:
             return NO
         return (a, b)
     if kind == "bool":
@@ -665,6 +623,9 @@ class Result:
     py_warnings: list[str] = field(default_factory=list)
 
 
+UNKNOWN_LINE = re.compile(r"Ignored (?:an|\d+) unknown link parameters?:")  # ui.urlstate.UNKNOWN_KEYS, in English
+
+
 def _unknown_named(key: str, line: str) -> bool:
     s = re.sub(r"[\x00-\x1f\x7f`\\]", "?", key)
     return "(empty)" in line if not s.strip() else s[:20] in line
@@ -692,7 +653,7 @@ def check(case: Case, at, reads: list[Read], seconds: float, error: str | None =
     for r in reads:
         if r.page == case.page and r.fresh and r.key not in used:
             used[r.key] = r
-    unknown_line = next((ln for ln in warning.splitlines() if "Ignored unknown link parameter(s)" in ln), "")
+    unknown_line = next((ln for ln in warning.splitlines() if UNKNOWN_LINE.search(ln)), "")
     for key, values in case.query:
         raw = values[-1]  # st.query_params returns the last value of a repeated key
         if key.lower() in EMBED_KEYS:
@@ -703,7 +664,7 @@ def check(case: Case, at, reads: list[Read], seconds: float, error: str | None =
             if _unknown_named(key, unknown_line):
                 res.unknown_named += 1
             else:
-                fail(about("unknown-missing", "not in an 'Ignored unknown link parameter(s)' line"))
+                fail(about("unknown-missing", "not in the 'Ignored … unknown link parameter(s)' line"))
             continue
         res.real += 1
         read = used[key]
@@ -789,7 +750,7 @@ def _worker_init() -> None:
     try:
         import torch
 
-        torch.set_num_threads(1)  # two processes on two cores: one thread each (see ui.compute._one_thread)
+        torch.set_num_threads(1)  # two processes on two cores: one thread each (see labs.seeding.one_thread)
     except ImportError:
         pass
 

@@ -4,8 +4,6 @@ Builders in charts/ take data (and already-translated words) and return a figure
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import numpy as np
 import plotly.graph_objects as go
 from _plotly_utils.utils import convert_to_base64

@@ -2,16 +2,16 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 
 import numpy as np
 import plotly.graph_objects as go
 
 from activations.analysis import AMPLIFYING, DEAD, SATURATING, Region
-
 from i18n import N_, _, fill, ngettext
 
-from .base import PALETTE, figure, y_limits
+from .base import MARGIN, PALETTE, figure, y_limits
 
 F_COLOR, DF_COLOR, AUTOGRAD_COLOR = PALETTE[0], PALETTE[1], PALETTE[2]
 REGION_STYLE = {  # kind -> (fill colour, legend label); named in the legend, not told by colour alone
@@ -135,7 +135,7 @@ def gallery_figure(tiles: Sequence[tuple[str, np.ndarray, np.ndarray, np.ndarray
     rows = max(1, math.ceil(len(tiles) / cols))
     axes, notes = _grid_axes(rows, cols, 0.04, 0.42 / rows + 0.04 if rows > 1 else 0.0, [t[0] for t in tiles])
     traces = []
-    for i, (_, x, f, df) in enumerate(tiles):
+    for i, (_title, x, f, df) in enumerate(tiles):
         n = "" if i == 0 else str(i + 1)
         common = dict(type="scatter", x=x, mode="lines", showlegend=i == 0, xaxis=f"x{n}", yaxis=f"y{n}")
         traces.append(dict(common, y=f, name="f", legendgroup="f", line={"color": F_COLOR, "width": 2},
@@ -148,10 +148,26 @@ def gallery_figure(tiles: Sequence[tuple[str, np.ndarray, np.ndarray, np.ndarray
         n = "" if i == 0 else str(i + 1)
         axes[f"xaxis{n}"].update(tickfont={"size": 9}, zeroline=True, visible=i < len(tiles))
         axes[f"yaxis{n}"].update(tickfont={"size": 9}, zeroline=True, visible=i < len(tiles))
-    return figure(traces, dict(height=tile_height * rows + 60, margin={"l": 10, "r": 10, "t": 40, "b": 10},
+    return figure(traces, dict(height=tile_height * rows + 60, margin=MARGIN,
                                 hovermode="x unified", annotations=notes,
                                 legend={"orientation": "h", "yanchor": "bottom",
                                         "y": 1.0 + 30 / (tile_height * rows), "x": 0}, **axes))
+
+
+# Translators: a bar's hover text in the cost chart. Keep every %{…} as it is (Plotly fills them): %{y} is the
+# function's name, %{customdata[2]:.2f} its time as a multiple of {baseline}'s (a function's name),
+# %{customdata[0]:.2f} its time in nanoseconds, %{customdata[1]} how many operations it is ("3 operations").
+_FORWARD_HOVER = N_("%{y}: forward %{customdata[2]:.2f}× {baseline} (%{customdata[0]:.2f} ns per element; "
+                    "%{customdata[1]})")
+# Translators: as the forward one, for the backward pass (the activation's own gradient).
+_BACKWARD_HOVER = N_("%{y}: backward %{customdata[2]:.2f}× {baseline} (%{customdata[0]:.2f} ns per element; "
+                     "%{customdata[1]})")
+_NAMED = re.compile(r"(?<!%)\{(\w+)\}")
+
+
+def _hover(msgid: str, **names: str) -> str:
+    """A translated Plotly hovertemplate with its {named} values filled; Plotly's own %{…} are left to Plotly."""
+    return _NAMED.sub(lambda m: str(names[m.group(1)]), _(msgid)) + "<extra></extra>"
 
 
 def cost_figure(rows: Sequence[tuple[str, float, float, float, float, int]], highlight: Sequence[str] = (),
@@ -172,14 +188,14 @@ def cost_figure(rows: Sequence[tuple[str, float, float, float, float, int]], hig
     traces = [
         dict(type="bar", orientation="h", y=labels, x=[r[1 + i] - 1 for r in ordered], base=1,
              customdata=[[r[3 + i], ops(r[5]), r[1 + i]] for r in ordered], name=name, marker=marker,
-             hovertemplate=fill(_(what), baseline=baseline) + "<extra></extra>")
+             hovertemplate=_hover(what, baseline=baseline))
         for i, (name, what, marker) in enumerate((
             (_("forward (no autograd)"), _FORWARD_HOVER, {"color": PALETTE[0]}),
             (_("backward (its own gradient)"), _BACKWARD_HOVER, {"color": PALETTE[1], "pattern": {"shape": "/"}}),
         ))
     ]
     return figure(traces, dict(
-        height=26 * len(ordered) + 140, barmode="group", bargap=0.25, margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        height=26 * len(ordered) + 140, barmode="group", bargap=0.25, margin=MARGIN,
         xaxis={"type": "log", "title": {"text": fill(_("time relative to {baseline} (log scale): ← cheaper · "
                                                        "{baseline} = 1 · costlier →"), baseline=baseline)}},
         yaxis={"automargin": True},

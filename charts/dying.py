@@ -1,5 +1,5 @@
 """Plotly figures for the dying-ReLU lab: a training animation (frames play in the browser), dead-unit
-curves, the learning-rate sweep, PReLU's and RReLU's slopes. Data in, go.Figure out."""
+curves, the learning-rate sweep, PReLU's and RReLU's slopes. Data in, go.Figure out; every word through gettext."""
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -7,12 +7,21 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
+from i18n import N_, _, _f, pgettext
+
 from .base import LEGEND_TOP, MARGIN, PALETTE, figure
 
 BOX = 3.0  # the data are standardized: [-3, 3]^2 shows them
 DEAD_COLOR, ALIVE_COLOR = "#999999", PALETTE[5]
 CLASS_COLORS = (PALETTE[0], PALETTE[1])
-_MARGIN = {"l": 10, "r": 10, "t": 40, "b": 10}
+CLASS = N_("class {c}")
+FRAME_TITLE = N_("step {step}: loss {loss:.3g}, accuracy {accuracy:.0%}, first layer {dead}/{units} units dead")
+# Translators: hover text of a dead-unit curve. Keep every %{…} as it is (Plotly fills them): %{meta[0]} is the
+# activation's name, %{meta[1]} the layer's number, %{y:.0f} the share of dead units in percent.
+DEAD_HOVER = N_("%{meta[0]}, layer %{meta[1]}: %{y:.0f}% dead")
+# Translators: hover text of the sweep chart. Keep every %{…} as it is: %{meta} is the activation, %{x:.3g} the
+# learning rate, %{y:.0f} the share of dead units in percent.
+SWEEP_HOVER = N_("%{meta}: lr %{x:.3g} → %{y:.0f}% dead")
 
 
 def unit_lines(w: np.ndarray, b: np.ndarray, dead: np.ndarray) -> tuple[tuple[np.ndarray, np.ndarray],
@@ -66,21 +75,21 @@ def _frame_traces(run, i: int) -> list[dict]:
              zsmooth="best",
              colorscale=[[0, "rgba(0,114,178,0.35)"], [0.5, "rgba(255,255,255,0.0)"], [1, "rgba(230,159,0,0.35)"]],
              showscale=False, hoverinfo="skip"),
-        dict(type="scatter", x=alive[0], y=alive[1], mode="lines", name="unit's line w·x+b=0: alive",
+        dict(type="scatter", x=alive[0], y=alive[1], mode="lines", name=_("unit's line w·x+b=0: alive"),
              line={"color": ALIVE_COLOR, "width": 1}, opacity=0.6, hoverinfo="skip"),
-        dict(type="scatter", x=dead[0], y=dead[1], mode="lines", name="unit's line: dead (data all on its off side)",
+        dict(type="scatter", x=dead[0], y=dead[1], mode="lines", name=_("unit's line: dead (data all on its off side)"),
              line={"color": DEAD_COLOR, "width": 2, "dash": "dot"}, hoverinfo="skip"),
     ]
 
 
 def training_animation(run, height: int = 560) -> go.Figure:
     """The data cloud, the decision boundary and each first-layer unit's line, frame by frame. Play/pause and a
-    step slider run in the browser: no server round trip per frame."""
+    step slider run in the browser: no server round trip per frame. Frame titles are translated once per frame."""
     data_traces = [
         dict(type="scatter", x=run.X[run.y == c, 0], y=run.X[run.y == c, 1], mode="markers",
-             name=f"class {c}", marker={"color": CLASS_COLORS[c], "size": 5, "symbol": ("circle", "diamond")[c],
-                                        "line": {"width": 0.5, "color": "white"}},
-             hovertemplate=f"class {c}<br>x₁ %{{x:.2f}}, x₂ %{{y:.2f}}<extra></extra>")
+             name=_f(CLASS, c=c), marker={"color": CLASS_COLORS[c], "size": 5, "symbol": ("circle", "diamond")[c],
+                                          "line": {"width": 0.5, "color": "white"}},
+             hovertemplate=_f(CLASS, c=c) + "<br>x₁ %{x:.2f}, x₂ %{y:.2f}<extra></extra>")
         for c in (0, 1)
     ]
     first = _frame_traces(run, 0) + data_traces
@@ -91,10 +100,10 @@ def training_animation(run, height: int = 560) -> go.Figure:
         steps.append({"label": str(int(step)), "method": "animate",
                       "args": [[str(int(step))], {"mode": "immediate", "frame": {"duration": 0, "redraw": True},
                                                    "transition": {"duration": 0}}]})
-    play = {"label": "▶ play", "method": "animate",
+    play = {"label": _("▶ play"), "method": "animate",
             "args": [None, {"frame": {"duration": 120, "redraw": True}, "fromcurrent": True,
                             "transition": {"duration": 0}}]}
-    pause = {"label": "❚❚ pause", "method": "animate",
+    pause = {"label": _("❚❚ pause"), "method": "animate",
              "args": [[None], {"mode": "immediate", "frame": {"duration": 0, "redraw": False},
                                "transition": {"duration": 0}}]}
     return figure(first, dict(
@@ -106,14 +115,15 @@ def training_animation(run, height: int = 560) -> go.Figure:
         updatemenus=[{"type": "buttons", "direction": "left", "x": 0, "y": -0.14, "xanchor": "left",
                       "yanchor": "top", "showactive": False, "buttons": [play, pause]}],
         sliders=[{"active": 0, "steps": steps, "x": 0, "len": 1.0, "y": -0.22, "yanchor": "top",
-                  "currentvalue": {"prefix": "step ", "visible": True, "xanchor": "right"}, "pad": {"t": 10}}],
+                  # Translators: before the animation's current step number ("step 120").
+                  "currentvalue": {"prefix": pgettext("animation slider", "step") + " ", "visible": True,
+                                   "xanchor": "right"}, "pad": {"t": 10}}],
     ), frames=frames)
 
 
 def _title(run, i: int) -> str:
-    dead = int(run.dead_first[i].sum())
-    return (f"step {int(run.steps[i])}: loss {run.loss[i]:.3g}, accuracy {run.accuracy[i]:.0%}, "
-            f"first layer {dead}/{run.dead_first.shape[1]} units dead")
+    return _f(FRAME_TITLE, step=int(run.steps[i]), loss=float(run.loss[i]), accuracy=float(run.accuracy[i]),
+              dead=int(run.dead_first[i].sum()), units=run.dead_first.shape[1])
 
 
 def dead_curves(runs: Sequence[tuple[str, object]], height: int = 340) -> go.Figure:
@@ -122,21 +132,20 @@ def dead_curves(runs: Sequence[tuple[str, object]], height: int = 340) -> go.Fig
     for r_i, (label, run) in enumerate(runs):
         for layer in range(run.dead_fraction.shape[1]):
             traces.append(dict(type="scatter", x=run.steps, y=run.dead_fraction[:, layer] * 100,
-                               name=f"{label}: layer {layer + 1}", mode="lines",
+                               name=_f("{name}: layer {layer}", name=label, layer=layer + 1), mode="lines",
                                line={"color": PALETTE[(r_i * 3 + layer) % len(PALETTE)], "width": 2,
                                      "dash": ("solid", "dash", "dot", "dashdot")[layer % 4]},
-                               hovertemplate=f"{label}, layer {layer + 1}: %{{y:.0f}}% dead<extra></extra>"))
-    return figure(traces, dict(height=height, margin=_MARGIN, hovermode="x unified",
-                                legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
-                                xaxis={"title": {"text": "training step"}},
-                                yaxis={"title": {"text": "dead units (%)"}, "range": [-3, 103]}))
+                               meta=[label, layer + 1], hovertemplate=_(DEAD_HOVER) + "<extra></extra>"))
+    return figure(traces, dict(height=height, margin=MARGIN, hovermode="x unified", legend=LEGEND_TOP,
+                                xaxis={"title": {"text": _("training step")}},
+                                yaxis={"title": {"text": _("dead units (%)")}, "range": [-3, 103]}))
 
 
 def boundary_figure(run, title: str, height: int = 360) -> go.Figure:
     """The final state of a run: boundary, data, unit lines (a still of the animation's last frame)."""
     last = len(run.steps) - 1
     traces = _frame_traces(run, last) + [
-        dict(type="scatter", x=run.X[run.y == c, 0], y=run.X[run.y == c, 1], mode="markers", name=f"class {c}",
+        dict(type="scatter", x=run.X[run.y == c, 0], y=run.X[run.y == c, 1], mode="markers", name=_f(CLASS, c=c),
              marker={"color": CLASS_COLORS[c], "size": 4, "symbol": ("circle", "diamond")[c]}, hoverinfo="skip")
         for c in (0, 1)
     ]
@@ -147,42 +156,42 @@ def boundary_figure(run, title: str, height: int = 360) -> go.Figure:
 
 
 def sweep_figure(sweep, height: int = 380) -> go.Figure:
-    """Final dead fraction against learning rate (log axis): mean over seeds, with every seed as a dot."""
+    """Final dead fraction against learning rate (log axis): mean over seeds, with every seed as a dot. Legends
+    name the activations by their registry keys, as the sweep holds them."""
     traces = []
     for a_i, act in enumerate(sweep.activations):
         color = PALETTE[a_i % len(PALETTE)]
         dead = sweep.dead[a_i] * 100
-        traces.append(dict(type="scatter", x=sweep.lrs, y=dead.mean(axis=1), name=f"{act}: mean of seeds",
+        traces.append(dict(type="scatter", x=sweep.lrs, y=dead.mean(axis=1), name=_f("{act}: mean of seeds", act=act),
                            mode="lines+markers", line={"color": color, "width": 2.5},
                            marker={"symbol": ("circle", "square", "diamond")[a_i % 3], "size": 8},
-                           hovertemplate=f"{act}: lr %{{x:.3g}} → %{{y:.0f}}% dead<extra></extra>"))
+                           meta=act, hovertemplate=_(SWEEP_HOVER) + "<extra></extra>"))
         xs = np.repeat(sweep.lrs, dead.shape[1])
-        traces.append(dict(type="scatter", x=xs, y=dead.ravel(), name=f"{act}: each seed", mode="markers",
+        traces.append(dict(type="scatter", x=xs, y=dead.ravel(), name=_f("{act}: each seed", act=act), mode="markers",
                            marker={"color": color, "size": 5, "opacity": 0.5}, hoverinfo="skip"))
-    return figure(traces, dict(height=height, margin=_MARGIN, hovermode="closest",
-                                legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
-                                xaxis={"type": "log", "title": {"text": "learning rate"}},
-                                yaxis={"title": {"text": "dead units at the end (%)"}, "range": [-3, 103]}))
+    return figure(traces, dict(height=height, margin=MARGIN, hovermode="closest", legend=LEGEND_TOP,
+                                xaxis={"type": "log", "title": {"text": _("learning rate")}},
+                                yaxis={"title": {"text": _("dead units at the end (%)")}, "range": [-3, 103]}))
 
 
 def prelu_figure(run, height: int = 300) -> go.Figure:
     traces = [dict(type="scatter", x=run.steps, y=run.prelu_slopes[:, layer], mode="lines",
-                   name=f"layer {layer + 1}", line={"color": PALETTE[layer % len(PALETTE)], "width": 2})
+                   name=_f("layer {layer}", layer=layer + 1), line={"color": PALETTE[layer % len(PALETTE)], "width": 2})
               for layer in range(run.prelu_slopes.shape[1])]
-    return figure(traces, dict(height=height, margin=_MARGIN, hovermode="x unified",
-                                legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
-                                xaxis={"title": {"text": "training step"}},
-                                yaxis={"title": {"text": "learned slope a (x < 0)"}}))
+    return figure(traces, dict(height=height, margin=MARGIN, hovermode="x unified", legend=LEGEND_TOP,
+                                xaxis={"title": {"text": _("training step")}},
+                                yaxis={"title": {"text": _("learned slope a (x < 0)")}}))
 
 
 def rrelu_figure(run, height: int = 300) -> go.Figure:
-    traces = [dict(type="histogram", x=run.rrelu_train_slopes, nbinsx=40, name="slopes drawn in training",
+    traces = [dict(type="histogram", x=run.rrelu_train_slopes, nbinsx=40, name=_("slopes drawn in training"),
                    marker={"color": PALETTE[0]}, opacity=0.8)]
-    layout = dict(height=height, margin=_MARGIN, bargap=0.05,
-                  legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
-                  xaxis={"title": {"text": "negative slope"}}, yaxis={"title": {"text": "count"}},
+    layout = dict(height=height, margin=MARGIN, bargap=0.05, legend=LEGEND_TOP,
+                  # Translators: the x axis of a histogram of RReLU's random negative slopes; "count" is its y axis.
+                  xaxis={"title": {"text": _("negative slope")}}, yaxis={"title": {"text": _("count")}},
                   shapes=[{"type": "line", "x0": run.rrelu_eval_slope, "x1": run.rrelu_eval_slope, "y0": 0, "y1": 1,
                            "yref": "paper", "line": {"color": PALETTE[5], "width": 3, "dash": "dash"}}],
                   annotations=[{"x": run.rrelu_eval_slope, "y": 1, "yref": "paper", "showarrow": False,
-                                "yanchor": "bottom", "text": f"evaluation slope {run.rrelu_eval_slope:.3g}"}])
+                                "yanchor": "bottom",
+                                "text": _f("evaluation slope {slope:.3g}", slope=run.rrelu_eval_slope)}])
     return figure(traces, layout)

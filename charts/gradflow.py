@@ -1,111 +1,109 @@
-"""Plotly figures for the gradient-flow lab: data in (FlowResult / TrainResult arrays), go.Figure out."""
+"""Plotly figures for the gradient-flow lab: data in (FlowResult / TrainResult arrays), figure out, in the
+learner's language (titles, axes, legends and hover text are translated here)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 import numpy as np
-import plotly.graph_objects as go
 
-from .base import LEGEND_TOP, MARGIN, PALETTE, figure
+from i18n import _, _f, pgettext
 
-_MARGIN = {"l": 10, "r": 10, "t": 40, "b": 10}
-_LEGEND_TOP = {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0}
+from .base import LEGEND_TOP, MARGIN, PALETTE, Chart, figure, finite_or_none, positive_or_none
 
-
-def _finite_or_none(a: np.ndarray) -> list:
-    """Plotly draws gaps for None: a layer that overflowed shows as a break, not as a fake value."""
-    return [float(v) if np.isfinite(v) else None for v in np.asarray(a, dtype=float)]
+_EXTRA = "<extra></extra>"  # Plotly: no second box with the trace's name
 
 
-def _positive_or_none(a: np.ndarray) -> list:
-    return [float(v) if np.isfinite(v) and v > 0 else None for v in np.asarray(a, dtype=float)]
-
-
-def histogram_heatmap(layers: np.ndarray, edges: np.ndarray, hist: np.ndarray, height: int = 420) -> go.Figure:
+def histogram_heatmap(layers: np.ndarray, edges: np.ndarray, hist: np.ndarray, height: int = 420) -> Chart:
     """One row per layer, one column per bin of post-activation values; colour = share of values."""
     centers = 0.5 * (edges[:-1] + edges[1:])
     z = np.where(np.isfinite(hist), hist, np.nan)
     trace = dict(type="heatmap", x=centers, y=layers, z=z, colorscale="Viridis", zmin=0,
-                 colorbar={"title": {"text": "share"}, "thickness": 12},
-                 hovertemplate="layer %{y}<br>value ≈ %{x:.3g}<br>share %{z:.1%}<extra></extra>")
+                 # Translators: the colour bar of a histogram: the share of a layer's values in one bin
+                 colorbar={"title": {"text": _("share")}, "thickness": 12},
+                 hovertemplate=_("layer %{y}<br>value ≈ %{x:.3g}<br>share %{z:.1%}") + _EXTRA)
     return figure([trace], dict(
-        height=height, margin=_MARGIN,
-        xaxis={"title": {"text": "activation value h = f(z)"}},
-        yaxis={"title": {"text": "layer (1 = input side)"}, "autorange": "reversed"},
+        height=height, margin=MARGIN,
+        xaxis={"title": {"text": _("activation value h = f(z)")}},
+        yaxis={"title": {"text": _("layer (1 = input side)")}, "autorange": "reversed"},
     ))
 
 
-def mean_std_figure(layers: np.ndarray, mean: np.ndarray, std: np.ndarray, height: int = 360) -> go.Figure:
+def mean_std_figure(layers: np.ndarray, mean: np.ndarray, std: np.ndarray, height: int = 360) -> Chart:
     traces = [
-        dict(type="scatter", x=layers, y=_finite_or_none(mean), name="mean of h", mode="lines+markers",
+        dict(type="scatter", x=layers, y=finite_or_none(mean), name=_("mean of h"), mode="lines+markers",
              line={"color": PALETTE[0], "width": 2}, marker={"size": 5, "symbol": "circle"},
-             hovertemplate="layer %{x}: mean %{y:.4g}<extra></extra>"),
-        dict(type="scatter", x=layers, y=_finite_or_none(std), name="std of h", mode="lines+markers",
+             hovertemplate=_("layer %{x}: mean %{y:.4g}") + _EXTRA),
+        dict(type="scatter", x=layers, y=finite_or_none(std), name=_("std of h"), mode="lines+markers",
              line={"color": PALETTE[1], "width": 2, "dash": "dash"}, marker={"size": 5, "symbol": "square"},
-             hovertemplate="layer %{x}: std %{y:.4g}<extra></extra>"),
+             hovertemplate=_("layer %{x}: std %{y:.4g}") + _EXTRA),
     ]
-    return figure(traces, dict(height=height, margin=_MARGIN, legend=_LEGEND_TOP, hovermode="x unified",
-                                xaxis={"title": {"text": "layer"}},
-                                yaxis={"title": {"text": "activation statistics"}}))
+    return figure(traces, dict(height=height, margin=MARGIN, legend=LEGEND_TOP, hovermode="x unified",
+                                xaxis={"title": {"text": _("layer")}},
+                                yaxis={"title": {"text": _("activation statistics")}}))
 
 
 def grad_norm_figure(layers: np.ndarray, weight_grad: np.ndarray, act_grad: np.ndarray, bound: np.ndarray,
-                     bound_label: str, height: int = 380) -> go.Figure:
-    """Per-layer gradient norms on a log axis, with the activations-only chain-rule bound dashed."""
+                     max_abs_df: float, height: int = 380) -> Chart:
+    """Per-layer gradient norms on a log axis, with the activations-only chain-rule bound dotted."""
     traces = [
-        dict(type="scatter", x=layers, y=_positive_or_none(weight_grad), name="‖∂L/∂W‖ (weights)",
+        dict(type="scatter", x=layers, y=positive_or_none(weight_grad), name=_("‖∂L/∂W‖ (weights)"),
              mode="lines+markers", line={"color": PALETTE[0], "width": 2}, marker={"size": 5},
-             hovertemplate="layer %{x}: ‖∂L/∂W‖ = %{y:.3e}<extra></extra>"),
-        dict(type="scatter", x=layers, y=_positive_or_none(act_grad), name="‖∂L/∂h‖ (activations)",
+             hovertemplate=_("layer %{x}: ‖∂L/∂W‖ = %{y:.3e}") + _EXTRA),
+        dict(type="scatter", x=layers, y=positive_or_none(act_grad), name=_("‖∂L/∂h‖ (activations)"),
              mode="lines+markers", line={"color": PALETTE[1], "width": 2}, marker={"size": 5, "symbol": "square"},
-             hovertemplate="layer %{x}: ‖∂L/∂h‖ = %{y:.3e}<extra></extra>"),
-        dict(type="scatter", x=layers, y=_positive_or_none(bound), name=bound_label, mode="lines",
+             hovertemplate=_("layer %{x}: ‖∂L/∂h‖ = %{y:.3e}") + _EXTRA),
+        dict(type="scatter", x=layers, y=positive_or_none(bound),
+             # Translators: the legend of the dotted line: the gradient if only the activations' slopes acted
+             name=_f("activations alone: ‖∂L/∂h_L‖·{m:.3g}^(L−l)", m=max_abs_df), mode="lines",
              line={"color": PALETTE[7], "width": 2, "dash": "dot"},
-             hovertemplate="layer %{x}: bound %{y:.3e}<extra></extra>"),
+             hovertemplate=_("layer %{x}: bound %{y:.3e}") + _EXTRA),
     ]
-    return figure(traces, dict(height=height, margin=_MARGIN, legend=_LEGEND_TOP, hovermode="x unified",
-                                xaxis={"title": {"text": "layer"}},
-                                yaxis={"title": {"text": "gradient norm (log scale)"}, "type": "log",
-                                       "exponentformat": "power"}))
+    return figure(traces, dict(height=height, margin=MARGIN, legend=LEGEND_TOP, hovermode="x unified",
+                                xaxis={"title": {"text": _("layer")}},
+                                yaxis={"title": {"text": pgettext("backprop", "gradient norm (log scale)")},
+                                       "type": "log", "exponentformat": "power"}))
 
 
-def weight_std_figure(layers: np.ndarray, measured: np.ndarray, expected: np.ndarray, height: int = 300) -> go.Figure:
+def weight_std_figure(layers: np.ndarray, measured: np.ndarray, expected: np.ndarray, height: int = 300) -> Chart:
     traces = [
-        dict(type="scatter", x=layers, y=_finite_or_none(expected), name="expected (init formula)", mode="lines",
+        dict(type="scatter", x=layers, y=finite_or_none(expected), name=_("expected (init formula)"), mode="lines",
              line={"color": PALETTE[7], "width": 3, "dash": "dash"},
-             hovertemplate="layer %{x}: expected %{y:.4g}<extra></extra>"),
-        dict(type="scatter", x=layers, y=_finite_or_none(measured), name="measured std of W", mode="markers",
+             hovertemplate=_("layer %{x}: expected %{y:.4g}") + _EXTRA),
+        dict(type="scatter", x=layers, y=finite_or_none(measured), name=_("measured std of W"), mode="markers",
              marker={"color": PALETTE[2], "size": 7, "symbol": "circle-open", "line": {"width": 2}},
-             hovertemplate="layer %{x}: measured %{y:.4g}<extra></extra>"),
+             hovertemplate=_("layer %{x}: measured %{y:.4g}") + _EXTRA),
     ]
-    return figure(traces, dict(height=height, margin=_MARGIN, legend=_LEGEND_TOP, hovermode="x unified",
-                                xaxis={"title": {"text": "layer"}}, yaxis={"title": {"text": "std of weights"}}))
+    return figure(traces, dict(height=height, margin=MARGIN, legend=LEGEND_TOP, hovermode="x unified",
+                                xaxis={"title": {"text": _("layer")}}, yaxis={"title": {"text": _("std of weights")}}))
 
 
-def training_figure(runs: Sequence[tuple[str, np.ndarray, np.ndarray, np.ndarray]], height: int = 380) -> go.Figure:
-    """runs: (label, steps, loss, grad_norm). Two panels side by side: loss and global grad norm, log axes."""
+def training_figure(runs: Sequence[tuple[str, np.ndarray, np.ndarray, np.ndarray]], height: int = 380) -> Chart:
+    """runs: (label, steps, loss, grad_norm), labels already in the learner's language. Two panels side by side:
+    loss and global gradient norm, log axes."""
     traces = []
     for i, (label, steps, loss, gnorm) in enumerate(runs):
         color = PALETTE[i % len(PALETTE)]
         dash = ("solid", "dash", "dot")[i % 3]
-        traces.append(dict(type="scatter", x=steps, y=_positive_or_none(loss), name=label, legendgroup=label,
+        traces.append(dict(type="scatter", x=steps, y=positive_or_none(loss), name=label, legendgroup=label,
                            mode="lines", line={"color": color, "width": 2, "dash": dash}, xaxis="x", yaxis="y",
-                           hovertemplate=f"{label}: loss %{{y:.3e}}<extra></extra>"))
-        traces.append(dict(type="scatter", x=steps, y=_positive_or_none(gnorm), name=label, legendgroup=label,
+                           hovertemplate=_f("{run}: loss {y}", run=label, y="%{y:.3e}") + _EXTRA))
+        traces.append(dict(type="scatter", x=steps, y=positive_or_none(gnorm), name=label, legendgroup=label,
                            showlegend=False, mode="lines", line={"color": color, "width": 2, "dash": dash},
                            xaxis="x2", yaxis="y2",
-                           hovertemplate=f"{label}: ‖g‖ %{{y:.3e}}<extra></extra>"))
+                           hovertemplate=_f("{run}: ‖g‖ {y}", run=label, y="%{y:.3e}") + _EXTRA))
     notes = [
-        {"text": "training loss (MSE)", "x": 0.23, "y": 1.0, "xref": "paper", "yref": "paper", "showarrow": False,
-         "yanchor": "bottom"},
-        {"text": "global gradient norm before clipping", "x": 0.77, "y": 1.0, "xref": "paper", "yref": "paper",
+        {"text": _("training loss (MSE)"), "x": 0.23, "y": 1.0, "xref": "paper", "yref": "paper",
          "showarrow": False, "yanchor": "bottom"},
+        {"text": pgettext("backprop", "global gradient norm before clipping"), "x": 0.77, "y": 1.0,
+         "xref": "paper", "yref": "paper", "showarrow": False, "yanchor": "bottom"},
     ]
+    # Translators: a training step (one SGD update), the x-axis of both panels
+    step = pgettext("training", "step")
     return figure(traces, dict(
-        height=height, margin={"l": 10, "r": 10, "t": 70, "b": 10}, hovermode="x unified", annotations=notes,
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.1, "x": 0},
-        xaxis={"domain": [0, 0.46], "title": {"text": "step"}, "anchor": "y"},
+        height=height, margin={**MARGIN, "t": 70}, hovermode="x unified", annotations=notes,
+        legend={**LEGEND_TOP, "y": 1.1},
+        xaxis={"domain": [0, 0.46], "title": {"text": step}, "anchor": "y"},
         yaxis={"type": "log", "exponentformat": "power", "anchor": "x"},
-        xaxis2={"domain": [0.54, 1], "title": {"text": "step"}, "anchor": "y2"},
+        xaxis2={"domain": [0.54, 1], "title": {"text": step}, "anchor": "y2"},
         yaxis2={"type": "log", "exponentformat": "power", "anchor": "x2"},
     ))

@@ -16,9 +16,12 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from activations.registry import REGISTRY
+from i18n import N_, Note
+
+from .controls import Multi, Number, Schema
+from .controls import seed as seed_box
 
 BASELINE = "relu"
-LIMITS = {"n": (10_000, 4_000_000), "rounds": (3, 15), "repeat": (1, 10)}
 LINEAR = (256, 1024)  # batch, features: Linear(1024, 1024) on a batch of 256, a small MLP layer
 
 
@@ -41,7 +44,7 @@ class Costs:
     rounds: int
     threads: int
     linear_ns: float  # Linear(1024, 1024) forward, per output element (1024 multiply-adds each)
-    notes: tuple[str, ...] = ()
+    notes: tuple[Note, ...] = ()  # what the checks changed in the request (MEASURE.check)
 
     def row(self, key: str) -> Cost:
         return next(r for r in self.rows if r.key == key)
@@ -51,18 +54,28 @@ class Costs:
         r, b = self.row(key), self.row(BASELINE)
         return r.forward_ns / b.forward_ns, r.backward_ns / b.backward_ns
 
+    @property
+    def linear_ratio(self) -> float:
+        """The Linear layer's time per output element over the baseline's forward per element: the scale."""
+        return self.linear_ns / self.row(BASELINE).forward_ns
 
-def _clamp(name: str, value: int, notes: list[str]) -> int:
-    lo, hi = LIMITS[name]
-    try:
-        v = int(value)
-    except (TypeError, ValueError, OverflowError):
-        notes.append(f"{name} {value!r} is not a whole number: used {lo}.")
-        return lo
-    if not lo <= v <= hi:
-        v = min(max(v, lo), hi)
-        notes.append(f"{name} {value!r} is outside [{lo}, {hi}]: used {v}.")
-    return v
+    def chart_rows(self) -> list[tuple[str, float, float, float, float, int]]:
+        """(key, forward ratio, backward ratio, forward ns, backward ns, operations) per activation, for the chart."""
+        return [(r.key, *self.relative(r.key), r.forward_ns, r.backward_ns, r.ops) for r in self.rows]
+
+
+# What a caller may ask for, checked server-side (the sizes bound the time one request can take).
+MEASURE = Schema(
+    Multi("keys", N_("Activations"), N_("The activations to time; the baseline, ReLU, is always added."),
+          list(REGISTRY), options=tuple(REGISTRY), max_count=len(REGISTRY)),
+    Number("n", N_("Numbers per call"), N_("How many float32 numbers each timed call processes."), 1_000_000,
+           low=10_000, high=4_000_000, step=10_000, cost=True),
+    Number("rounds", N_("Rounds"), N_("Rounds of timing, interleaved; the median of the rounds is reported."), 7,
+           low=3, high=15, step=1, cost=True),
+    Number("repeat", N_("Repeats"), N_("Calls per round and function; the fastest one counts."), 3, low=1,
+           high=10, step=1, cost=True),
+    seed_box(help=N_("The random input numbers and the order of the functions in each round.")),
+)
 
 
 def graph_ops(y) -> int:
@@ -83,17 +96,18 @@ def _best_of(repeat: int, call: Callable[[], float]) -> float:
 
 def measure(keys: Sequence[str] | None = None, params: Mapping[str, Mapping] | None = None, n: int = 1_000_000,
             rounds: int = 7, repeat: int = 3, seed: int = 0) -> Costs:
-    """Time every activation in `keys` (all of them by default; the baseline is always added)."""
+    """Time every activation in `keys` (all of them by default; the baseline is always added). Every argument is
+    checked against MEASURE: out-of-range sizes are clamped and unknown keys left out, each with a Note."""
     import torch
 
     from activations.reference import torch_module
 
-    notes: list[str] = []
-    n, rounds, repeat = _clamp("n", n, notes), _clamp("rounds", rounds, notes), _clamp("repeat", repeat, notes)
-    wanted = list(dict.fromkeys(k for k in (keys or REGISTRY) if k in REGISTRY))
-    unknown = [k for k in (keys or ()) if k not in REGISTRY]
-    if unknown:
-        notes.append(f"not activations, left out: {', '.join(map(repr, unknown[:5]))}.")
+    asked = {"n": n, "rounds": rounds, "repeat": repeat, "seed": seed}
+    if keys:  # None or empty: all of them
+        asked["keys"] = keys if isinstance(keys, str) else list(keys)
+    checked, notes = MEASURE.check(asked)
+    n, rounds, repeat, seed = checked["n"], checked["rounds"], checked["repeat"], checked["seed"]
+    wanted = list(checked["keys"])
     if BASELINE not in wanted:
         wanted.append(BASELINE)
     params = params or {}

@@ -4,86 +4,184 @@ A hidden unit is dead when its activation's derivative is 0 at its pre-activatio
 no gradient reaches its incoming weights and bias, so (without momentum) nothing can ever move them again. The
 derivative is the core's spec.df, so the definition holds for every activation in the registry (ReLU6, Hardtanh,
 Threshold... can die too; LeakyReLU, ELU, GELU... never do).
-Only the Dying-ReLU page imports this module (on demand), so torch is imported at the top here.
+
+Every control of the page is declared here once (DATA, TRAIN, FIXES), beside the configs it fills; the page's
+experiments (the run, the fix and PReLU/RReLU from the same weights, the learning-rate sweep and what to say about
+them) are here too. torch is imported on first use, so reading the declarations costs nothing.
 """
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager, nullcontext
+import warnings
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
-import torch
-from torch import nn
 
-# One lock for the whole process: gradflow and this module both seed and draw from torch's global generator
-# (nn.Linear's init, nn.init, RReLU's training slopes), and Streamlit runs sessions in threads.
-from activations import bounds
-from .gradflow import _RNG_LOCK
-from activations.reference import torch_module
+import activations
+from activations import validate
 from activations.registry import REGISTRY, get
+from i18n import N_, Msg, Nn_, Note, Raw
 
-Progress = Callable[[float, str], None]
+from .controls import Choice, Number, Preset, Schema, Steps, seed
+from .seeding import DATA as DATA_SALT
+from .seeding import derived_seed, seeded
+
+if TYPE_CHECKING:
+    import torch
+    from torch import nn
+
+Progress = Callable[[float, "Note | None"], None]  # progress(fraction done, where it is), for page.with_progress
 
 DATASETS: tuple[str, ...] = ("moons", "circles", "spiral", "xor", "blobs")
 OPTIMIZERS: tuple[str, ...] = ("sgd", "momentum", "adam")  # momentum = SGD(momentum=0.9)
 INITS: tuple[str, ...] = ("default", "kaiming_normal", "xavier_normal")
 BIAS_INITS: tuple[str, ...] = ("default", "constant")
-LIMITS: dict[str, tuple] = {
-    "n": (50, 2000), "noise": (0.0, 1.0), "layers": (1, 4), "units": (4, 128), "lr": (1e-4, 10.0),
-    "bias_value": (-10.0, 10.0), "steps": (1, 2000), "record_every": (1, 100), "seed": (0, 2**31 - 1),
-    "grid": (10, 120),
-}
-_INTEGER = {"n", "layers", "units", "steps", "record_every", "seed", "grid"}
+SIZES = (100, 200, 500, 1000, 2000)
+UNITS = (4, 8, 16, 32, 64, 128)
+LRS = (1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
+KEYS = tuple(activations.keys_grouped())
+LEARNED = ("prelu", "rrelu")  # the fixes whose negative slope is not a constant
+
 BOX = 3.0  # the data are standardized, so [-3, 3]^2 shows (almost) all of them
-MAX_FRAMES = 500  # steps=2000, record_every=1 and grid=120 would otherwise keep ~120 MB of boundaries
+MAX_FRAMES = 500  # steps=1000, record_every=1 and grid=120 would otherwise keep ~60 MB of boundaries
 RRELU_SAMPLE = 2000
+PAGE_FRAMES = 60  # the page's animation: about this many frames whatever the number of steps
+PAGE_GRID = 40  # 40x40 per frame keeps 61 frames under a megabyte; the chart's zsmooth hides the cells
 
 # Stochastic modules draw from torch's global generator while training; the others only while being built.
 _STOCHASTIC = frozenset({"rrelu"})
+_TRAINING_SALT = 0x7EA1  # RReLU's training slopes: a stream of their own, independent of the weights'
+# The cost model (estimated_seconds), fitted on one idle core: the page's default run (2 x 64 units, 500 points,
+# 300 steps, 61 frames) ~0.2 s, 4 x 128 units with 1,000 points and 1,000 steps ~5-8 s, a 4-unit net ~10 ms.
+_SECONDS_PER_MAC, _SECONDS_PER_STEP = 5e-11, 1.5e-4
+
+# ---- the controls ------------------------------------------------------------------------------------------------
+
+DATASET_LABELS = {"moons": N_("moons"), "circles": N_("circles"), "spiral": N_("spiral"), "xor": N_("xor"),
+                  "blobs": N_("blobs")}
+OPTIMIZER_LABELS = {"sgd": N_("SGD"), "momentum": N_("SGD + momentum 0.9"), "adam": N_("Adam")}
+INIT_LABELS = {"default": N_("PyTorch default (kaiming_uniform_, a=√5)"),
+               "kaiming_normal": N_("He / Kaiming normal"), "xavier_normal": N_("Xavier / Glorot normal")}
+BIAS_LABELS = {"default": N_("PyTorch default"),
+               # Translators: a bias init: one constant value for every bias (PyTorch's default is the other).
+               "constant": N_("constant")}
+
+DATA = Schema(
+    Choice("dataset", N_("Data set"), N_("2-D toy data, two classes."), "moons", url="data", options=DATASETS,
+           labels=DATASET_LABELS),
+    Steps("n", N_("Points"), N_("Training points (full batch)."), 500, options=SIZES, cost=True),
+    Number("noise", N_("Noise"), N_("Gaussian jitter on the points."), 0.2, low=0.0, high=1.0, step=0.05),
+    seed("data_seed", label=N_("Data seed"), help=N_("Same seed, same points.")),
+)
+TRAIN = Schema(
+    Choice("activation", N_("Activation"), N_("The hidden layers' activation."), "relu", url="act", options=KEYS,
+           params="{key}."),
+    Number("layers", N_("Hidden layers"), N_("1 to 4 hidden layers."), 2, low=1, high=4, step=1, cost=True),
+    Steps("units", N_("Units per layer"), N_("Width of each hidden layer."), 64, options=UNITS, cost=True),
+    Choice("optimizer", N_("Optimizer"), N_("Full-batch updates."), "sgd", url="opt", options=OPTIMIZERS,
+           labels=OPTIMIZER_LABELS),
+    Steps("lr", N_("Learning rate"), N_("Too high a step knocks ReLU units off the data for good."), 0.1,
+          options=LRS),
+    Choice("init", N_("Weight init"), N_("How the weights start."), "default", options=INITS, labels=INIT_LABELS),
+    Choice("bias_init", N_("Bias init"), N_("PyTorch's default, or one value for every bias."), "default",
+           url="bias", options=BIAS_INITS, labels=BIAS_LABELS),
+    Number("bias_value", N_("Bias value"), N_("A strongly negative bias starts ReLU units off for every point."),
+           0.0, low=-10.0, high=10.0, step=0.5, needs=(("bias", ("constant",)),)),
+    # Translators: the number of training steps (updates of the weights).
+    Number("steps", N_("Steps"), N_("Full-batch training steps."), 300, low=10, high=1000, step=10, cost=True),
+    seed("seed", label=N_("Weight seed"), help=N_("Same seed, same initial weights, whatever the activation.")),
+)
+FIXES = Schema(
+    Choice("fix", N_("Compare with"),
+           N_("Trained with the same data, seed and initial weights; only the activation differs."), "leaky_relu",
+           options=KEYS),
+    Choice("learned", N_("Show"), N_("Trained with the same settings and initial weights."), "prelu",
+           options=LEARNED, widget="radio"),
+)
+SCHEMAS = {"data": DATA, "train": TRAIN, "fixes": FIXES}
+
+# How finely a run is recorded: set by the page (PAGE_FRAMES, PAGE_GRID) or a caller, never by a widget.
+RECORDING = Schema(
+    Number("record_every", "record_every", "", 5, low=1, high=100, step=1),
+    Number("grid", "grid", "", 60, low=10, high=120, step=1),
+)
+
+# ---- notes -------------------------------------------------------------------------------------------------------
+
+NOT_DATA = N_("The data {raw} are not a data configuration: used the default data.")
+TOO_MANY_FRAMES = N_("`record_every` = {every} would record more than {max} frames for {steps} steps: raised to "
+                     "{least}.")
+DIVERGED = N_("The loss became non-finite at step {step} (learning rate too high): training stopped there, and the "
+              "later frames are shown as nan.")
+DEAD_AT_END = Nn_("At the end {n} of {total} hidden {name} units is dead ({per_layer}): f′(z) = 0 for every "
+                  "training point, so its incoming weights get no gradient.",
+                  "At the end {n} of {total} hidden {name} units are dead ({per_layer}): f′(z) = 0 for every "
+                  "training point, so their incoming weights get no gradient.")
+# Translators: one item of a list of layers, e.g. "layer 2: 40%".
+LAYER_SHARE = N_("layer {layer}: {share:.0%}")
+# Translators: one item of a list of layers, e.g. "layer 2: 0.213" (PReLU's learned slope).
+LAYER_SLOPE = N_("layer {layer}: {slope:.3g}")
+# Translators: joins two items of a list ("layer 1: 40%, layer 2: 50%"); longer lists repeat it.
+LISTED = N_("{first}, {second}")
+ALREADY_DEAD = N_("Before any update {share:.0%} of the units were already dead.")
+ALREADY_DEAD_BIAS = N_("Before any update {share:.0%} of the units were already dead (bias {bias} puts them off the "
+                       "data).")
+REVIVED_MOMENTUM = Nn_("{n} first-layer unit was dead at some frame and alive at the end: momentum keeps moving "
+                       "weights after their gradient has become zero.",
+                       "{n} first-layer units were dead at some frame and alive at the end: momentum keeps moving "
+                       "weights after their gradient has become zero.")
+REVIVED_SGD = Nn_("{n} first-layer unit was dead at some frame and alive at the end: under plain SGD this needs the "
+                  "activation itself to change (PReLU's learned slope).",
+                  "{n} first-layer units were dead at some frame and alive at the end: under plain SGD this needs "
+                  "the activation itself to change (PReLU's learned slope).")
+RRELU_EVAL = N_("RReLU trains with a random negative slope per input from U(lower, upper); the dead units, boundary "
+                "and accuracy are measured in evaluation mode, with the fixed slope (lower + upper) / 2.")
+STEP_OF = N_("step {step} of {steps}")
+SWEEP_STEP = N_("{name}, learning rate {lr:g}, seed {seed} ({done} of {total})")
+PRELU_SLOPES = N_("Each layer's slope starts at {init:g} and is learned with the weights; at the end: {slopes}.")
+RRELU_SLOPES = N_("In training every negative input gets its own random slope from U(lower, upper); in evaluation "
+                  "the slope is fixed at their mean, {slope:.4g}.")
+SWEEP_WORST = N_("At worst {first:.0%} of {first_name} units end dead (mean over seeds); {second_name}: "
+                 "{second:.0%}.")
+SWEEP_WORST_ONE = N_("At worst {first:.0%} of {first_name} units end dead (mean over seeds).")
+CS231N = N_("CS231n quotes up to 40% with too high a learning rate.")
+SWEEP_BLOWN = Nn_("{n} run blew up (loss not finite) and is left out.",
+                  "{n} runs blew up (loss not finite) and are left out.")
+SWEPT_ON = Nn_("This sweep ran on: {dataset} data, {points} points, noise {noise}, data seed {data_seed}; {n} hidden "
+               "layer of {units} units, {optimizer}, weight init {init}, bias init {bias}, {steps} steps.",
+               "This sweep ran on: {dataset} data, {points} points, noise {noise}, data seed {data_seed}; {n} hidden "
+               "layers of {units} units, {optimizer}, weight init {init}, bias init {bias}, {steps} steps.")
+SWEPT_PARAMS = N_("{name} with {params}.")
+# Translators: a constant bias init and its value ("constant −3").
+CONSTANT_BIAS = N_("constant {value:g}")
 
 
-@contextmanager
-def _seeded(seed: int) -> Iterator[None]:
-    with _RNG_LOCK, torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed)
-        yield
-
-
-def _derived_seed(seed: int, salt: int) -> int:
-    """A stream independent of `seed`'s own: torch.manual_seed(seed) twice would replay the weights' draws."""
-    return int(np.random.SeedSequence([seed, salt]).generate_state(1, np.uint64)[0] >> np.uint64(1))
+def listed(items: Sequence[Note]) -> Note | str:
+    """Several notes as one comma-separated list (the separator is a message too)."""
+    if not items:
+        return ""
+    out = items[0]
+    for item in items[1:]:
+        out = Note.of(LISTED, first=out, second=item)
+    return out
 
 
 # ---- configuration -----------------------------------------------------------------------------------------------
 
-def _number(name: str, value, default: float, notes: list[str]) -> float | int:
-    """`value` coerced to a finite number within LIMITS[name]; one note for every change."""
-    return bounds.number(name, value, default, *LIMITS[name], name in _INTEGER, notes)
-
-
-def _choice(name: str, value, choices: tuple[str, ...], default: str, notes: list[str]) -> str:
-    return bounds.choice(name, value, choices, default, notes)
-
-
 @dataclass(frozen=True)
 class DataConfig:
-    name: str = "moons"  # one of DATASETS
-    n: int = 500  # points, split evenly between the two classes
-    noise: float = 0.2  # std of the Gaussian jitter, in the units the set is drawn in (its features are ~1)
-    seed: int = 0
+    dataset: str = DATA.dataset.default  # one of DATASETS
+    n: int = DATA.n.default  # points, split evenly between the two classes
+    noise: float = DATA.noise.default  # std of the Gaussian jitter, in the units the set is drawn in (features ~1)
+    data_seed: int = DATA.data_seed.default
 
-    def clamped(self) -> tuple[DataConfig, list[str]]:
-        """Valid name and values within LIMITS, with one message per change."""
-        notes: list[str] = []
-        d = DataConfig()
-        out = DataConfig(
-            name=_choice("data", self.name, DATASETS, d.name, notes),
-            n=_number("n", self.n, d.n, notes), noise=_number("noise", self.noise, d.noise, notes),
-            seed=_number("seed", self.seed, d.seed, notes),
-        )
-        return out, notes
+    def clamped(self) -> tuple[DataConfig, list[Note]]:
+        """Valid name and values (the declaration's), with one note per change."""
+        values, notes = DATA.check({c.name: getattr(self, c.name) for c in DATA})
+        return DataConfig(**values), notes
 
 
 def _moons(rng: np.random.Generator, n0: int, n1: int) -> np.ndarray:
@@ -134,10 +232,10 @@ _MAKERS = {"moons": _moons, "circles": _circles, "spiral": _spiral, "xor": _xor,
 def make_data(cfg: DataConfig) -> tuple[np.ndarray, np.ndarray]:
     """X (n, 2) float32 with each column standardized (mean 0, std 1), y (n,) int64 in {0, 1}, half and half."""
     cfg, _ = cfg.clamped()
-    rng = np.random.default_rng(np.random.SeedSequence([cfg.seed, 0xDA7A]))
+    rng = np.random.default_rng(np.random.SeedSequence([cfg.data_seed, DATA_SALT]))
     n0 = cfg.n // 2
     n1 = cfg.n - n0
-    X = _MAKERS[cfg.name](rng, n0, n1)
+    X = _MAKERS[cfg.dataset](rng, n0, n1)
     X = X + cfg.noise * rng.standard_normal(X.shape)
     y = np.concatenate([np.zeros(n0, np.int64), np.ones(n1, np.int64)])
     order = rng.permutation(cfg.n)  # interleave the classes: the arrays read like a sample, not two blocks
@@ -150,52 +248,86 @@ def make_data(cfg: DataConfig) -> tuple[np.ndarray, np.ndarray]:
 @dataclass(frozen=True)
 class TrainConfig:
     data: DataConfig = field(default_factory=DataConfig)
-    activation: str = "relu"  # registry key; its nn module via reference.torch_module
+    activation: str = TRAIN.activation.default  # registry key; its nn module via reference.torch_module
     params: tuple = ()  # sorted (name, value) pairs of the activation's parameters (hashable: a cache key)
-    layers: int = 2  # hidden layers: layers x [Linear -> activation], then Linear(units, 1)
-    units: int = 64
-    optimizer: str = "sgd"  # one of OPTIMIZERS
-    lr: float = 0.1
-    init: str = "default"  # one of INITS, for the hidden layers' weights
-    bias_init: str = "default"  # "default" (nn.Linear's) | "constant"
-    bias_value: float = 0.0  # for "constant": negative values provoke death
-    steps: int = 300
-    record_every: int = 5  # a frame every this many steps (plus step 0 and the last step)
-    grid: int = 60  # decision-boundary resolution (grid x grid points on [-3, 3]^2)
-    seed: int = 0  # weights (the data has its own seed)
+    layers: int = TRAIN.layers.default  # hidden layers: layers x [Linear -> activation], then Linear(units, 1)
+    units: int = TRAIN.units.default
+    optimizer: str = TRAIN.optimizer.default  # one of OPTIMIZERS
+    lr: float = TRAIN.lr.default
+    init: str = TRAIN.init.default  # one of INITS, for the hidden layers' weights
+    bias_init: str = TRAIN.bias_init.default  # "default" (nn.Linear's) | "constant"
+    bias_value: float = TRAIN.bias_value.default  # for "constant": negative values provoke death
+    steps: int = TRAIN.steps.default
+    record_every: int = RECORDING.record_every.default  # a frame every this many steps (plus step 0 and the last)
+    grid: int = RECORDING.grid.default  # decision-boundary resolution (grid x grid points on [-3, 3]^2)
+    seed: int = TRAIN.seed.default  # weights (the data has its own seed)
 
-    def clamped(self) -> tuple[TrainConfig, list[str]]:
-        """Valid names and values within LIMITS, with one message per change (server-side: never trust the caller)."""
-        d = TrainConfig()
+    def clamped(self) -> tuple[TrainConfig, list[Note]]:
+        """Valid names and values (the declarations'), with one note per change (server-side: never trust the
+        caller)."""
         if isinstance(self.data, DataConfig):
             data, notes = self.data.clamped()
-        elif isinstance(self.data, Mapping):  # a preset's dict of DataConfig fields
-            try:
+        else:
+            try:  # a mapping of DataConfig fields
                 data, notes = DataConfig(**self.data).clamped()
             except TypeError:
-                data, notes = d.data, [f"data {dict(self.data)!r} has unknown fields: used the default data."]
-        else:
-            data, notes = d.data, [f"data {self.data!r} is not a DataConfig: used the default data."]
-        act, resolved = bounds.activation_and_params(self.activation, self.params, d.activation, notes)
-        out = replace(
-            self, data=data, activation=act, params=tuple(sorted(resolved.items())),
-            optimizer=_choice("optimizer", self.optimizer, OPTIMIZERS, d.optimizer, notes),
-            init=_choice("init", self.init, INITS, d.init, notes),
-            bias_init=_choice("bias_init", self.bias_init, BIAS_INITS, d.bias_init, notes),
-            **{name: _number(name, getattr(self, name), getattr(d, name), notes)
-               for name in ("layers", "units", "lr", "bias_value", "steps", "record_every", "grid", "seed")},
-        )
+                data, notes = DataConfig(), [Note.of(NOT_DATA, raw=Raw(repr(self.data)))]
+        act, resolved, more = validate.activation_and_params(TRAIN.activation.url, self.activation, self.params,
+                                                             TRAIN.activation.default)
+        values, checked = TRAIN.check({c.name: getattr(self, c.name) for c in TRAIN if c.name != "activation"})
+        recording, recorded = RECORDING.check({c.name: getattr(self, c.name) for c in RECORDING})
+        notes += more + checked + recorded
+        values.pop("activation")
+        out = replace(self, data=data, activation=act, params=tuple(sorted(resolved.items())), **values, **recording)
         # at most MAX_FRAMES frames: every frame keeps a grid x grid boundary
         least = math.ceil(out.steps / (MAX_FRAMES - 2))
         if out.record_every < least:
-            notes.append(f"record_every = {out.record_every} would record more than {MAX_FRAMES} frames for "
-                         f"{out.steps} steps: raised to {least}.")
+            notes.append(Note.of(TOO_MANY_FRAMES, every=out.record_every, max=MAX_FRAMES, steps=out.steps,
+                                 least=least))
             out = replace(out, record_every=least)
         return out, notes
 
     @property
     def param_dict(self) -> dict:
         return dict(self.params)
+
+
+def config(values: Mapping, params: Mapping | None = None, record_every: int | None = None,
+           grid: int = PAGE_GRID) -> TrainConfig:
+    """The TrainConfig of the page's controls (DATA's and TRAIN's values by name, the activation's parameters),
+    recorded as the page animates it: about PAGE_FRAMES frames of PAGE_GRID x PAGE_GRID unless told otherwise."""
+    data = DataConfig(**{c.name: values.get(c.name, c.default) for c in DATA})
+    train = {c.name: values.get(c.name, c.default) for c in TRAIN}
+    steps = int(train["steps"])
+    every = record_every if record_every is not None else max(1, steps // PAGE_FRAMES)
+    return TrainConfig(data=data, params=tuple(sorted((params or {}).items())), record_every=every, grid=grid,
+                       **train)
+
+
+def variant(cfg: TrainConfig, activation: str) -> TrainConfig:
+    """The same run with another activation at its default parameters: the same data, seed and initial weights
+    (see _build), so only the activation differs. Its parameters are spelled out, so the variant of a run at its
+    activation's defaults is that run's own config (one training, one cache entry)."""
+    key = activation if activation in REGISTRY else TRAIN.activation.default
+    return replace(cfg, activation=key, params=tuple(sorted(get(key).defaults.items())))
+
+
+def preset_config(name: str, **over) -> TrainConfig:
+    """The TrainConfig of PRESETS[name] (every control it does not name at its default), `over` replacing fields;
+    recorded at TrainConfig's own resolution."""
+    values = {**DATA.defaults(), **TRAIN.defaults(), **PRESETS[name].values, **over}
+    data = DataConfig(**{c.name: values.pop(c.name) for c in DATA})
+    return TrainConfig(data=data, **values)
+
+
+def estimated_seconds(cfg: TrainConfig, frames: bool = True) -> float:
+    """About how long train(cfg) takes on one core (lr_sweep's runs: frames=False, only the final state measured).
+    The work grows with points x (units^2 x layers) x steps, plus each frame's pass over the data and the grid."""
+    cfg, _ = cfg.clamped()
+    per_point = cfg.units * (3 + (cfg.layers - 1) * cfg.units)  # multiply-adds of one forward pass
+    k = cfg.steps // cfg.record_every + 2 if frames else 1
+    work = 3 * cfg.steps * cfg.data.n * per_point + k * (cfg.data.n + (cfg.grid**2 if frames else 0)) * per_point
+    return _SECONDS_PER_MAC * work + _SECONDS_PER_STEP * cfg.steps * cfg.layers
 
 
 # ---- dead units --------------------------------------------------------------------------------------------------
@@ -226,11 +358,16 @@ def count_dead(weights: list[tuple[np.ndarray, np.ndarray]], X: np.ndarray, acti
 # ---- the network -------------------------------------------------------------------------------------------------
 
 def _build(cfg: TrainConfig) -> tuple[list[nn.Linear], list[nn.Module], nn.Linear]:
-    """Hidden Linears, activation modules, head. Must be called inside _seeded(cfg.seed).
+    """Hidden Linears, activation modules, head. Must be called inside seeded(cfg.seed).
 
     Every Linear is created and initialized before any activation module, and no init depends on the activation,
     so the initial weights are a function of (layers, units, init, bias_init, bias_value, seed) only: ReLU and its
     fixes replay from identical weights."""
+    import torch
+    from torch import nn
+
+    from activations.reference import torch_module
+
     linears = [nn.Linear(2 if i == 0 else cfg.units, cfg.units) for i in range(cfg.layers)]
     head = nn.Linear(cfg.units, 1)  # keeps PyTorch's default init: the hidden units are what is studied
     with torch.no_grad():
@@ -259,6 +396,8 @@ def _forward(linears, acts, head, x: torch.Tensor, keep: bool = False) -> tuple[
 
 
 def _optimizer(cfg: TrainConfig, params: list[nn.Parameter]) -> torch.optim.Optimizer:
+    import torch
+
     if cfg.optimizer == "adam":
         return torch.optim.Adam(params, lr=cfg.lr)
     return torch.optim.SGD(params, lr=cfg.lr, momentum=0.9 if cfg.optimizer == "momentum" else 0.0)
@@ -289,8 +428,20 @@ class Run:
     prelu_slopes: np.ndarray | None  # (k, layers) the learned PReLU slope of each layer, else None
     rrelu_train_slopes: np.ndarray | None  # a sample (<= 2000) of RReLU's random slopes in the last training step
     rrelu_eval_slope: float | None  # (lower + upper) / 2
-    final_dead_fraction: float  # over all hidden units, at the end
-    notes: tuple[str, ...]
+    final_dead_fraction: float  # over all hidden units, at the end (nan if the run diverged)
+    diverged_at: int | None  # the step whose loss was not finite, if any
+    notes: tuple[Note, ...]  # what changed in the config, and what to read off the run
+
+    @property
+    def final_accuracy(self) -> float:
+        """The accuracy of the last finite frame (nan if there is none)."""
+        ok = np.isfinite(self.accuracy)
+        return float(self.accuracy[ok][-1]) if ok.any() else float("nan")
+
+    @property
+    def final_loss(self) -> float:
+        """The loss at the end (nan if the run diverged)."""
+        return float(self.loss[-1])
 
 
 def _frame_steps(steps: int, every: int) -> np.ndarray:
@@ -317,6 +468,8 @@ def _rrelu_slopes(acts: list[nn.Module], lower: float, upper: float) -> tuple[li
     handles = [a.register_forward_hook(hook(i)) for i, a in enumerate(acts)]
 
     def sample() -> np.ndarray:
+        import torch
+
         got = [t for t in seen if t is not None and t.numel()]
         if not got:
             return np.zeros(0)
@@ -328,10 +481,13 @@ def _rrelu_slopes(acts: list[nn.Module], lower: float, upper: float) -> tuple[li
 
 
 def _train(cfg: TrainConfig, X: np.ndarray, y: np.ndarray, frames: bool, progress: Progress | None,
-           notes: list[str]) -> dict:
+           notes: list[Note]) -> dict:
     """The training loop behind train() and lr_sweep(). `cfg` is clamped. With frames=False only the final state
     is measured (no grid, no per-step arrays): what the sweep needs."""
-    say = progress or (lambda fraction, text: None)
+    import torch
+    from torch import nn
+
+    say = progress or (lambda fraction, note=None: None)
     key = cfg.activation
     rec = _frame_steps(cfg.steps, cfg.record_every) if frames else np.array([cfg.steps])
     k = len(rec)
@@ -355,7 +511,7 @@ def _train(cfg: TrainConfig, X: np.ndarray, y: np.ndarray, frames: bool, progres
     bce = nn.functional.binary_cross_entropy_with_logits
 
     stochastic = key in _STOCHASTIC
-    with _seeded(cfg.seed):
+    with seeded(cfg.seed):
         linears, acts, head = _build(cfg)
     modules = nn.ModuleList([*linears, *acts, head])
     params = [p for p in modules.parameters() if p.requires_grad]
@@ -389,11 +545,11 @@ def _train(cfg: TrainConfig, X: np.ndarray, y: np.ndarray, frames: bool, progres
         return True
 
     diverged_at: int | None = None
-    say(0.0, "training")
+    say(0.0, None)
     report_every = max(1, cfg.steps // 5)
     frame = 0
     # RReLU draws its training slopes from the global generator: hold the lock (and a seeded fork) while training
-    with _seeded(_derived_seed(cfg.seed, 0x7EA1)) if stochastic else nullcontext():
+    with seeded(derived_seed(cfg.seed, _TRAINING_SALT)) if stochastic else nullcontext():
         modules.train()
         for s in range(cfg.steps + 1):
             if frame < k and rec[frame] == s:
@@ -411,15 +567,14 @@ def _train(cfg: TrainConfig, X: np.ndarray, y: np.ndarray, frames: bool, progres
             loss.backward()
             opt.step()
             if progress is not None and (s + 1) % report_every == 0:
-                say((s + 1) / cfg.steps, f"step {s + 1} of {cfg.steps}")
+                say((s + 1) / cfg.steps, Note.of(STEP_OF, step=s + 1, steps=cfg.steps))
     for h in handles:
         h.remove()
     if diverged_at is not None:
-        notes.append(f"the loss became non-finite at step {diverged_at} (learning rate too high): training "
-                     "stopped there, and the later frames are shown as nan.")
+        notes.append(Note.of(DIVERGED, step=diverged_at))
     final = (float(np.concatenate(dead_all).mean()) if diverged_at is None else float("nan"))
     rrelu_slopes = rrelu_sample() if rrelu_sample is not None else None
-    say(1.0, "done")
+    say(1.0, None)
     return dict(
         steps=rec, loss=loss_h, accuracy=acc_h, dead_fraction=dead_frac, dead_first=dead_first,
         first_w=first_w, first_b=first_b, grid_axis=axis, boundary=boundary, prelu_slopes=slopes,
@@ -427,30 +582,27 @@ def _train(cfg: TrainConfig, X: np.ndarray, y: np.ndarray, frames: bool, progres
     )
 
 
-def _summary(cfg: TrainConfig, out: dict) -> list[str]:
-    """What a learner should read off the run, in words."""
+def _summary(cfg: TrainConfig, out: dict) -> list[Note]:
+    """What a learner should read off the run."""
     notes = []
     name = get(cfg.activation).name
     if out["diverged_at"] is None:
         total = cfg.layers * cfg.units
         dead = round(out["final_dead_fraction"] * total)
-        per_layer = ", ".join(f"layer {i + 1}: {f:.0%}" for i, f in enumerate(out["dead_fraction"][-1]))
-        notes.append(f"At the end {dead} of {total} hidden {name} units are dead ({per_layer}): f′(z) = 0 for every "
-                     "training point, so their incoming weights get no gradient.")
+        per_layer = listed([Note.of(LAYER_SHARE, layer=i + 1, share=float(f))
+                            for i, f in enumerate(out["dead_fraction"][-1])])
+        notes.append(Note.count(DEAD_AT_END, dead, total=total, name=name, per_layer=per_layer))
         start = out["dead_fraction"][0]
         if len(out["steps"]) > 1 and np.nanmax(start) > 0:
-            notes.append(f"Before any update {np.nanmean(start):.0%} of the units were already dead"
-                         + (f" (bias {cfg.bias_value:g} puts them off the data)." if cfg.bias_init == "constant"
-                            and cfg.bias_value < 0 else "."))
+            share = float(np.nanmean(start))
+            notes.append(Note.of(ALREADY_DEAD_BIAS, share=share, bias=cfg.bias_value)
+                         if cfg.bias_init == "constant" and cfg.bias_value < 0 else Note.of(ALREADY_DEAD, share=share))
         d = out["dead_first"]
         revived = int(np.sum(d[:-1].any(axis=0) & ~d[-1])) if len(d) > 1 else 0
         if revived:
-            why = ("momentum keeps moving weights after their gradient has become zero" if cfg.optimizer != "sgd"
-                   else "under plain SGD this needs the activation itself to change (PReLU's learned slope)")
-            notes.append(f"{revived} first-layer unit(s) were dead at some frame and alive at the end: {why}.")
+            notes.append(Note.count(REVIVED_MOMENTUM if cfg.optimizer != "sgd" else REVIVED_SGD, revived))
     if cfg.activation == "rrelu":
-        notes.append("RReLU trains with a random negative slope per input from U(lower, upper); the dead units, "
-                     "boundary and accuracy are measured in evaluation mode, with the fixed slope (lower + upper) / 2.")
+        notes.append(Note.of(RRELU_EVAL))
     return notes
 
 
@@ -471,8 +623,23 @@ def train(cfg: TrainConfig, progress: Progress | None = None) -> Run:
         dead_fraction=out["dead_fraction"], dead_first=out["dead_first"], first_w=out["first_w"],
         first_b=out["first_b"], grid_axis=out["grid_axis"], boundary=out["boundary"],
         prelu_slopes=out["prelu_slopes"], rrelu_train_slopes=out["rrelu_train_slopes"], rrelu_eval_slope=eval_slope,
-        final_dead_fraction=out["final_dead_fraction"], notes=tuple(notes),
+        final_dead_fraction=out["final_dead_fraction"], diverged_at=out["diverged_at"], notes=tuple(notes),
     )
+
+
+def shows_progress(cfg: TrainConfig) -> bool:
+    """Whether train(cfg) is long enough (> ~0.5 s) for a progress bar."""
+    return estimated_seconds(cfg) > 0.5
+
+
+def prelu_summary(run: Run) -> Note:
+    """PReLU's learned slopes at the end, layer by layer."""
+    slopes = listed([Note.of(LAYER_SLOPE, layer=i + 1, slope=float(v)) for i, v in enumerate(run.prelu_slopes[-1])])
+    return Note.of(PRELU_SLOPES, init=get("prelu").defaults["init"], slopes=slopes)
+
+
+def rrelu_summary(run: Run) -> Note:
+    return Note.of(RRELU_SLOPES, slope=run.rrelu_eval_slope)
 
 
 # ---- learning-rate sweep -----------------------------------------------------------------------------------------
@@ -487,33 +654,99 @@ class Sweep:
 
 
 SWEEP_LRS = np.logspace(-3, 1, 8)  # 0.001 ... 10, the page's default (read-only: lr_sweep copies what it is given)
+SWEEP_ACTIVATIONS = ("relu", "leaky_relu")
+SWEEP_SEEDS = (0, 1, 2)
+SWEEP_RUNS = len(SWEEP_LRS) * len(SWEEP_ACTIVATIONS) * len(SWEEP_SEEDS)
 
 
-def lr_sweep(base: TrainConfig, lrs=SWEEP_LRS, activations=("relu", "leaky_relu"), seeds=(0, 1, 2),
+def _sweep_params(base: TrainConfig, act: str) -> tuple:
+    return base.params if act == base.activation else tuple(sorted(get(act).defaults.items()))
+
+
+def lr_sweep(base: TrainConfig, lrs=SWEEP_LRS, activations=SWEEP_ACTIVATIONS, seeds=SWEEP_SEEDS,
              progress: Progress | None = None) -> Sweep:
-    """Final dead fraction and accuracy for every (activation, learning rate, weight seed), on base's data and net.
-    Each run measures only its final state; progress(fraction, text) after each run."""
-    say = progress or (lambda fraction, text: None)
+    """Final dead fraction and accuracy for every (activation, learning rate, weight seed), on base's data and net
+    (base's own learning rate, seed and activation are not used; its activation's parameters are, if it is one of
+    `activations`). Each run measures only its final state; progress(fraction, note) after each run."""
+    say = progress or (lambda fraction, note=None: None)
     base, _ = base.clamped()
-    lr_notes: list[str] = []
-    lrs = np.array([_number("lr", v, TrainConfig.lr, lr_notes) for v in np.atleast_1d(lrs)], dtype=np.float64)
+    low, high = min(TRAIN.lr.options), max(TRAIN.lr.options)  # any rate inside the slider's span, not only its steps
+    lrs = np.array([validate.number("lr", v, low, high, TRAIN.lr.default)[0] for v in np.atleast_1d(lrs)],
+                   dtype=np.float64)
     acts = tuple(a for a in activations if isinstance(a, str) and a in REGISTRY) or ("relu",)
-    seed_list = tuple(int(_number("seed", s, 0, [])) for s in seeds) or (0,)
+    s = TRAIN.seed
+    seed_list = tuple(int(validate.number(s.url, v, s.low, s.high, s.default, True)[0]) for v in seeds) or (0,)
     X, y = make_data(base.data)
     dead = np.full((len(acts), len(lrs), len(seed_list)), np.nan)
     acc = np.full_like(dead, np.nan)
     total, done = dead.size, 0
     for a, act in enumerate(acts):
-        params = base.params if act == base.activation else tuple(sorted(get(act).defaults.items()))
+        params = _sweep_params(base, act)
         for m, lr in enumerate(lrs):
-            for s, seed in enumerate(seed_list):
-                cfg = replace(base, activation=act, params=params, lr=float(lr), seed=seed)
+            for j, weight_seed in enumerate(seed_list):
+                cfg = replace(base, activation=act, params=params, lr=float(lr), seed=weight_seed)
                 out = _train(cfg, X, y, frames=False, progress=None, notes=[])
-                dead[a, m, s] = out["final_dead_fraction"]
-                acc[a, m, s] = out["accuracy"][-1]
+                dead[a, m, j] = out["final_dead_fraction"]
+                acc[a, m, j] = out["accuracy"][-1]
                 done += 1
-                say(done / total, f"{get(act).name}, lr {lr:g}, seed {seed} ({done} of {total})")
+                say(done / total, Note.of(SWEEP_STEP, name=get(act).name, lr=float(lr), seed=weight_seed, done=done,
+                                          total=total))
     return Sweep(lrs=lrs, activations=acts, seeds=seed_list, dead=dead, accuracy=acc)
+
+
+def sweep_base(cfg: TrainConfig, activations: Sequence[str] = SWEEP_ACTIVATIONS) -> TrainConfig:
+    """What lr_sweep(cfg) depends on, and nothing else: two configs with the same sweep_base have the same sweep
+    (so the page keys the sweep by it, and a change of learning rate or seed above keeps it)."""
+    cfg, _ = cfg.clamped()
+    d = TrainConfig()
+    act, params = d.activation, ()
+    if cfg.activation in activations and cfg.params != tuple(sorted(get(cfg.activation).defaults.items())):
+        act, params = cfg.activation, cfg.params  # a swept activation with its own parameters
+    return replace(cfg, activation=act, params=params, lr=d.lr, seed=d.seed, record_every=d.record_every,
+                   grid=d.grid, bias_value=cfg.bias_value if cfg.bias_init == "constant" else d.bias_value)
+
+
+def worst_dead(sweep: Sweep) -> np.ndarray:
+    """(a,) for each activation, the largest mean over seeds of the final dead fraction (nan: every run blew up)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # an activation whose runs all diverged: nan, said so
+        return np.nanmax(np.nanmean(sweep.dead, axis=2), axis=1)
+
+
+def sweep_summary(sweep: Sweep) -> list[Note]:
+    """What to read off the sweep: the worst dead share of each activation, and the runs that blew up."""
+    worst = worst_dead(sweep)
+    names = [get(a).name for a in sweep.activations]
+    if len(names) >= 2:
+        notes = [Note.of(SWEEP_WORST, first=float(worst[0]), first_name=names[0], second=float(worst[1]),
+                         second_name=names[1])]
+    else:
+        notes = [Note.of(SWEEP_WORST_ONE, first=float(worst[0]), first_name=names[0])]
+    notes.append(Note.of(CS231N))
+    blown = int(np.isnan(sweep.dead).sum())
+    if blown:
+        notes.append(Note.count(SWEEP_BLOWN, blown))
+    return notes
+
+
+def sweep_settings(base: TrainConfig, activations: Sequence[str] = SWEEP_ACTIVATIONS) -> list[Note]:
+    """The settings a sweep of `base` ran on, in words (everything the sweep does not vary itself)."""
+    cfg = sweep_base(base, activations)
+    bias = (Note.of(CONSTANT_BIAS, value=cfg.bias_value) if cfg.bias_init == "constant"
+            else Msg(BIAS_LABELS[cfg.bias_init]))
+    notes = [Note.count(SWEPT_ON, cfg.layers, dataset=Msg(DATASET_LABELS[cfg.data.dataset]), points=cfg.data.n,
+                        noise=cfg.data.noise, data_seed=cfg.data.data_seed, units=cfg.units,
+                        optimizer=Msg(OPTIMIZER_LABELS[cfg.optimizer]), init=Msg(INIT_LABELS[cfg.init]), bias=bias,
+                        steps=cfg.steps)]
+    if cfg.params:
+        shown = ", ".join(f"{k} = {v:g}" if isinstance(v, float) else f"{k} = {v}" for k, v in cfg.params)
+        notes.append(Note.of(SWEPT_PARAMS, name=get(cfg.activation).name, params=Raw(shown)))
+    return notes
+
+
+def sweep_seconds(base: TrainConfig) -> float:
+    """About how long lr_sweep(base) takes: SWEEP_RUNS trainings with no frames."""
+    return SWEEP_RUNS * estimated_seconds(sweep_base(base), frames=False)
 
 
 # ---- presets -----------------------------------------------------------------------------------------------------
@@ -527,32 +760,27 @@ def lr_sweep(base: TrainConfig, lrs=SWEEP_LRS, activations=("relu", "leaky_relu"
 #   negative-bias  Adam lr 0.01, bias -3: ReLU 100% dead from step 0, accuracy 50% (a constant output);
 #                                         LeakyReLU 0% dead, accuracy 97%: Adam rescales its 0.01-sized gradients
 #                                         into full steps, which SGD does not (SGD lr 0.1 leaves it at 50% too).
-PRESETS: dict[str, dict] = {
-    "healthy": {
-        "label": "Healthy ReLU",
-        "train": {"activation": "relu", "optimizer": "sgd", "lr": 0.1, "bias_init": "default",
-                  "data": {"name": "moons"}},
-    },
-    "high-lr": {
-        "label": "ReLU, learning rate too high",
-        "train": {"activation": "relu", "optimizer": "adam", "lr": 0.3, "bias_init": "default",
-                  "data": {"name": "moons"}},
-    },
-    "negative-bias": {
-        "label": "ReLU, negative bias",
-        "train": {"activation": "relu", "optimizer": "adam", "lr": 0.01, "bias_init": "constant", "bias_value": -3.0,
-                  "data": {"name": "moons"}},
-    },
-    "leaky-fix": {
-        "label": "LeakyReLU fix",
-        "train": {"activation": "leaky_relu", "optimizer": "adam", "lr": 0.3, "bias_init": "default",
-                  "data": {"name": "moons"}},
-    },
+# A preset names controls of DATA and TRAIN; every other one of them goes back to its default (the fixes below the
+# run keep theirs).
+PRESETS: dict[str, Preset] = {
+    "healthy": Preset(
+        N_("Healthy ReLU"),
+        N_("Plain SGD at a moderate rate: few units die and the net learns the moons. Every other control goes back "
+           "to its default."),
+        {"activation": "relu", "optimizer": "sgd", "lr": 0.1, "bias_init": "default", "dataset": "moons"}),
+    "high-lr": Preset(
+        N_("ReLU, learning rate too high"),
+        N_("Adam's steps are too large: a third or more of the ReLU units end dead. Every other control goes back to "
+           "its default."),
+        {"activation": "relu", "optimizer": "adam", "lr": 0.3, "bias_init": "default", "dataset": "moons"}),
+    "negative-bias": Preset(
+        N_("ReLU, negative bias"),
+        N_("Every bias starts at −3: the ReLU units are dead before the first update. Every other control goes back "
+           "to its default."),
+        {"activation": "relu", "optimizer": "adam", "lr": 0.01, "bias_init": "constant", "bias_value": -3.0,
+         "dataset": "moons"}),
+    "leaky-fix": Preset(
+        N_("LeakyReLU fix"),
+        N_("The too-high learning rate with LeakyReLU: no unit dies. Every other control goes back to its default."),
+        {"activation": "leaky_relu", "optimizer": "adam", "lr": 0.3, "bias_init": "default", "dataset": "moons"}),
 }
-
-
-def preset_config(name: str, **over) -> TrainConfig:
-    """The TrainConfig of PRESETS[name] (its data dict made a DataConfig), with `over` replacing fields."""
-    train_fields = dict(PRESETS[name]["train"])
-    data = DataConfig(**train_fields.pop("data", {}))
-    return TrainConfig(**{"data": data, **train_fields, **over})

@@ -14,6 +14,7 @@ from .controls import Choice, Multi, Range, Schema, Steps, Toggle
 GRID_POINTS = 801  # smooth at any chart width (Plotly simplifies further); kinks are added exactly
 COMPARE_POINTS = 301  # per curve: up to 16 traces share the browser's redraw
 MAX_CURVES = 8
+GALLERY_X, GALLERY_POINTS = (-5.0, 5.0), 201  # Home's small multiples: every function at its defaults
 EPS_STEPS = (1e-4, 1e-3, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2)
 KEYS = tuple(activations.keys_grouped())
 

@@ -2,110 +2,306 @@
 
 Everything is built from torch.nn, torch.nn.init and torch.nn.utils, so what the page shows is what PyTorch does.
 Only the Gradient-flow page imports this module (on demand), so torch is imported at the top here.
+
+The page's controls are declared once below (PROBE: the network probed by one forward and backward pass;
+TRAIN: the short training run with and without clipping). NetConfig and TrainConfig take their defaults from
+them and check every value against them.
 """
 from __future__ import annotations
 
 import functools
 import math
-import threading
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
-from dataclasses import dataclass, field, fields, replace
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import torch
 from torch import nn
 
-from activations import bounds
+import activations
+from activations import validate
 from activations.analysis import properties
 from activations.reference import torch_module
 from activations.registry import REGISTRY, get
+from i18n import N_, Msg, Note, Raw
 
-Progress = Callable[[float, str], None]
+from . import seeding
+from .arrays import finite_or_nan
+from .controls import SEED_HIGH, Choice, Number, Preset, Schema, Steps, seed
 
+Progress = Callable[[float, Note | None], None]
+
+# ---- the controls ----------------------------------------------------------------------------------------------
+
+KEYS = tuple(activations.keys_grouped())
 INIT_SCHEMES: tuple[str, ...] = (
     "default", "xavier_normal", "xavier_uniform", "kaiming_normal", "kaiming_uniform", "lecun_normal", "normal",
     "zeros",
 )
 INIT_LABELS: dict[str, str] = {
-    "default": "PyTorch default (kaiming_uniform_, a=√5)",
-    "xavier_normal": "Xavier / Glorot normal",
-    "xavier_uniform": "Xavier / Glorot uniform",
-    "kaiming_normal": "He / Kaiming normal",
-    "kaiming_uniform": "He / Kaiming uniform",
-    "lecun_normal": "LeCun normal",
-    "normal": "N(0, σ²)",
-    "zeros": "All zeros",
+    "default": N_("PyTorch default (kaiming_uniform_, a=√5)"),
+    "xavier_normal": N_("Xavier / Glorot normal"),
+    "xavier_uniform": N_("Xavier / Glorot uniform"),
+    "kaiming_normal": N_("He / Kaiming normal"),
+    "kaiming_uniform": N_("He / Kaiming uniform"),
+    "lecun_normal": N_("LeCun normal"),
+    "normal": N_("N(0, σ²)"),
+    "zeros": N_("All zeros"),
 }
 BIAS_INITS: tuple[str, ...] = ("zeros", "default", "constant")
-LIMITS: dict[str, tuple] = {
-    "depth": (1, 100), "width": (8, 512), "batch": (1, 1024), "sigma": (1e-3, 10.0), "input_mean": (-5.0, 5.0),
-    "input_scale": (0.01, 10.0), "bias_value": (-5.0, 5.0), "seed": (0, 2**31 - 1),
-    "steps": (1, 500), "lr": (1e-5, 10.0), "max_norm": (1e-3, 100.0), "clip_value": (1e-4, 10.0),
+BIAS_LABELS: dict[str, str] = {
+    # Translators: a bias initialization option: every bias 0
+    "zeros": N_("zeros"),
+    # Translators: a bias initialization option: PyTorch's default, U(−1/√fan_in, 1/√fan_in)
+    "default": N_("default"),
+    # Translators: a bias initialization option: every bias the same value (the "Bias value" slider)
+    "constant": N_("constant"),
 }
+WIDTHS = (8, 16, 32, 64, 128, 256, 512)
+BATCHES = (16, 32, 64, 128, 256, 512, 1024)
+SIGMAS = (0.001, 0.003, 0.01, 0.03, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0, 2.0, 3.0, 5.0, 10.0)
+SCALES = (0.01, 0.1, 0.3, 0.5, 1.0, 2.0, 3.0, 5.0, 10.0)
+LRS = (1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0)
+MAX_NORMS = (0.1, 0.5, 1.0, 2.0, 5.0, 10.0)
+CLIP_VALUES = (0.01, 0.05, 0.1, 0.5, 1.0)
+NORMAL = (("init", ("normal",)),)
+
+PROBE = Schema(
+    Choice("activation", N_("Activation"), N_("Any activation of the Explorer, through its PyTorch module."),
+           "sigmoid", "act", options=KEYS, params="{key}."),
+    Number("depth", N_("Depth (hidden layers)"),
+           N_("Number of Linear → activation layers the gradient has to travel through."), 20, low=1, high=100,
+           step=1),
+    Steps("width", N_("Width (units per layer)"), N_("Also the input size: every layer is width × width."), 128,
+          options=WIDTHS),
+    Choice("init", N_("Weight initialization"),
+           N_("How each Linear layer's weights are drawn before anything is trained."), "default",
+           options=INIT_SCHEMES, labels=INIT_LABELS),
+    Steps("sigma", N_("σ of N(0, σ²)"), N_("Standard deviation of every weight. He for ReLU would be √(2/width)."),
+          1.0, options=SIGMAS, needs=NORMAL),
+    Choice("bias_init", N_("Bias initialization"),
+           N_("zeros; PyTorch's default U(−1/√fan_in, 1/√fan_in); or one constant."), "zeros", "bias",
+           options=BIAS_INITS, labels=BIAS_LABELS),
+    Number("bias_value", N_("Bias value"), N_("Every bias starts at this value (negative values push ReLUs off)."),
+           0.0, low=-5.0, high=5.0, step=0.1, needs=(("bias", ("constant",)),)),
+    Number("input_mean", N_("Input mean"),
+           N_("Inputs are drawn from N(mean, scale²): standardized input has mean 0, scale 1."), 0.0, "in_mean",
+           low=-5.0, high=5.0, step=0.1),
+    Steps("input_scale", N_("Input scale"), N_("Standard deviation of the inputs."), 1.0, "in_scale",
+          options=SCALES),
+    Steps("batch", N_("Batch size"), N_("Inputs forwarded at once."), 256, options=BATCHES),
+    seed(help=N_("Same seed, same weights and inputs: the same link gives the same numbers.")),
+)
+
+TRAIN = Schema(
+    Choice("activation", N_("Activation"), N_("The activation of the trained network."), "relu", "t.act",
+           options=KEYS),
+    Number("depth", N_("Depth"), N_("Hidden layers of the trained net."), 20, "t.depth", low=1, high=30, step=1,
+           cost=True),
+    Steps("width", N_("Width"), N_("Units per hidden layer."), 64, "t.width", options=WIDTHS[:5], cost=True),
+    Choice("init", N_("Initialization"), N_("Too large a σ makes gradients explode."), "normal", "t.init",
+           options=INIT_SCHEMES, labels=INIT_LABELS),
+    Steps("sigma", N_("σ"), N_("Standard deviation of every weight."), 0.2, "t.sigma", options=SIGMAS,
+          needs=(("t.init", ("normal",)),)),
+    Steps("lr", N_("Learning rate"), N_("Plain SGD step size."), 0.05, "t.lr", options=LRS),
+    Number("steps", N_("Steps"), N_("Full-batch SGD steps."), 100, "t.steps", low=10, high=500, step=10, cost=True),
+    Steps("max_norm", N_("max_norm (clip_grad_norm_)"), N_("The global gradient norm is capped here."), 1.0,
+          "t.max_norm", options=MAX_NORMS),
+    Steps("clip_value", N_("clip_value (clip_grad_value_)"),
+          N_("Every gradient entry is clamped to [−clip_value, clip_value]."), 0.5, "t.clip", options=CLIP_VALUES),
+    seed(url="t.seed", help=N_("Same seed, same initial weights.")),
+)
+SCHEMAS = {"probe": PROBE, "train": TRAIN}
+NET_FIELDS_TRAINED = tuple(c.name for c in TRAIN if c.name in PROBE.by_name)  # what TRAIN sets of the net
+
+PRESETS: dict[str, Preset] = {
+    "sigmoid-default": Preset(
+        N_("sigmoid, depth 20, default init"),
+        N_("σ′ ≤ 1/4 at every layer: the first layer's gradient is orders of magnitude below the last's. "
+           "Every other network control goes back to its default; the training run below is left as it is."),
+        {"activation": "sigmoid", "depth": 20, "width": 128, "init": "default"}),
+    "relu-he": Preset(
+        N_("ReLU + He"),
+        N_("He's √2 makes up for the half of its inputs ReLU zeroes: the weight gradients stay about level through "
+           "50 layers. "
+           "Every other network control goes back to its default; the training run below is left as it is."),
+        {"activation": "relu", "depth": 50, "width": 128, "init": "kaiming_normal"}),
+    "tanh-xavier": Preset(
+        N_("tanh + Xavier"),
+        N_("Xavier with tanh's gain 5/3: the activations keep their spread through all 50 layers. "
+           "Every other network control goes back to its default; the training run below is left as it is."),
+        {"activation": "tanh", "depth": 50, "width": 128, "init": "xavier_normal"}),
+    # σ = 0.2 is only 1.13x He's √(2/64) = 0.177: the untrained net looks healthy (loss 0.45, ‖g‖ 2.7 at step 1),
+    # but at lr 0.05 each SGD step makes the next gradient larger and the loss overflows at step 5 (seed 0);
+    # clip_grad_norm_(max_norm=1) trains the same weights to a loss of 0.12. Values sit on the page's slider stops,
+    # and the training run's defaults (TRAIN) are this very net, which the preset sets back (RESETS_TRAINING).
+    "exploding": Preset(
+        N_("Exploding (ReLU, σ above He)"),
+        N_("Every other network control goes back to its default, and the training run below uses the same net."),
+        {"activation": "relu", "depth": 20, "width": 64, "init": "normal", "sigma": 0.2}),
+}
+RESETS_TRAINING = ("exploding",)  # presets that also set the training run back to its defaults (the same net)
+
 OPTIMIZERS: tuple[str, ...] = ("sgd",)
 CLIPS: tuple[str, ...] = ("none", "norm", "value")
 BINS = 60
 TRAIN_POINTS = 256
+PROGRESS_ABOVE = 2e9  # multiply-adds (depth · width² · rows) above which a run is long enough for a progress bar
 
-# nn.Linear's reset_parameters and the nn.init functions draw from torch's global generator. Streamlit serves
-# sessions from threads, so seeding and drawing happen under one lock, inside fork_rng so no caller's RNG moves.
-_RNG_LOCK = threading.RLock()
-
-
-@contextmanager
-def _seeded(seed: int) -> Iterator[None]:
-    with _RNG_LOCK, torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed)
-        yield
+# Messages the lab returns (the page renders them in the learner's language)
+BUILDING = N_("building the network")
+FORWARD = N_("forward pass")
+BACKWARD = N_("backward pass")
+STATISTICS = N_("statistics")
+DONE = N_("done")
+STEP_OF = N_("{run}: step {step} of {steps}")
+FORWARD_OVERFLOW = N_("Layer {layer} overflowed float32 (values beyond ±3.4e38) in the forward pass: its statistics "
+                      "and those of the layers after it are shown as nan.")
+BACKWARD_OVERFLOW = N_("The backward pass overflowed float32 at layer {layer}: the gradient norms from there to "
+                       "layer 1 are shown as nan.")
+LOSS_NOT_FINITE = N_("The loss is not finite (float32 overflow): no gradient can be trusted.")
+LOSS_OVERFLOW = N_("The loss overflowed float32 (inf or nan) at step {step}: training stopped there.")
+GRAD_OVERFLOW = N_("The gradient norm overflowed float32 at step {step}.")
+NOT_A_NET = N_("The network {raw} is not a NetConfig: used the default network.")
+NO_CLIPPING = N_("no clipping")
+# Translators: a PyTorch function call as a legend entry: keep the name, the number is the threshold
+CLIP_NORM = N_("clip_grad_norm_({max_norm})")
+# Translators: a PyTorch function call as a legend entry: keep the name, the number is the threshold
+CLIP_VALUE = N_("clip_grad_value_({clip_value})")
 
 
 # ---- configuration -----------------------------------------------------------------------------------------------
 
-def _number(name: str, value, default: float, integer: bool, notes: list[str]) -> float | int:
-    """`value` coerced to a finite number within LIMITS[name]; a note for every change."""
-    return bounds.number(name, value, default, *LIMITS[name], integer, notes)
-
-
-def _choice(name: str, value, choices: tuple[str, ...], default: str, notes: list[str]) -> str:
-    return bounds.choice(name, value, choices, default, notes)
+def _code_number(v: float) -> str:
+    """A number inside code (`calculate_gain('leaky_relu', 0.2)`): Python's syntax in every language."""
+    return format(float(v), "g")
 
 
 @dataclass(frozen=True)
 class NetConfig:
-    activation: str = "relu"  # a registry key (activations.REGISTRY)
+    activation: str = PROBE.activation.default  # a registry key (activations.REGISTRY)
     params: tuple = ()  # the activation's parameters as sorted (name, value) pairs (hashable, so it can be a cache key)
-    depth: int = 20  # hidden layers: depth x [Linear(width, width) -> activation]
-    width: int = 128
-    init: str = "default"  # one of INIT_SCHEMES
-    sigma: float = 1.0  # std for init == "normal"
-    bias_init: str = "zeros"  # one of BIAS_INITS
-    bias_value: float = 0.0  # for bias_init == "constant"
-    input_mean: float = 0.0  # input x ~ N(input_mean, input_scale^2), shape (batch, width)
-    input_scale: float = 1.0
-    batch: int = 256
-    seed: int = 0
+    depth: int = PROBE.depth.default  # hidden layers: depth x [Linear(width, width) -> activation]
+    width: int = PROBE.width.default
+    init: str = PROBE.init.default  # one of INIT_SCHEMES
+    sigma: float = PROBE.sigma.default  # std for init == "normal"
+    bias_init: str = PROBE.bias_init.default  # one of BIAS_INITS
+    bias_value: float = PROBE.bias_value.default  # for bias_init == "constant"
+    input_mean: float = PROBE.input_mean.default  # input x ~ N(input_mean, input_scale^2), shape (batch, width)
+    input_scale: float = PROBE.input_scale.default
+    batch: int = PROBE.batch.default
+    seed: int = PROBE.seed.default
 
-    def clamped(self) -> tuple[NetConfig, list[str]]:
-        """Valid names and values within LIMITS, with one message per change (server-side: never trust the caller)."""
-        notes: list[str] = []
-        d = NetConfig()
-        act, resolved = bounds.activation_and_params(self.activation, self.params, d.activation, notes)
-        out = replace(
-            self, activation=act, params=tuple(sorted(resolved.items())),
-            init=_choice("init", self.init, INIT_SCHEMES, d.init, notes),
-            bias_init=_choice("bias_init", self.bias_init, BIAS_INITS, d.bias_init, notes),
-            **{f.name: _number(f.name, getattr(self, f.name), getattr(d, f.name), f.type == "int", notes)
-               for f in fields(self) if f.name in LIMITS},
-        )
-        return out, notes
+    @classmethod
+    def of(cls, values: Mapping, params: Mapping | None = None) -> NetConfig:
+        """A config from control values by name (a schema's widgets or defaults); other names are ignored."""
+        known = {k: v for k, v in values.items() if k in cls.__dataclass_fields__ and k != "params"}
+        return cls(**known, params=tuple(sorted((params or {}).items())))
+
+    def clamped(self) -> tuple[NetConfig, list[Note]]:
+        """Valid names and values as the page's controls declare them (PROBE), one note per change: server-side,
+        never trust the caller."""
+        act_control = PROBE.activation
+        act, resolved, notes = validate.activation_and_params(
+            act_control.url, self.activation, self.params, act_control.default,
+            prefix=act_control.params.format(key=self.activation))
+        checked, more = PROBE.check({c.name: getattr(self, c.name) for c in PROBE if c is not act_control})
+        checked.pop("activation")
+        return replace(self, activation=act, params=tuple(sorted(resolved.items())), **checked), notes + more
 
     @property
     def param_dict(self) -> dict:
         return dict(self.params)
 
 
+def _trained_net() -> NetConfig:
+    return NetConfig.of(TRAIN.defaults())
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    net: NetConfig = field(default_factory=_trained_net)
+    steps: int = TRAIN.steps.default
+    lr: float = TRAIN.lr.default
+    optimizer: str = "sgd"  # only plain SGD: the point is the raw gradient, not an optimizer's rescaling of it
+    clip: str = "none"  # "none" | "norm" | "value"
+    max_norm: float = TRAIN.max_norm.default  # for torch.nn.utils.clip_grad_norm_
+    clip_value: float = TRAIN.clip_value.default  # for torch.nn.utils.clip_grad_value_
+
+    @classmethod
+    def of(cls, values: Mapping, **over) -> TrainConfig:
+        """A config from the training controls' values by name (TRAIN's widgets or defaults)."""
+        net = NetConfig.of({k: v for k, v in values.items() if k in NET_FIELDS_TRAINED})
+        own = {k: v for k, v in values.items() if k in cls.__dataclass_fields__ and k != "net"}
+        return cls(net=net, **{**own, **over})
+
+    def clamped(self) -> tuple[TrainConfig, list[Note]]:
+        """Valid names and values as the training controls declare them (TRAIN; PROBE for the rest of the net),
+        one note per change."""
+        notes: list[Note] = []
+        net = self.net
+        if not isinstance(net, NetConfig):
+            notes.append(Note.of(NOT_A_NET, raw=Raw(repr(net))))
+            net = _trained_net()
+        act_control = TRAIN.activation
+        act, resolved, more = validate.activation_and_params(act_control.url, net.activation, net.params,
+                                                             act_control.default)
+        notes += more
+        values = {c.name: getattr(net, c.name) if c.name in NET_FIELDS_TRAINED else getattr(self, c.name)
+                  for c in TRAIN if c is not act_control}
+        checked, more = TRAIN.check(values)
+        notes += more
+        net = replace(net, activation=act, params=tuple(sorted(resolved.items())),
+                      **{k: checked[k] for k in NET_FIELDS_TRAINED if k != "activation"})
+        net, more = net.clamped()  # the controls the training run does not show (bias, inputs): PROBE's ranges
+        notes += more
+        optimizer, n1 = validate.choice("optimizer", self.optimizer, OPTIMIZERS, "sgd")
+        clip, n2 = validate.choice("clip", self.clip, CLIPS, "none")
+        notes += [n for n in (n1, n2) if n]
+        own = {k: checked[k] for k in checked if k not in NET_FIELDS_TRAINED}
+        return replace(self, net=net, optimizer=optimizer, clip=clip, **own), notes
+
+
+def is_long(cfg: NetConfig | TrainConfig) -> bool:
+    """Whether a run takes long enough (~0.5 s and more) to deserve a progress bar: its multiply-adds, roughly.
+    For a TrainConfig, the three clipping runs of clipping_runs()."""
+    if isinstance(cfg, TrainConfig):
+        net = cfg.net
+        cost = net.depth * net.width * net.width * TRAIN_POINTS * cfg.steps * len(CLIPS)
+    else:
+        cost = cfg.depth * cfg.width * cfg.width * cfg.batch
+    return cost > PROGRESS_ABOVE
+
+
 # ---- gains and initialization ------------------------------------------------------------------------------------
+
+GAIN_LEAKY = N_("`calculate_gain('leaky_relu', {slope})` = √(2 / (1 + a²)) = {gain:.4g}, with a = {what}: the "
+                "negative half passes only a fraction a of its input, so less than √2 is needed.")
+SLOPE_OF = {
+    "leaky_relu": N_("its `negative_slope`"),
+    "prelu": N_("its initial slope `init`"),
+    "rrelu": N_("its mean slope (`lower` + `upper`) / 2"),
+}
+GAIN_LINEAR = N_("`calculate_gain('linear')` = 1: a linear layer keeps the variance as it is.")
+GAIN_SIGMOID = N_("`calculate_gain('sigmoid')` = 1. What makes deep sigmoid nets vanish is the slope, not this "
+                  "gain: σ′ ≤ 1/4, so the activation alone shrinks the gradient at least fourfold per layer, and "
+                  "far more where units saturate (σ′ → 0).")
+GAIN_TANH = N_("`calculate_gain('tanh')` = 5/3: tanh shrinks its inputs (|tanh z| < |z| for every z ≠ 0), so "
+               "with a gain of 1 the signal would fade from layer to layer; 5/3 makes up for that shrinking.")
+GAIN_RELU = N_("`calculate_gain('relu')` = √2: ReLU zeroes half of its inputs, halving the second moment, and √2 "
+               "restores it.")
+GAIN_SELU = N_("`calculate_gain('selu')` = 3/4, found empirically by PyTorch; for a truly self-normalizing net "
+               "PyTorch's docs advise gain 1 (LeCun normal).")
+GAIN_NONE = N_("`calculate_gain` has no entry for {name}; 1 is used.")
+USED_HE = N_("He init assumes a ReLU-like unit, so `kaiming_*_` uses `nonlinearity='relu'` here: gain √2 = "
+             "{gain:.4g}. For comparison: {table}")
+USED_DEFAULT = N_("nn.Linear's default, `kaiming_uniform_(a=√5)`, uses `calculate_gain('leaky_relu', √5)` = √(1/3) "
+                  "= {gain:.4g} whatever the activation. For comparison: {table}")
+USED_LECUN = N_("LeCun normal is gain 1 (Var W = 1/fan_in). For comparison: {table}")
+USED_NORMAL = N_("N(0, σ²) sets the std directly: σ·√fan_in = {gain:.4g} is the gain it amounts to. "
+                 "For comparison: {table}")
+USED_ZEROS = N_("All weights are 0, so no signal reaches the later layers. For comparison: {table}")
+
 
 def _negative_slope(activation: str, params: Mapping) -> float | None:
     """The slope for x < 0 of the leaky ReLU family (PReLU: its initial value; RReLU: its eval slope)."""
@@ -119,33 +315,20 @@ def _negative_slope(activation: str, params: Mapping) -> float | None:
     return None
 
 
-def init_gain(activation: str, params: dict | None = None) -> tuple[float, str]:
-    """The gain torch.nn.init.calculate_gain gives for `activation`, and one sentence on where it comes from."""
+def init_gain(activation: str, params: dict | None = None) -> tuple[float, Note]:
+    """The gain torch.nn.init.calculate_gain gives for `activation`, and a note on where it comes from."""
     calc = nn.init.calculate_gain
     name = get(activation).name if activation in REGISTRY else str(activation)
     slope = _negative_slope(activation, params or {}) if activation in REGISTRY else None
     if slope is not None:
         gain = float(calc("leaky_relu", slope))
-        what = {"leaky_relu": "its negative_slope", "prelu": "its initial slope init",
-                "rrelu": "its mean slope (lower + upper) / 2"}[activation]
-        return gain, (f"calculate_gain('leaky_relu', {slope:g}) = √(2 / (1 + a²)) = {gain:.4g}, with a = {what}: "
-                      "the negative half passes only a fraction a of its input, so less than √2 is needed.")
-    if activation == "identity":
-        return float(calc("linear")), "calculate_gain('linear') = 1: a linear layer keeps the variance as it is."
-    if activation == "sigmoid":
-        return float(calc("sigmoid")), ("calculate_gain('sigmoid') = 1, although sigmoid's slope is at most 1/4: "
-                                        "PyTorch's table does not compensate for it, which is why deep sigmoid "
-                                        "nets vanish.")
-    if activation == "tanh":
-        return float(calc("tanh")), ("calculate_gain('tanh') = 5/3, chosen to make up for tanh squashing its "
-                                     "inputs towards ±1.")
-    if activation == "relu":
-        return float(calc("relu")), ("calculate_gain('relu') = √2: ReLU zeroes half of its inputs, halving the "
-                                     "second moment, and √2 restores it.")
-    if activation == "selu":
-        return float(calc("selu")), ("calculate_gain('selu') = 3/4, found empirically by PyTorch; for a truly "
-                                     "self-normalizing net PyTorch's docs advise gain 1 (LeCun normal).")
-    return 1.0, f"calculate_gain has no entry for {name}; 1 is used."
+        return gain, Note.of(GAIN_LEAKY, slope=_code_number(slope), gain=gain, what=Msg(SLOPE_OF[activation]))
+    table = {"identity": ("linear", GAIN_LINEAR), "sigmoid": ("sigmoid", GAIN_SIGMOID), "tanh": ("tanh", GAIN_TANH),
+             "relu": ("relu", GAIN_RELU), "selu": ("selu", GAIN_SELU)}
+    if activation in table:
+        nonlinearity, note = table[activation]
+        return float(calc(nonlinearity)), Note.of(note)
+    return 1.0, Note.of(GAIN_NONE, name=name)
 
 
 def _kaiming_args(cfg: NetConfig) -> tuple[float, str]:
@@ -199,37 +382,34 @@ def expected_weight_std(cfg: NetConfig, fan_in: int, fan_out: int, gain: float) 
     return 0.0
 
 
-def gain_used(cfg: NetConfig, fan_in: int) -> tuple[float, str]:
+def gain_used(cfg: NetConfig, fan_in: int) -> tuple[float, Note]:
     """The gain behind the weights `cfg.init` actually draws (std = gain / √fan_in for the fan_in schemes), and
     why; it differs from init_gain's table value wherever the scheme ignores the activation."""
     calc = nn.init.calculate_gain
-    table, note = init_gain(cfg.activation, cfg.param_dict)
+    table_gain, table = init_gain(cfg.activation, cfg.param_dict)
     if cfg.init in ("xavier_normal", "xavier_uniform"):
-        return table, note
+        return table_gain, table
     if cfg.init in ("kaiming_normal", "kaiming_uniform"):
         a, nonlinearity = _kaiming_args(cfg)
         gain = float(calc(nonlinearity, a))
         if nonlinearity == "relu" and cfg.activation != "relu":
-            note = (f"He init assumes a ReLU-like unit, so kaiming_*_ uses nonlinearity='relu' here: gain √2 "
-                    f"= {gain:.4g}. For comparison: {note}")
-        return gain, note
+            return gain, Note.of(USED_HE, gain=gain, table=table)
+        return gain, table
     if cfg.init == "default":
         gain = float(calc("leaky_relu", math.sqrt(5)))
-        return gain, (f"nn.Linear's default, kaiming_uniform_(a=√5), uses calculate_gain('leaky_relu', √5) = √(1/3) "
-                      f"= {gain:.4g} whatever the activation. For comparison: {note}")
+        return gain, Note.of(USED_DEFAULT, gain=gain, table=table)
     if cfg.init == "lecun_normal":
-        return float(calc("linear")), f"LeCun normal is gain 1 (Var W = 1/fan_in). For comparison: {note}"
+        return float(calc("linear")), Note.of(USED_LECUN, table=table)
     if cfg.init == "normal":
         gain = cfg.sigma * math.sqrt(fan_in)
-        return gain, (f"N(0, σ²) sets the std directly: σ·√fan_in = {gain:.4g} is the gain it amounts to. "
-                      f"For comparison: {note}")
-    return 0.0, f"All weights are 0, so no signal reaches the later layers. For comparison: {note}"
+        return gain, Note.of(USED_NORMAL, gain=gain, table=table)
+    return 0.0, Note.of(USED_ZEROS, table=table)
 
 
 def _mlp(cfg: NetConfig, in_features: int) -> nn.Sequential:
     """Linear(in_features, width) -> act, then (depth-1) x [Linear(width, width) -> act], then Linear(width, 1).
 
-    Must be called inside _seeded."""
+    Must be called inside seeding.seeded."""
     gain, _ = init_gain(cfg.activation, cfg.param_dict)
     layers: list[nn.Module] = []
     for i in range(cfg.depth):
@@ -243,14 +423,8 @@ def _mlp(cfg: NetConfig, in_features: int) -> nn.Sequential:
 def build_mlp(cfg: NetConfig) -> nn.Sequential:
     """depth x [Linear(width, width) -> activation], then a head Linear(width, 1); seeded by cfg.seed."""
     cfg, _ = cfg.clamped()
-    with _seeded(cfg.seed):
+    with seeding.seeded(cfg.seed):
         return _mlp(cfg, cfg.width)
-
-
-def _data_seed(seed: int) -> int:
-    """A stream for the inputs independent of the weights': torch.Generator().manual_seed(s) replays exactly what
-    torch.manual_seed(s) gave the weights, and inputs correlated with the weights would fake a variance drift."""
-    return int(np.random.SeedSequence([seed, 0xDA7A]).generate_state(1, np.uint64)[0] >> np.uint64(1))
 
 
 @functools.lru_cache(maxsize=256)
@@ -273,16 +447,22 @@ class FlowResult:
     weight_std_measured: np.ndarray  # per layer, std of W_l after init
     weight_std_expected: np.ndarray  # per layer, expected_weight_std(...)
     gain: float  # gain_used(): the gain behind the weights actually drawn (std = gain / √fan_in)
-    gain_note: str  # how that gain comes about, and calculate_gain's value for the activation for comparison
+    gain_note: Note  # how that gain comes about, and calculate_gain's value for the activation for comparison
     max_abs_df: float  # max |f'| of the activation with its params, from activations.analysis.properties
     bound: np.ndarray  # per layer l: act_grad_norm[-1] * max_abs_df ** (depth - l)
     loss: float
-    notes: tuple[str, ...]  # messages from clamping and overflow
+    notes: tuple[Note, ...]  # from clamping and overflow
 
+    @property
+    def first_last_ratio(self) -> float:
+        """‖∂L/∂W‖ of the first layer over the last: below 1 vanishing, far above 1 exploding (nan if unknown)."""
+        first, last = self.weight_grad_norm[0], self.weight_grad_norm[-1]
+        return float(first / last) if np.isfinite(first) and np.isfinite(last) and last > 0 else float("nan")
 
-def _finite_or_nan(a: np.ndarray) -> np.ndarray:
-    a = np.asarray(a, dtype=np.float64)
-    return np.where(np.isfinite(a), a, np.nan)
+    @property
+    def underflowed_layers(self) -> int:
+        """Layers whose weight gradient is exactly 0 in float32: they would not learn at all."""
+        return int(np.sum(self.weight_grad_norm == 0))
 
 
 def _mean_std(t: torch.Tensor) -> tuple[float, float]:
@@ -323,23 +503,27 @@ def _hist_row(a: torch.Tensor, edges: np.ndarray) -> np.ndarray:
     return counts.to(torch.float64).numpy() / a.numel()
 
 
+def _silent(fraction: float, note: Note | None = None) -> None:
+    pass
+
+
 def gradient_flow(cfg: NetConfig, progress: Progress | None = None) -> FlowResult:
     """One forward and backward pass of a fresh (untrained) MLP; everything per layer a learner needs to see."""
-    say = progress or (lambda fraction, text: None)
+    say = progress or _silent
     cfg, clamp_notes = cfg.clamped()
     notes = list(clamp_notes)
-    say(0.0, "building the network")
+    say(0.0, Note.of(BUILDING))
     net = build_mlp(cfg)
     net.eval()  # RReLU then uses its fixed slope (lower + upper) / 2, the one the core's f' and max|f'| describe
     linears = [m for m in net if isinstance(m, nn.Linear)][:-1]
     acts = [net[2 * i + 1] for i in range(cfg.depth)]
     head = net[-1]
 
-    g = torch.Generator().manual_seed(_data_seed(cfg.seed))
-    x = cfg.input_mean + cfg.input_scale * torch.randn(cfg.batch, cfg.width, generator=g)
+    g = seeding.generator(cfg.seed, seeding.DATA)  # the inputs' own stream: inputs correlated with the weights
+    x = cfg.input_mean + cfg.input_scale * torch.randn(cfg.batch, cfg.width, generator=g)  # would fake a drift
     y = torch.randn(cfg.batch, 1, generator=g)
 
-    say(0.1, "forward pass")
+    say(0.1, Note.of(FORWARD))
     pre, post = [], []
     h = x
     for lin, act in zip(linears, acts, strict=True):
@@ -350,10 +534,10 @@ def gradient_flow(cfg: NetConfig, progress: Progress | None = None) -> FlowResul
         pre.append(z)
         post.append(h)
     loss = nn.functional.mse_loss(head(h), y)  # an overflowed forward pass gives inf/nan here: torch does not raise
-    say(0.4, "backward pass")
+    say(0.4, Note.of(BACKWARD))
     loss.backward()
 
-    say(0.8, "statistics")
+    say(0.8, Note.of(STATISTICS))
     with torch.no_grad():
         pre = [z.detach() for z in pre]
         grads = [a.grad for a in post]
@@ -376,49 +560,49 @@ def gradient_flow(cfg: NetConfig, progress: Progress | None = None) -> FlowResul
         finite_fwd, finite_bwd = np.array(finite_fwd), np.array(finite_bwd)
         hist = np.stack(hist)
     if not finite_fwd.all():
-        k = int(np.argmin(finite_fwd)) + 1
-        notes.append(f"layer {k} overflowed float32 (values beyond ±3.4e38) in the forward pass: "
-                     "its statistics and those of the layers after it are shown as nan.")
+        notes.append(Note.of(FORWARD_OVERFLOW, layer=int(np.argmin(finite_fwd)) + 1))
     elif not finite_bwd.all():
-        bad = np.flatnonzero(~finite_bwd)
-        notes.append(f"the backward pass overflowed float32 at layer {int(bad.max()) + 1}: "
-                     "the gradient norms from there to layer 1 are shown as nan.")
+        notes.append(Note.of(BACKWARD_OVERFLOW, layer=int(np.flatnonzero(~finite_bwd).max()) + 1))
     loss_v = float(loss.detach().item())
     if not math.isfinite(loss_v):
-        notes.append("the loss is not finite (float32 overflow): no gradient can be trusted.")
+        notes.append(Note.of(LOSS_NOT_FINITE))
 
     table_gain, _ = init_gain(cfg.activation, cfg.param_dict)
     gain, gain_note = gain_used(cfg, cfg.width)
     mad = _max_abs_df(cfg.activation, cfg.params)
     layers = np.arange(1, cfg.depth + 1)
-    act_grad_norm = _finite_or_nan(act_grad_norm)
+    act_grad_norm = finite_or_nan(act_grad_norm)
     with np.errstate(all="ignore"):
-        bound = _finite_or_nan(act_grad_norm[-1] * np.power(mad, (cfg.depth - layers).astype(np.float64)))
+        bound = finite_or_nan(act_grad_norm[-1] * np.power(mad, (cfg.depth - layers).astype(np.float64)))
     expected = [expected_weight_std(cfg, cfg.width, cfg.width, table_gain)] * cfg.depth
-    say(1.0, "done")
+    say(1.0, Note.of(DONE))
     return FlowResult(
         layers=layers,
-        act_mean=_finite_or_nan(act_mean), act_std=_finite_or_nan(act_std), pre_std=_finite_or_nan(pre_std),
+        act_mean=finite_or_nan(act_mean), act_std=finite_or_nan(act_std), pre_std=finite_or_nan(pre_std),
         hist_edges=edges, hist=hist,
-        weight_grad_norm=_finite_or_nan(weight_grad_norm), act_grad_norm=act_grad_norm,
-        weight_std_measured=_finite_or_nan(w_std), weight_std_expected=np.asarray(expected, dtype=np.float64),
+        weight_grad_norm=finite_or_nan(weight_grad_norm), act_grad_norm=act_grad_norm,
+        weight_std_measured=finite_or_nan(w_std), weight_std_expected=np.asarray(expected, dtype=np.float64),
         gain=gain, gain_note=gain_note, max_abs_df=mad, bound=bound,
         loss=loss_v if math.isfinite(loss_v) else float("nan"), notes=tuple(notes),
     )
 
 
-def gain_table() -> list[tuple[str, str, float]]:
-    """(nonlinearity, its parameter, gain), straight from torch.nn.init.calculate_gain."""
+DEFAULT_PARAM = N_("`negative_slope` = {value} (default)")
+PARAM = N_("`negative_slope` = {value}")
+
+
+def gain_table() -> list[tuple[str, Note | None, float]]:
+    """(nonlinearity, its parameter or None, gain), straight from torch.nn.init.calculate_gain."""
     calc = nn.init.calculate_gain
     return [
-        ("linear", "—", float(calc("linear"))),
-        ("conv2d", "—", float(calc("conv2d"))),
-        ("sigmoid", "—", float(calc("sigmoid"))),
-        ("tanh", "—", float(calc("tanh"))),
-        ("relu", "—", float(calc("relu"))),
-        ("leaky_relu", "negative_slope = 0.01 (default)", float(calc("leaky_relu"))),
-        ("leaky_relu", "negative_slope = 0.2", float(calc("leaky_relu", 0.2))),
-        ("selu", "—", float(calc("selu"))),
+        ("linear", None, float(calc("linear"))),
+        ("conv2d", None, float(calc("conv2d"))),
+        ("sigmoid", None, float(calc("sigmoid"))),
+        ("tanh", None, float(calc("tanh"))),
+        ("relu", None, float(calc("relu"))),
+        ("leaky_relu", Note.of(DEFAULT_PARAM, value=0.01), float(calc("leaky_relu"))),
+        ("leaky_relu", Note.of(PARAM, value=0.2), float(calc("leaky_relu", 0.2))),
+        ("selu", None, float(calc("selu"))),
     ]
 
 
@@ -438,8 +622,8 @@ def default_linear_check(fan_in: int, fan_out: int, seed: int = 0) -> DefaultIni
     """Build a real nn.Linear and measure what its default init (kaiming_uniform_ with a=√5) amounts to."""
     fan_in = int(min(max(fan_in, 1), 4096))
     fan_out = int(min(max(fan_out, 1), 4096))
-    seed = int(min(max(seed, LIMITS["seed"][0]), LIMITS["seed"][1]))
-    with _seeded(seed):
+    seed = int(min(max(seed, 0), SEED_HIGH))
+    with seeding.seeded(seed):
         lin = nn.Linear(fan_in, fan_out)
     w, b = lin.weight.detach().to(torch.float64), lin.bias.detach().to(torch.float64)
     bound = 1.0 / math.sqrt(fan_in)
@@ -453,49 +637,33 @@ def default_linear_check(fan_in: int, fan_out: int, seed: int = 0) -> DefaultIni
 # ---- training with and without clipping --------------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class TrainConfig:
-    net: NetConfig = field(default_factory=NetConfig)
-    steps: int = 100
-    lr: float = 0.05
-    optimizer: str = "sgd"  # only plain SGD: the point is the raw gradient, not an optimizer's rescaling of it
-    clip: str = "none"  # "none" | "norm" | "value"
-    max_norm: float = 1.0  # for torch.nn.utils.clip_grad_norm_
-    clip_value: float = 0.5  # for torch.nn.utils.clip_grad_value_
-
-    def clamped(self) -> tuple[TrainConfig, list[str]]:
-        """Valid names and values within LIMITS, with one message per change."""
-        d = TrainConfig()
-        if isinstance(self.net, NetConfig):
-            net, notes = self.net.clamped()
-        else:
-            net, notes = d.net, [f"net {self.net!r} is not a NetConfig: used the default network."]
-        out = replace(
-            self, net=net,
-            optimizer=_choice("optimizer", self.optimizer, OPTIMIZERS, d.optimizer, notes),
-            clip=_choice("clip", self.clip, CLIPS, d.clip, notes),
-            steps=_number("steps", self.steps, d.steps, True, notes),
-            lr=_number("lr", self.lr, d.lr, False, notes),
-            max_norm=_number("max_norm", self.max_norm, d.max_norm, False, notes),
-            clip_value=_number("clip_value", self.clip_value, d.clip_value, False, notes),
-        )
-        return out, notes
-
-
-@dataclass(frozen=True)
 class TrainResult:
     steps: np.ndarray  # 1..n
     loss: np.ndarray  # per step (nan from divergence on)
     grad_norm: np.ndarray  # global grad norm per step BEFORE clipping (what clip_grad_norm_ returns)
     grad_norm_after: np.ndarray  # global grad norm per step AFTER clipping (what the optimizer used)
     diverged_at: int | None  # first step whose loss is not finite (training stops there; the rest is nan)
-    notes: tuple[str, ...]
+    notes: tuple[Note, ...]
     grad_max_abs_after: np.ndarray = field(default_factory=lambda: np.zeros(0))  # largest |g| entry after clipping
 
+    @property
+    def final_loss(self) -> float | None:
+        """The last finite loss, None if there is none."""
+        finite = self.loss[np.isfinite(self.loss)]
+        return float(finite[-1]) if finite.size else None
 
-def train(cfg: TrainConfig, progress: Progress | None = None) -> TrainResult:
+    @property
+    def largest_grad_norm(self) -> float | None:
+        """The largest finite global gradient norm before clipping, None if none was finite."""
+        finite = self.grad_norm[np.isfinite(self.grad_norm)]
+        return float(finite.max()) if finite.size else None
+
+
+def train(cfg: TrainConfig, progress: Progress | None = None, run: Note | None = None) -> TrainResult:
     """Fit y = sin(3x) on 256 points of [-2, 2] with full-batch SGD, clipping as configured, and record the
-    gradient norm before and after clipping at every step. Same seed, same initial weights for every clip setting."""
-    say = progress or (lambda fraction, text: None)
+    gradient norm before and after clipping at every step. Same seed, same initial weights for every clip setting.
+    `run` names the run in the progress notes."""
+    say = progress or _silent
     cfg, clamp_notes = cfg.clamped()
     notes = list(clamp_notes)
     n = cfg.steps
@@ -503,9 +671,9 @@ def train(cfg: TrainConfig, progress: Progress | None = None) -> TrainResult:
     diverged_at: int | None = None
     x = torch.linspace(-2.0, 2.0, TRAIN_POINTS).unsqueeze(1)
     y = torch.sin(3.0 * x)
-    say(0.0, "building the network")
+    say(0.0, Note.of(BUILDING))
     # the lock covers training too: RReLU draws its random slopes from the global generator in training mode
-    with _seeded(cfg.net.seed):
+    with seeding.seeded(cfg.net.seed):
         net = _mlp(cfg.net, 1)
         params = [p for p in net.parameters() if p.requires_grad]
         opt = torch.optim.SGD(params, lr=cfg.lr)
@@ -517,7 +685,7 @@ def train(cfg: TrainConfig, progress: Progress | None = None) -> TrainResult:
             lv = float(loss.detach().item())
             if not math.isfinite(lv):
                 diverged_at = i + 1
-                notes.append(f"the loss overflowed float32 (inf or nan) at step {diverged_at}: training stopped there.")
+                notes.append(Note.of(LOSS_OVERFLOW, step=diverged_at))
                 break
             loss.backward()
             # with max_norm=inf clip_grad_norm_ only measures (it scales by min(inf/norm, 1) = 1)
@@ -529,39 +697,44 @@ def train(cfg: TrainConfig, progress: Progress | None = None) -> TrainResult:
             loss_h[i] = lv
             opt.step()
             if progress is not None and (i + 1) % report_every == 0:
-                say((i + 1) / n, f"step {i + 1} of {n}")
+                say((i + 1) / n, Note.of(STEP_OF, run=run or clip_label(cfg), step=i + 1, steps=n))
     if diverged_at is None and not np.isfinite(before).all():
-        k = int(np.flatnonzero(~np.isfinite(before))[0]) + 1
-        notes.append(f"the gradient norm overflowed float32 at step {k}.")
-    say(1.0, "done")
+        notes.append(Note.of(GRAD_OVERFLOW, step=int(np.flatnonzero(~np.isfinite(before))[0]) + 1))
+    say(1.0, Note.of(DONE))
     return TrainResult(
-        steps=np.arange(1, n + 1), loss=_finite_or_nan(loss_h), grad_norm=_finite_or_nan(before),
-        grad_norm_after=_finite_or_nan(after), diverged_at=diverged_at, notes=tuple(notes),
-        grad_max_abs_after=_finite_or_nan(max_abs),
+        steps=np.arange(1, n + 1), loss=finite_or_nan(loss_h), grad_norm=finite_or_nan(before),
+        grad_norm_after=finite_or_nan(after), diverged_at=diverged_at, notes=tuple(notes),
+        grad_max_abs_after=finite_or_nan(max_abs),
     )
 
 
-# ---- presets -----------------------------------------------------------------------------------------------------
+def clip_label(cfg: TrainConfig) -> Note:
+    """How a run is named on the page: "no clipping", "clip_grad_norm_(1)", "clip_grad_value_(0.5)"."""
+    if cfg.clip == "norm":
+        return Note.of(CLIP_NORM, max_norm=cfg.max_norm)
+    if cfg.clip == "value":
+        return Note.of(CLIP_VALUE, clip_value=cfg.clip_value)
+    return Note.of(NO_CLIPPING)
 
-PRESETS: dict[str, dict] = {
-    "sigmoid-default": {
-        "label": "sigmoid, depth 20, default init",
-        "net": {"activation": "sigmoid", "depth": 20, "width": 128, "init": "default"},
-    },
-    "relu-he": {
-        "label": "ReLU + He",
-        "net": {"activation": "relu", "depth": 50, "width": 128, "init": "kaiming_normal"},
-    },
-    "tanh-xavier": {
-        "label": "tanh + Xavier",
-        "net": {"activation": "tanh", "depth": 50, "width": 128, "init": "xavier_normal"},
-    },
-    # σ = 0.2 is only 1.13x He's √(2/64) = 0.177: the untrained net looks healthy (loss 0.45, ‖g‖ 2.7 at step 1),
-    # but at lr 0.05 each SGD step makes the next gradient larger and the loss overflows at step 5 (seed 0);
-    # clip_grad_norm_(max_norm=1) trains the same weights to a loss of 0.12. Values sit on the page's slider stops.
-    "exploding": {
-        "label": "Exploding (ReLU, σ above He)",
-        "net": {"activation": "relu", "depth": 20, "width": 64, "init": "normal", "sigma": 0.2},
-        "train": {"steps": 100, "lr": 0.05, "max_norm": 1.0, "clip_value": 0.5},
-    },
-}
+
+@dataclass(frozen=True)
+class ClipRun:
+    clip: str  # "none" | "norm" | "value"
+    label: Note  # clip_label()
+    result: TrainResult
+
+
+def clipping_runs(cfg: TrainConfig, progress: Progress | None = None) -> tuple[ClipRun, ...]:
+    """The same net trained three times from the same initial weights: without clipping, with clip_grad_norm_
+    (cfg.max_norm) and with clip_grad_value_ (cfg.clip_value). cfg.clip is ignored."""
+    say = progress or _silent
+    cfg, notes = cfg.clamped()
+    out = []
+    for i, clip in enumerate(CLIPS):
+        one = replace(cfg, clip=clip)
+        part = (lambda f, note, i=i: say((i + f) / len(CLIPS), note)) if progress is not None else None
+        res = train(one, part, run=clip_label(one))
+        if i == 0 and notes:  # the notes about the config once, not three times
+            res = replace(res, notes=(*notes, *res.notes))
+        out.append(ClipRun(clip, clip_label(one), res))
+    return tuple(out)

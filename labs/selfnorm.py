@@ -4,50 +4,81 @@
   mean and std for several activations, with the very same weights and inputs for all of them;
 - computed: selu_moments is the paper's mapping g: (mu, nu) -> (mu~, nu~) of one SELU layer, evaluated by numerical
   quadrature; vector_field, trajectory and jacobian_at_fixed_point show that (0, 1) attracts, and
-  derive_selu_constants recovers SELU's alpha and scale from the two fixed-point equations alone.
+  derive_selu_constants recovers SELU's alpha and scale from the two fixed-point equations alone. selu_map gathers
+  what the page shows of it.
 
-Only NumPy is used for the analysis (the project has no SciPy). Only the self-normalization page imports this module,
-so torch is imported at the top, as in gradflow.
+The page's controls are declared once here (SCHEMA), beside the config they fill. Only NumPy is used for the
+analysis (the project has no SciPy); torch is imported on first use, by the measured part only.
 """
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Iterable
 from contextlib import nullcontext
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, fields
 
 import numpy as np
-import torch
-from torch import nn
 
-from activations import bounds
+from activations import validate
 from activations.functions import SELU_ALPHA, SELU_SCALE
-from .gradflow import NetConfig, _choice, _data_seed, _finite_or_nan, _seeded, init_weights_  # TODO(issue 10): no private imports
-from activations.reference import torch_module
-from activations.registry import REGISTRY
+from activations.registry import REGISTRY, get
+from i18n import N_, Note
 
-Progress = Callable[[float, str], None]
+from .arrays import finite_or_nan
+from .controls import Choice, Multi, Number, Schema, Steps, Toggle, seed
+from .seeding import DATA, derived_seed, generator, seeded
+
+Progress = Callable[[float, Note | None], None]
+Memo = Callable[[str, Callable[[], "LayerStats"]], "LayerStats"]
 
 COMPARED: tuple[str, ...] = ("selu", "relu", "tanh", "elu", "sigmoid")
 INITS: tuple[str, ...] = ("lecun_normal", "kaiming_normal", "xavier_normal")
+INIT_LABELS = {"lecun_normal": N_("LeCun normal"), "kaiming_normal": N_("He / Kaiming normal"),
+               "xavier_normal": N_("Xavier / Glorot normal")}
 DROPOUTS: tuple[str, ...] = ("none", "dropout", "alpha_dropout")
-LIMITS: dict[str, tuple] = {
-    "depth": (1, 100), "width": (8, 256), "batch": (10, 1000), "input_mean": (-3.0, 3.0), "input_scale": (0.1, 5.0),
-    "dropout_rate": (0.0, 0.5), "seed": (0, 2**31 - 1),
-}
+# The modules' own names are identifiers: only "none" is a word to translate (ui.urlstate passes labels to _()).
+DROPOUT_LABELS = {"none": N_("none"), "dropout": "nn.Dropout", "alpha_dropout": "nn.AlphaDropout"}
+WIDTHS: tuple[int, ...] = (8, 16, 32, 64, 128, 256)
+BATCHES: tuple[int, ...] = (10, 50, 100, 250, 500, 1000)
 # Theorem 1's domain for (mu, nu): for these means and variances of the inputs (and omega in [-0.1, 0.1],
 # tau in [0.95, 1.1]) the paper proves g is a contraction with a fixed point near (0, 1).
 STABLE_MU = (-0.1, 0.1)
 STABLE_NU = (0.8, 1.5)
+STABLE_STD = (math.sqrt(STABLE_NU[0]), math.sqrt(STABLE_NU[1]))  # the same band for a standard deviation
 FIXED_POINT = (0.0, 1.0)
+DROPOUT = 0xD809  # derived_seed(seed, DROPOUT): the dropout masks' stream, independent of the weights' and inputs'
+
+
+# ---- the controls, declared once ---------------------------------------------------------------------------------
+
+SCHEMA = Schema(
+    Multi("acts", N_("Activations"), N_("All get the same weights and the same input batch."), list(COMPARED),
+          options=COMPARED, max_count=len(COMPARED)),
+    Choice("init", N_("Weight init"), N_("SELU's guarantee assumes LeCun normal: Var W = 1/fan_in."), "lecun_normal",
+           options=INITS, labels=INIT_LABELS),
+    Number("input_mean", N_("Input mean"), N_("Standardized input has mean 0."), 0.0, "in_mean", low=-3.0, high=3.0,
+           step=0.1),
+    Number("input_scale", N_("Input scale"), N_("Standardized input has standard deviation 1."), 1.0, "in_scale",
+           low=0.1, high=5.0, step=0.1),
+    Choice("dropout", N_("Dropout after each layer"),
+           N_("Training mode. AlphaDropout keeps SELU's mean and variance; Dropout does not."), "none",
+           options=DROPOUTS, labels=DROPOUT_LABELS),
+    Number("dropout_rate", N_("Dropout rate"), N_("Share of units dropped."), 0.1, "rate", low=0.0, high=0.5,
+           step=0.05, needs=(("dropout", ("dropout", "alpha_dropout")),)),
+    Toggle("residual", N_("Residual connections"),
+           N_("h ← h + f(Wh): each layer adds variance, which SELU cannot take back."), False),
+    Number("depth", N_("Depth"), N_("Layers the signal goes through."), 100, low=1, high=100, step=1, cost=True),
+    Steps("width", N_("Width"), N_("Units per layer."), 256, options=WIDTHS, cost=True),
+    Steps("batch", N_("Batch"), N_("Inputs whose statistics are measured."), 500, options=BATCHES, cost=True),
+    seed(help=N_("Same seed, same weights and inputs.")),
+)
+SCHEMAS = {"depth": SCHEMA}
+BREAK_IT = ("init", "input_mean", "input_scale", "dropout", "dropout_rate", "residual")  # "Try to break it"
+NETWORK = ("depth", "width", "batch", "seed")  # "The network"
 
 
 # ---- configuration -----------------------------------------------------------------------------------------------
-
-def _number(name: str, value, default: float, integer: bool, notes: list[str]) -> float | int:
-    """`value` coerced to a finite number within this module's LIMITS[name]; a note for every change."""
-    return bounds.number(name, value, default, *LIMITS[name], integer, notes)
-
 
 @dataclass(frozen=True)
 class SNConfig:
@@ -62,134 +93,166 @@ class SNConfig:
     dropout_rate: float = 0.1
     residual: bool = False  # h_l = h_{l-1} + f(W h_{l-1}) instead of f(W h_{l-1})
 
-    def clamped(self) -> tuple[SNConfig, list[str]]:
-        """Valid names and values within LIMITS, with one message per change (server-side: never trust the caller)."""
-        notes: list[str] = []
-        d = SNConfig()
-        residual = self.residual
-        if not isinstance(residual, bool | np.bool_):
-            # bool("no") is True: guessing from truthiness would flip a setting the caller never asked for
-            notes.append(f"residual must be True or False, not {residual!r}: used {d.residual}.")
-            residual = d.residual
-        out = replace(
-            self,
-            init=_choice("init", self.init, INITS, d.init, notes),
-            dropout=_choice("dropout", self.dropout, DROPOUTS, d.dropout, notes),
-            residual=bool(residual),
-            **{name: _number(name, getattr(self, name), getattr(d, name), isinstance(getattr(d, name), int), notes)
-               for name in LIMITS},
-        )
-        return out, notes
+    def clamped(self) -> tuple[SNConfig, list[Note]]:
+        """Every value checked against the declaration (SCHEMA), one note per change (never trust the caller)."""
+        values, notes = SCHEMA.check(asdict(self))
+        return SNConfig(**{f.name: values[f.name] for f in fields(SNConfig)}), notes
+
+
+XAVIER_IS_LECUN = N_("Every layer here is width × width, so Xavier normal (gain 1) draws exactly LeCun normal's "
+                     "weights, N(0, 1/width): the curves are the same.")
+OVERFLOWED = N_("{name}: layer {layer} overflowed float32 (values beyond ±3.4e38): its mean and std and those of the "
+                "layers after it are shown as nan.")
+FORWARDING = N_("{name}: forward through {depth} layers")
+
+
+def config_notes(cfg: SNConfig) -> list[Note]:
+    """What the learner should know about a (checked) config before reading its curves."""
+    if cfg.init == "xavier_normal":
+        # std √(2 / (fan_in + fan_out)) = 1/√width on these square layers: the very draws LeCun normal makes
+        return [Note.of(XAVIER_IS_LECUN)]
+    return []
+
+
+def seconds(cfg: SNConfig, count: int) -> float:
+    """About how long `count` activations take on one core (measured: 100 ms for each at depth 100, width 256,
+    batch 500, and 45 ms for the weights, drawn once)."""
+    if count <= 0:
+        return 0.0
+    return count * cfg.depth * cfg.batch * cfg.width**2 * 3e-11 + cfg.depth * cfg.width**2 * 7e-9
+
+
+def long_enough(cfg: SNConfig, count: int) -> bool:
+    """Whether running `count` activations is long enough (> ~0.5 s) to show a progress bar."""
+    return seconds(cfg, count) > 0.5
+
+
+def in_band(mean: float, std: float) -> bool:
+    """Inside the region the paper proves stable: |mean| <= 0.1 and variance in [0.8, 1.5] (nan is outside)."""
+    return bool(abs(mean) <= STABLE_MU[1] and STABLE_NU[0] <= std * std <= STABLE_NU[1])
 
 
 # ---- measured: a deep torch MLP ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class LayerStats:
+    """One activation's statistics per layer."""
+
+    key: str
+    mean: np.ndarray  # per-layer mean of h_l over batch and units (nan where overflowed)
+    std: np.ndarray  # per-layer std of h_l (population std, ddof 0)
+    notes: tuple[Note, ...] = ()
+
 
 @dataclass(frozen=True)
 class DepthStats:
     layers: np.ndarray  # 1..depth
     mean: dict[str, np.ndarray]  # activation key -> per-layer mean of h_l over batch and units (nan where overflowed)
     std: dict[str, np.ndarray]  # activation key -> per-layer std of h_l (population std, ddof 0)
-    notes: tuple[str, ...]
+    notes: tuple[Note, ...]
+
+    def in_band(self, key: str, layer: int = -1) -> bool:
+        """Whether activation `key` is inside the proven-stable region at layer index `layer` (-1: the last)."""
+        return in_band(float(self.mean[key][layer]), float(self.std[key][layer]))
 
 
-def _weights(cfg: SNConfig) -> list[torch.Tensor]:
+def _weights(cfg: SNConfig) -> list:
     """depth float32 (width, width) weight matrices drawn by gradflow.init_weights_, the Gradient-flow page's init.
 
-    Must be called inside _seeded. activation='relu' only matters for kaiming_normal, where it makes He's
-    nonlinearity='relu' (gain √2); LeCun is gain 1 and Xavier gets gain 1 explicitly."""
+    activation='relu' only matters for kaiming_normal, where it makes He's nonlinearity='relu' (gain √2); LeCun is
+    gain 1 and Xavier gets gain 1 explicitly."""
+    from torch import nn
+
+    from .gradflow import NetConfig, init_weights_
+
     net_cfg = NetConfig(activation="relu", init=cfg.init, bias_init="zeros")
     out = []
-    for _ in range(cfg.depth):
-        # skip_init: nn.Linear's own reset_parameters would draw (and then throw away) a default init first
-        lin = nn.utils.skip_init(nn.Linear, cfg.width, cfg.width, bias=False)
-        init_weights_(lin, net_cfg, gain=1.0)
-        out.append(lin.weight.detach())
+    with seeded(cfg.seed):
+        for _ in range(cfg.depth):
+            # skip_init: nn.Linear's own reset_parameters would draw (and then throw away) a default init first
+            lin = nn.utils.skip_init(nn.Linear, cfg.width, cfg.width, bias=False)
+            init_weights_(lin, net_cfg, gain=1.0)
+            out.append(lin.weight.detach())
     return out
 
 
-def _dropout_seed(seed: int) -> int:
-    # a third stream, independent of the weights' (seed itself) and the inputs' (_data_seed)
-    return int(np.random.SeedSequence([seed, 0xD809]).generate_state(1, np.uint64)[0] >> np.uint64(1))
+def _layer_stats(cfg: SNConfig, key: str, weights: list) -> LayerStats:
+    """Mean and std of every layer's output for activation `key` (cfg already checked)."""
+    import torch
+    from torch import nn
 
+    from activations.reference import torch_module
 
-def _valid_keys(activations, notes: list[str]) -> list[str]:
-    if isinstance(activations, str):
-        activations = (activations,)
-    try:
-        wanted = list(activations)
-    except TypeError:
-        notes.append(f"activations {activations!r} is not a list of keys: used {', '.join(COMPARED)}.")
-        wanted = list(COMPARED)
-    keys: list[str] = []
-    for key in wanted:
-        if not isinstance(key, str) or key not in REGISTRY:
-            notes.append(f"activation {key!r} is not in the registry: skipped.")
-        elif key not in keys:
-            keys.append(key)
-    return keys
-
-
-def depth_stats(cfg: SNConfig, activations: Iterable[str] = COMPARED, progress: Progress | None = None) -> DepthStats:
-    """Mean and std of every layer's output h_l of an untrained depth x width MLP (biases zero, no grad, float32).
-
-    Every activation sees the same weights, the same input batch and (with dropout) the same dropout masks, so the
-    curves differ only by the activation. h_l is what layer l + 1 receives: after dropout, and with residual=True
-    the sum h_{l-1} + f(W_l h_{l-1})."""
-    say = progress or (lambda fraction, text: None)
-    cfg, clamp_notes = cfg.clamped()
-    notes = list(clamp_notes)
-    keys = _valid_keys(activations, notes)
-    if cfg.init == "xavier_normal":
-        # std √(2 / (fan_in + fan_out)) = 1/√width on these square layers: the very draws LeCun normal makes
-        notes.append("every layer here is width x width, so Xavier normal (gain 1) draws exactly LeCun normal's "
-                     "weights, N(0, 1/width): the curves are the same.")
-    layers = np.arange(1, cfg.depth + 1)
-    means: dict[str, np.ndarray] = {}
-    stds: dict[str, np.ndarray] = {}
-    say(0.0, "drawing the weights")
-    g = torch.Generator().manual_seed(_data_seed(cfg.seed))
-    x = cfg.input_mean + cfg.input_scale * torch.randn(cfg.batch, cfg.width, generator=g)
+    x = cfg.input_mean + cfg.input_scale * torch.randn(cfg.batch, cfg.width, generator=generator(cfg.seed, DATA))
     drop: nn.Module | None = None
     if cfg.dropout == "dropout":
         drop = nn.Dropout(cfg.dropout_rate).train()
     elif cfg.dropout == "alpha_dropout":
         drop = nn.AlphaDropout(cfg.dropout_rate).train()
-    with _seeded(cfg.seed):
-        weights = _weights(cfg)
+    # evaluation mode: RReLU uses its fixed mean slope; dropout is the separate module above, in training mode
+    act = torch_module(key).eval()
+    # the dropout modules draw their masks from torch's global generator, so only then is the lock held (and
+    # reseeded for each activation, which then replays the same masks); without dropout nothing random remains
+    with seeded(derived_seed(cfg.seed, DROPOUT)) if drop is not None else nullcontext(), torch.no_grad():
+        h = x
+        sums = torch.empty(cfg.depth, 2, dtype=torch.float64)  # per layer: sum h, sum h^2
+        for layer, w in enumerate(weights):
+            a = act(h @ w.T)
+            if drop is not None:
+                a = drop(a)
+            h = h + a if cfg.residual else a
+            # Two float64 sums instead of torch.std_mean, which costs as much as the matmul here. In float64, h^2
+            # cannot overflow for any finite float32 h (so inf or nan means h itself overflowed), and the
+            # cancellation in E[h^2] - (E h)^2 loses ~1e-16 * E[h^2] / Var h: nothing at these ratios.
+            d = h.reshape(-1).double()
+            sums[layer, 0], sums[layer, 1] = d.sum(), torch.dot(d, d)
+    n = cfg.batch * cfg.width
+    with np.errstate(all="ignore"):
+        mean = sums[:, 0].numpy() / n
+        std = np.sqrt(np.maximum(sums[:, 1].numpy() / n - mean * mean, 0.0))
+    stats = np.stack([mean, std], axis=1)
+    bad = ~np.isfinite(stats).all(axis=1)
+    notes: tuple[Note, ...] = ()
+    if bad.any():
+        k = int(np.argmax(bad))
+        stats[k:] = np.nan  # inf - inf = nan from here on: no later layer can be trusted
+        notes = (Note.of(OVERFLOWED, name=get(key).name, layer=k + 1),)
+    return LayerStats(key, finite_or_nan(stats[:, 0]), finite_or_nan(stats[:, 1]), notes)
+
+
+def depth_stats(cfg: SNConfig, activations: Iterable[str] = COMPARED, progress: Progress | None = None,
+                memo: Memo | None = None) -> DepthStats:
+    """Mean and std of every layer's output h_l of an untrained depth x width MLP (biases zero, no grad, float32).
+
+    Every activation sees the same weights, the same input batch and (with dropout) the same dropout masks, so the
+    curves differ only by the activation. h_l is what layer l + 1 receives: after dropout, and with residual=True
+    the sum h_{l-1} + f(W_l h_{l-1}). `memo(key, compute)` may cache each activation's LayerStats (ui.cache keyed
+    by this cfg and key): the weights are then drawn only if some activation is not cached, once."""
+    say = progress or (lambda fraction, note: None)
+    cfg, notes = cfg.clamped()
+    keys, note = validate.choices("activations", _as_list(activations), tuple(REGISTRY), COMPARED, len(REGISTRY))
+    notes += ([note] if note else []) + config_notes(cfg)
+    weights = functools.cache(lambda: _weights(cfg))
+    memo = memo or (lambda key, compute: compute())
+    means: dict[str, np.ndarray] = {}
+    stds: dict[str, np.ndarray] = {}
     for i, key in enumerate(keys):
-        say(0.05 + 0.95 * i / max(len(keys), 1), f"{key}: forward through {cfg.depth} layers")
-        # evaluation mode: RReLU uses its fixed mean slope; dropout is the separate module above, in training mode
-        act = torch_module(key).eval()
-        # the dropout modules draw their masks from torch's global generator, so only then is the lock held (and
-        # reseeded for each activation, which then replays the same masks); without dropout nothing random remains
-        with _seeded(_dropout_seed(cfg.seed)) if drop is not None else nullcontext(), torch.no_grad():
-            h = x
-            sums = torch.empty(cfg.depth, 2, dtype=torch.float64)  # per layer: sum h, sum h^2
-            for layer, w in enumerate(weights):
-                a = act(h @ w.T)
-                if drop is not None:
-                    a = drop(a)
-                h = h + a if cfg.residual else a
-                # Two float64 sums instead of torch.std_mean, which costs as much as the matmul here. In float64, h^2
-                # cannot overflow for any finite float32 h (so inf or nan means h itself overflowed), and the
-                # cancellation in E[h^2] - (E h)^2 loses ~1e-16 * E[h^2] / Var h: nothing at these ratios.
-                d = h.reshape(-1).double()
-                sums[layer, 0], sums[layer, 1] = d.sum(), torch.dot(d, d)
-        n = cfg.batch * cfg.width
-        with np.errstate(all="ignore"):
-            mean = sums[:, 0].numpy() / n
-            std = np.sqrt(np.maximum(sums[:, 1].numpy() / n - mean * mean, 0.0))
-        stats = np.stack([mean, std], axis=1)
-        bad = ~np.isfinite(stats).all(axis=1)
-        if bad.any():
-            k = int(np.argmax(bad))
-            stats[k:] = np.nan  # inf - inf = nan from here on: no later layer can be trusted
-            notes.append(f"{key}: layer {k + 1} overflowed float32 (values beyond ±3.4e38): its mean and std "
-                         "and those of the layers after it are shown as nan.")
-        means[key] = _finite_or_nan(stats[:, 0])
-        stds[key] = _finite_or_nan(stats[:, 1])
-    say(1.0, "done")
-    return DepthStats(layers=layers, mean=means, std=stds, notes=tuple(notes))
+        say(i / len(keys), Note.of(FORWARDING, name=get(key).name, depth=cfg.depth))
+        res = memo(key, lambda key=key: _layer_stats(cfg, key, weights()))
+        means[key], stds[key] = res.mean, res.std
+        notes += res.notes
+    say(1.0, None)
+    return DepthStats(layers=np.arange(1, cfg.depth + 1), mean=means, std=stds, notes=tuple(notes))
+
+
+def _as_list(activations: object) -> object:
+    """Keys as validate.choices reads them: a str or a list as they are, another iterable as a list."""
+    if isinstance(activations, str | list | tuple):
+        return activations
+    try:
+        return list(activations)  # type: ignore[call-overload]
+    except TypeError:
+        return activations  # validate.choices reports it
 
 
 # ---- computed: the paper's mapping g -------------------------------------------------------------------------------
@@ -304,3 +367,56 @@ def jacobian_at_fixed_point() -> np.ndarray:
         minus = selu_moments(FIXED_POINT[0] - e[0], FIXED_POINT[1] - e[1])
         jac[:, j] = (np.array(plus, dtype=np.float64) - np.array(minus, dtype=np.float64)) / (2 * h)
     return jac
+
+
+# ---- what the page shows of g --------------------------------------------------------------------------------------
+
+# Six starts around the proven box, for the iterated paths drawn over the vector field.
+STARTS: tuple[tuple[float, float], ...] = ((-0.25, 0.6), (0.25, 0.6), (-0.25, 1.9), (0.25, 1.9), (0.0, 0.55),
+                                           (0.0, 1.95))
+PATH_STEPS = 15
+
+
+def torch_selu_constants() -> tuple[float, float]:
+    """(alpha, scale) as PyTorch's selu has them, read off the function itself in float64: selu(1) = scale, and
+    selu(-60) = scale * alpha * (e^-60 - 1) = -scale * alpha to double precision."""
+    import torch
+
+    scale = float(torch.nn.functional.selu(torch.tensor(1.0, dtype=torch.float64)))
+    alpha = float(-torch.nn.functional.selu(torch.tensor(-60.0, dtype=torch.float64))) / scale
+    return alpha, scale
+
+
+@dataclass(frozen=True)
+class SeluMap:
+    """The mapping g as the page shows it: its vector field, iterated paths, derived constants, contraction."""
+
+    mu: np.ndarray  # vector_field's grid and arrows
+    nu: np.ndarray
+    dmu: np.ndarray
+    dnu: np.ndarray
+    paths: tuple[tuple[np.ndarray, np.ndarray], ...]  # trajectory from each of STARTS
+    alpha: float  # derived by derive_selu_constants
+    scale: float
+    torch_alpha: float  # read off torch's selu
+    torch_scale: float
+    jacobian: np.ndarray  # at the fixed point
+    radius: float  # its spectral radius: < 1 means (0, 1) attracts
+
+    @property
+    def alpha_error(self) -> float:
+        return abs(self.alpha - self.torch_alpha)
+
+    @property
+    def scale_error(self) -> float:
+        return abs(self.scale - self.torch_scale)
+
+
+def selu_map() -> SeluMap:
+    """Everything the "why it works" part of the page shows (the same for everyone: cache it once)."""
+    mu, nu, dmu, dnu = vector_field()
+    alpha, scale = derive_selu_constants()
+    torch_alpha, torch_scale = torch_selu_constants()
+    jac = jacobian_at_fixed_point()
+    return SeluMap(mu, nu, dmu, dnu, tuple(trajectory(m, v, PATH_STEPS) for m, v in STARTS), alpha, scale,
+                   torch_alpha, torch_scale, jac, float(np.max(np.abs(np.linalg.eigvals(jac)))))

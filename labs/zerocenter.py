@@ -21,7 +21,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from activations.functions import sigmoid
-from .nonlinear import SEED_LIMITS, _number
+from i18n import N_, Nn_, Note
+
+from .controls import Number, Schema, Steps, seed
 
 # z ~ N(0, 3²) before the sigmoid: a spread-out pre-activation gives the inputs a sizeable variance (≈ 0.13 per
 # component), so the centred problem is well conditioned, while the mean stays 0.5 whatever the spread.
@@ -35,18 +37,36 @@ NOISE = 0.05
 # limit is ≈ 14. Seed 0: limit 3.24, positive 43 steps, centred 15.
 DEFAULT_N = 2000
 DEFAULT_LR = 3.0
+LRS = (0.1, 0.3, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.2, 4.0, 6.0, 10.0)
 _DIVERGED = 1e6  # |w| beyond this: the path has left for infinity
+
+ZERO = Schema(
+    Steps("lr", N_("Learning rate"), N_("The same step size for both inputs."), DEFAULT_LR, "z.lr", options=LRS),
+    seed(url="z.seed", help=N_("Same seed, same data.")),
+)
+# What the page keeps fixed (a caller may change them): when a path counts as arrived, and the data's size.
+RUN = Schema(
+    Number("max_steps", "", "", 500, low=1, high=100_000, step=1),
+    Number("tol", "", "", 1e-3, low=1e-12, high=1.0, step=1e-12),
+    Number("n", "", "", DEFAULT_N, low=10, high=20_000, step=1),
+)
+POSITIVE = N_("all-positive inputs (sigmoid outputs)")
+CENTRED = N_("zero-centred inputs")
+DIVERGED = N_("diverged at step {step}: lr = {lr:g} exceeds 2/λ_max = {limit:.3g}, the largest learning rate "
+              "gradient descent survives on this loss.")
+NOT_ARRIVED = Nn_("not within tol = {tol:g} of the optimum after {n} step.",
+                  "not within tol = {tol:g} of the optimum after {n} steps.")
 
 
 @dataclass(frozen=True)
 class Path:
-    label: str  # "all-positive inputs (sigmoid outputs)" or "zero-centred inputs"
+    label: str  # N_-marked: POSITIVE or CENTRED
     w: np.ndarray  # (steps+1, 2): w0 then the weights after each step; stops once within tol of w_star
     loss: np.ndarray  # (steps+1,): L(w) along the path
     steps_to_converge: int | None  # first step with ||w - w_star|| < tol; None if never within max_steps
     sign_agreement: float  # fraction of the steps whose full-batch gradient had two components of the same sign
     w_star: np.ndarray  # (2,) the optimum, from np.linalg.lstsq (equal to W_TRUE: see _problem)
-    notes: tuple[str, ...] = ()
+    notes: tuple[Note, ...] = ()
 
 
 def _problem(centered: bool, seed: int, n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -67,20 +87,20 @@ def _loss(x: np.ndarray, t: np.ndarray, w: np.ndarray) -> float:
     return float(r @ r / (2 * len(t)))
 
 
-def _clamped(seed, n, notes: list[str]) -> tuple[int, int]:
-    return (_number("seed", seed, 0, *SEED_LIMITS, True, notes),
-            _number("n", n, DEFAULT_N, 10, 20_000, True, notes))
+def _checked(**given) -> tuple[dict, list[Note]]:
+    """The page's controls and the fixed settings, by name, checked against their declarations."""
+    values, notes = ZERO.check({k: v for k, v in given.items() if k in ZERO.by_name})
+    run, more = RUN.check({k: v for k, v in given.items() if k in RUN.by_name})
+    return {**values, **run}, notes + more
 
 
 def descent(centered: bool, lr: float = DEFAULT_LR, max_steps: int = 500, tol: float = 1e-3, seed: int = 0,
             n: int = DEFAULT_N) -> Path:
-    """Plain full-batch gradient descent w <- w - lr·X^T(Xw - t)/n from W0, until ||w - w_star|| < tol."""
-    notes: list[str] = []
-    lr = _number("lr", lr, DEFAULT_LR, 1e-4, 100.0, False, notes)
-    max_steps = _number("max_steps", max_steps, 500, 1, 100_000, True, notes)
-    tol = _number("tol", tol, 1e-3, 1e-12, 1.0, False, notes)
-    seed, n = _clamped(seed, n, notes)
-    x, t = _problem(bool(centered), seed, n)
+    """Plain full-batch gradient descent w <- w - lr·X^T(Xw - t)/n from W0, until ||w - w_star|| < tol.
+    `lr` is one of the page's steps (LRS; others move to the nearest, with a note)."""
+    v, notes = _checked(lr=lr, max_steps=max_steps, tol=tol, seed=seed, n=n)
+    lr, max_steps, tol, n = v["lr"], v["max_steps"], v["tol"], v["n"]
+    x, t = _problem(bool(centered), v["seed"], n)
     w_star, *_ = np.linalg.lstsq(x, t, rcond=None)
 
     w = W0.copy()
@@ -98,35 +118,70 @@ def descent(centered: bool, lr: float = DEFAULT_LR, max_steps: int = 500, tol: f
         w = w - lr * g
         if not np.all(np.isfinite(w)) or np.max(np.abs(w)) > _DIVERGED:
             limit = 2.0 / np.linalg.eigvalsh(x.T @ x / n)[-1]
-            notes.append(f"diverged at step {step + 1}: lr = {lr:g} exceeds 2/λ_max = {limit:.3g}, the largest "
-                         "learning rate gradient descent survives on this loss.")
+            notes.append(Note.of(DIVERGED, step=step + 1, lr=lr, limit=float(limit)))
             diverged = True
             break
         path.append(w)
         losses.append(_loss(x, t, w))
     if converged is None and not diverged:
-        notes.append(f"not within tol = {tol:g} of the optimum after {max_steps} steps.")
-    label = "zero-centred inputs" if centered else "all-positive inputs (sigmoid outputs)"
+        notes.append(Note.count(NOT_ARRIVED, max_steps, tol=tol))
     return Path(
-        label=label, w=np.array(path), loss=np.array(losses), steps_to_converge=converged,
+        label=CENTRED if centered else POSITIVE, w=np.array(path), loss=np.array(losses), steps_to_converge=converged,
         sign_agreement=float(np.mean(agree)) if agree else float("nan"), w_star=w_star, notes=tuple(notes),
     )
 
 
 def curvature(centered: bool, seed: int = 0, n: int = DEFAULT_N) -> tuple[np.ndarray, float]:
     """Eigenvalues (ascending) of the loss's Hessian X^T X / n, and 2/λ_max, the lr beyond which descent diverges."""
-    seed, n = _clamped(seed, n, [])
-    x, _ = _problem(bool(centered), seed, n)
-    eig = np.linalg.eigvalsh(x.T @ x / n)
+    v, _ = _checked(seed=seed, n=n)
+    x, _ = _problem(bool(centered), v["seed"], v["n"])
+    eig = np.linalg.eigvalsh(x.T @ x / v["n"])
     return eig, float(2.0 / eig[-1])
 
 
 def per_sample_gradient_signs(seed: int = 0, n: int = DEFAULT_N, centered: bool = False) -> float:
     """Fraction of per-sample gradients (x·w - t)·x whose two components share a sign, over the n samples at 64
     random w ~ N(0, 2² I). Positive inputs: exactly 1.0 (both components carry the sign of x·w - t). Centred: ≈ 0.5."""
-    seed, n = _clamped(seed, n, [])
-    x, t = _problem(bool(centered), seed, n)
-    ws = np.random.default_rng(seed + 1).normal(0.0, 2.0, size=(64, 2))
+    v, _ = _checked(seed=seed, n=n)
+    x, t = _problem(bool(centered), v["seed"], v["n"])
+    ws = np.random.default_rng(v["seed"] + 1).normal(0.0, 2.0, size=(64, 2))
     r = ws @ x.T - t  # (64, n) residuals; a residual of exactly 0 has probability 0 here
     g1, g2 = r * x[:, 0], r * x[:, 1]
     return float(np.mean(g1 * g2 > 0))
+
+
+@dataclass(frozen=True)
+class ZeroConfig:
+    """The page's section: one learning rate and one seed for both paths (the names of ZERO's controls)."""
+
+    lr: float = DEFAULT_LR
+    seed: int = 0
+
+    def clamped(self) -> tuple[ZeroConfig, list[Note]]:
+        values, notes = ZERO.check({"lr": self.lr, "seed": self.seed})
+        return ZeroConfig(**values), notes
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The same descent on all-positive and on zero-centred inputs, and why they differ."""
+
+    positive: Path
+    centred: Path
+    share_same_sign: float  # per-sample gradients of the positive inputs whose two components share a sign (1.0)
+    limit_positive: float  # 2/λ_max: the largest learning rate that does not diverge
+    limit_centred: float
+    notes: tuple[Note, ...] = ()
+
+
+def compare(config: ZeroConfig | None = None) -> Comparison:
+    """Everything the page's zero-centring section shows, for one learning rate and seed."""
+    cfg, notes = (config or ZeroConfig()).clamped()
+    return Comparison(
+        positive=descent(False, lr=cfg.lr, seed=cfg.seed), centred=descent(True, lr=cfg.lr, seed=cfg.seed),
+        share_same_sign=per_sample_gradient_signs(cfg.seed), limit_positive=curvature(False, cfg.seed)[1],
+        limit_centred=curvature(True, cfg.seed)[1], notes=tuple(notes),
+    )
+
+
+SCHEMAS = {"zero": ZERO}

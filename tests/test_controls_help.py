@@ -1,33 +1,87 @@
-"""Every control on every page has a tooltip (issue 6: "every slider keyboard-operable with a help tooltip").
+"""Every control has a tooltip (issue 6: "every slider keyboard-operable with a help tooltip"), and every preset
+button's tooltip says what it sets.
 
-Pages are opened in states that reveal their conditional controls (a function with parameters, a constant
-bias, N(0, σ²) weights, ...), and every widget AppTest sees must carry non-empty help text.
-Keyboard operation is the browser tests' part: they move sliders with the arrow keys.
+From the declarations (labs.catalog): every control of every page, the parameters of every activation a picker
+can pick included, has a label and a help message; every preset of a lab sets only declared controls, to values
+they accept, and its tooltip names each of them and what the learner will see. Then each page is opened once, in
+a state that reveals its conditional controls, and every widget drawn must carry help text; the preset buttons'
+tooltips must name what they set. Keyboard operation is the browser tests' part: they move sliders with the keys.
 """
+from __future__ import annotations
+
+import importlib
 
 import pytest
 from pagekit import open_page
 from streamlit.testing.v1 import AppTest
 
+import i18n
+from i18n import _
+from labs import catalog
+from labs.controls import Preset
+from ui.urlstate import preset_help
+
 KINDS = ["slider", "select_slider", "selectbox", "radio", "multiselect", "number_input", "toggle", "checkbox",
          "text_input", "button", "color_picker", "date_input", "text_area"]
 
-STATES = [
-    ("views/home.py", {}),
-    ("views/explorer.py", {}),
-    ("views/explorer.py", {"fn": "rrelu"}),
-    ("views/explorer.py", {"fn": "gelu", "approximate": "tanh"}),
-    ("views/explorer.py", {"fn": "threshold"}),
-    ("views/compare.py", {}),
-    ("views/compare.py", {"fns": "elu,softplus,leaky_relu", "view": "both"}),
-    ("views/gradient_flow.py", {}),
-    ("views/gradient_flow.py", {"init": "normal", "bias": "constant", "act": "elu", "depth": "5"}),
-    ("views/dying_relu.py", {}),
-    ("views/dying_relu.py", {"bias": "constant", "act": "prelu", "steps": "50"}),
-    ("views/self_normalizing.py", {}),
-    ("views/why_nonlinear.py", {}),
-    ("views/vector.py", {}),
-]
+# One state per page that shows its conditional controls (a function with parameters, N(0, σ²) weights, a
+# constant bias, dropout's rate, the hand-set ReLUs, six maxout pieces).
+STATES = {
+    "home": {},
+    "explorer": {"fn": "gelu"},
+    "compare": {"fns": "elu,gelu,leaky_relu"},
+    "gradient_flow": {"init": "normal", "bias": "constant", "act": "elu", "depth": "5", "t.init": "normal"},
+    "dying_relu": {"bias": "constant", "act": "prelu", "steps": "50"},
+    "self_normalizing": {"dropout": "dropout", "depth": "10"},
+    "why_nonlinear": {"r.mode": "hand"},
+    "vector": {"m.k": "6"},
+}
+
+
+def every_control(page: str):
+    """The page's controls and the parameter controls of every activation each picker can pick."""
+    for schema in catalog.schemas(page):
+        for c in schema:
+            yield c
+            for key in getattr(c, "options", ()) if getattr(c, "params", None) is not None else ():
+                yield from catalog.activation_params(c, key)
+
+
+def lab_presets() -> list[tuple[str, str, Preset, list]]:
+    """(module, name, preset, the module's controls: first of each name, as the page's preset row gets them)."""
+    out = []
+    for module in sorted({ref.partition(":")[0] for refs in catalog.PAGES.values() for ref in refs}):
+        mod = importlib.import_module(module)
+        controls, seen = [], set()
+        for schema in mod.SCHEMAS.values():
+            for c in schema:
+                if c.name not in seen:
+                    seen.add(c.name)
+                    controls.append(c)
+        out += [(module, name, p, controls) for name, p in getattr(mod, "PRESETS", {}).items()]
+    return out
+
+
+def test_every_declared_control_has_a_label_and_help():
+    assert set(STATES) == set(catalog.PAGES)
+    missing = [(page, c.url) for page in catalog.PAGES for c in every_control(page)
+               if not (c.help or "").strip() or not (c.label or "").strip()]
+    assert not missing
+
+
+@pytest.mark.parametrize(("module", "name", "preset", "controls"), lab_presets(),
+                         ids=[f"{m.split('.')[-1]}-{n}" for m, n, _, _ in lab_presets()])
+def test_a_preset_sets_declared_values_and_its_tooltip_says_which(module, name, preset, controls):
+    by_name = {c.name: c for c in controls}
+    assert preset.label.strip() and preset.why.strip() and preset.values
+    for field, value in preset.values.items():
+        assert field in by_name, f"{name} sets {field}, which {module} does not declare"
+        assert by_name[field].parse(value) == (value, None), (field, value)
+    i18n.activate(i18n.DEFAULT)
+    tip = preset_help(preset, controls)
+    assert _(preset.why) in tip
+    for field in preset.values:
+        assert _(by_name[field].label) in tip, (field, tip)
 
 
 def widgets(at: AppTest):
@@ -36,12 +90,18 @@ def widgets(at: AppTest):
             yield kind, w
 
 
-@pytest.mark.parametrize(("page", "query"), STATES, ids=[f"{p.split('/')[-1][:-3]}-{i}" for i, (p, _) in
-                                                         enumerate(STATES)])
-def test_every_control_has_a_tooltip(page, query):
-    at = open_page(page, query)
+@pytest.mark.parametrize("page", list(STATES))
+def test_every_control_on_the_page_has_a_tooltip(page):
+    at = open_page(f"views/{page}.py", STATES[page])
     found = list(widgets(at))
     missing = [f"{kind} {w.label!r}" for kind, w in found if not (getattr(w, "help", "") or "").strip()]
     assert not missing, f"controls without a tooltip on {page}: {missing}"
-    if page != "views/home.py":
-        assert found, "no controls found: the page did not draw"
+    assert len(found) >= (1 if page == "home" else 3), "no controls found: the page did not draw"
+    buttons = {b.key: b for b in at.button if b.key}
+    for module, name, preset, controls in lab_presets():
+        if module not in {ref.partition(":")[0] for ref in catalog.PAGES[page]}:
+            continue
+        button = buttons.get(f"preset:{name}")
+        assert button is not None, f"no button for the preset {name} on {page}"
+        labels = {c.name: _(c.label) for c in controls}
+        assert all(labels[f] in button.help for f in preset.values) and _(preset.why) in button.help, button.help

@@ -20,6 +20,8 @@ RTOL, ATOL = 1e-12, 1e-14
 # PyTorch's float64 CELU backward loses digits for alpha that are not powers of 2 (up to ~1e-5 relative
 # at x/alpha = -600); test_celu_derivative_exact below checks ours against autograd of the formula itself.
 RTOL_OVERRIDE = {"hardsigmoid": 5e-8, "celu": 1e-4}
+# nn.PReLU keeps its (learned) slope as a float32 parameter, so .double() widens float32(init): 1e-8 relative.
+RTOL_MODULE = {"prelu": 3e-8}
 
 BASE = np.concatenate([
     np.linspace(-30.0, 30.0, 2401),
@@ -106,17 +108,58 @@ def test_shape_is_kept(key):
     assert np.ndim(spec.f(0.5)) == 0
 
 
-@pytest.mark.parametrize("key", list(activations.REGISTRY))
-def test_torch_module_matches_function(key):
+@pytest.mark.parametrize("key,raw", CASES)
+def test_torch_module_twin_matches_the_function_twin(key, raw):
+    """The module the experiments train with computes what the reference function computes, at every test
+    value of every parameter (not only PyTorch's defaults), in float64 and float32."""
     import torch
 
+    from activations.reference import torch_function, torch_module
+
+    x = torch.linspace(-8, 8, 321, dtype=torch.float64)
+    twin = torch_function(key, raw)
+    with torch.no_grad():
+        out = torch_module(key, raw).double().eval()(x).numpy()
+        out32 = torch_module(key, raw).eval()(x.float()).numpy()  # as the labs run it
+        ref, ref32 = twin(x).numpy(), twin(x.float()).numpy()
+    rtol = RTOL_MODULE.get(key, 1e-12)
+    np.testing.assert_allclose(out, ref, rtol=rtol, atol=1e-14, err_msg=f"{key} module vs function")
+    params, _ = activations.get(key).resolve(raw)
+    np.testing.assert_allclose(out, activations.get(key).f(x.numpy(), **params), rtol=rtol, atol=1e-14)
+    assert out32.dtype == np.float32
+    np.testing.assert_allclose(out32, ref32, rtol=1e-6, atol=1e-7, err_msg=f"{key} float32 module vs function")
+
+
+@pytest.mark.parametrize("key", list(activations.REGISTRY))
+def test_the_named_pytorch_class_is_the_one_the_labs_use(key):
+    """The Explorer names `nn.X` under the picker: at PyTorch's defaults the labs' module is that class; an
+    activation with no nn class says why in its torch note."""
     from activations.reference import torch_module
 
-    x = torch.linspace(-5, 5, 101, dtype=torch.float64)
-    module = torch_module(key).double().eval()
-    with torch.no_grad():
-        out = module(x).numpy()
-    np.testing.assert_allclose(out, activations.get(key).f(x.numpy()), rtol=1e-12, atol=1e-14)
+    spec = activations.get(key)
+    module = torch_module(key)
+    assert spec.torch_name, key
+    if spec.torch_name.startswith("nn."):
+        assert type(module).__name__ == spec.torch_name.removeprefix("nn."), key
+        assert type(module).__module__.startswith("torch.nn"), key
+    else:
+        assert spec.torch_note, f"{key}: {spec.torch_name} is no nn class; its torch_note must say so"
+        assert not type(module).__module__.startswith("torch."), key
+
+
+def test_selu_with_other_constants_is_no_longer_nn_selu():
+    from activations.reference import torch_module
+
+    assert type(torch_module("selu")).__name__ == "SELU"
+    other = torch_module("selu", {"alpha": 1.0, "scale": 1.0})
+    assert type(other).__name__ != "SELU"
+    assert other(torch_tensor([-1.0, 2.0])).tolist() == pytest.approx([np.expm1(-1.0), 2.0], rel=1e-12)
+
+
+def torch_tensor(values):
+    import torch
+
+    return torch.tensor(values, dtype=torch.float64)
 
 
 @pytest.mark.parametrize("alpha", [0.05, 0.3, 1.1415, 3.0])

@@ -1,11 +1,18 @@
-"""What the Dying-ReLU page tells a learner, checked on the real torch trainings activations.dying runs."""
+"""What the Dying-ReLU page tells a learner, checked on the real torch trainings labs.dying runs, and the page's
+declarations (controls, presets, clamping) checked in-process."""
+import dataclasses
+import json
 import math
 
 import numpy as np
 import pytest
 import torch
 
-from activations import dying as D
+import i18n
+from activations import validate
+from charts import dying as charts
+from labs import dying as D
+from labs.seeding import DATA as DATA_SALT
 
 ARRAYS = ("X", "y", "steps", "loss", "accuracy", "dead_fraction", "dead_first", "first_w", "first_b", "grid_axis",
           "boundary")
@@ -31,18 +38,23 @@ def preset_runs() -> dict:
     return runs
 
 
+def msgids(run) -> set[str]:
+    return {n.msgid for n in run.notes}
+
+
 # ---- the presets -------------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("name", ["high-lr", "negative-bias"])
 def test_preset_kills_relu_but_not_leaky_relu(preset_runs, name):
     relu, leaky = preset_runs[name, "relu"], preset_runs[name, "leaky_relu"]
-    assert D.PRESETS[name]["train"]["activation"] == "relu"
+    assert D.PRESETS[name].values["activation"] == "relu"
     assert relu.final_dead_fraction >= 0.3
     assert relu.final_dead_fraction == pytest.approx(relu.dead_fraction[-1].mean())  # layers have the same width
     # LeakyReLU's f' is 0.01 for z <= 0: no unit has a zero gradient for every point, at any step
     assert leaky.final_dead_fraction == 0.0
     assert np.all(leaky.dead_fraction == 0) and not leaky.dead_first.any()
-    assert not any("non-finite" in n for n in relu.notes + leaky.notes)
+    assert D.DIVERGED not in msgids(relu) | msgids(leaky)
+    assert relu.diverged_at is None and leaky.diverged_at is None
 
 
 def test_negative_bias_kills_from_the_start_and_leaky_relu_still_learns(preset_runs):
@@ -50,7 +62,10 @@ def test_negative_bias_kills_from_the_start_and_leaky_relu_still_learns(preset_r
     assert relu.dead_fraction[0].min() >= 0.9  # most units are off the data before any update
     assert relu.accuracy[-1] <= 0.6  # a dead net outputs a constant: chance level on balanced classes
     assert leaky.accuracy[-1] >= 0.9
-    assert any("already dead" in n for n in relu.notes)
+    (note,) = [n for n in relu.notes if n.msgid == D.ALREADY_DEAD_BIAS]
+    assert note.render() == "Before any update 100% of the units were already dead (bias -3 puts them off the data)."
+    (end,) = [n for n in relu.notes if n.msgid == D.DEAD_AT_END[0]]
+    assert end.render().startswith("At the end 128 of 128 hidden ReLU units are dead (layer 1: 100%, layer 2: 100%)")
 
 
 def test_high_lr_kills_units_during_training(preset_runs):
@@ -61,21 +76,34 @@ def test_high_lr_kills_units_during_training(preset_runs):
 def test_healthy_and_leaky_fix(preset_runs):
     healthy = preset_runs["healthy", "relu"]
     assert healthy.accuracy[-1] >= 0.9 and healthy.final_dead_fraction < 0.2
-    high, fix = D.PRESETS["high-lr"]["train"], D.PRESETS["leaky-fix"]["train"]
+    high, fix = D.PRESETS["high-lr"].values, D.PRESETS["leaky-fix"].values
     assert fix == {**high, "activation": "leaky_relu"}  # the fix changes nothing but the activation
     fixed, leaky_high = preset_runs["leaky-fix", "leaky_relu"], preset_runs["high-lr", "leaky_relu"]
     np.testing.assert_array_equal(fixed.loss, leaky_high.loss)
-    for preset in D.PRESETS.values():
-        train = preset["train"]
-        cfg = D.TrainConfig(**{**train, "data": D.DataConfig(**train["data"])})
-        assert preset["label"] and cfg.clamped()[1] == []  # valid as they are: the page applies them raw
+
+
+def test_a_preset_sets_every_control_and_the_rest_to_defaults():
+    names = [c.name for c in (*D.DATA, *D.TRAIN)]
+    assert len(names) == len(set(names))  # one flat namespace: a preset's name means one control
+    for name, preset in D.PRESETS.items():
+        assert preset.label and preset.why
+        data = {k: v for k, v in preset.values.items() if k in D.DATA.by_name}
+        train = {k: v for k, v in preset.values.items() if k in D.TRAIN.by_name}
+        assert data.keys() | train.keys() == preset.values.keys()  # nothing it names is unknown
+        # valid as they are (a preset's values sit on the sliders' stops), so the page applies them raw
+        assert D.DATA.check(data)[1] == [] and D.TRAIN.check(train)[1] == []
+        cfg = D.preset_config(name)
+        for c in D.TRAIN:
+            assert getattr(cfg, c.name) == preset.values.get(c.name, c.default), (name, c.name)
+        for c in D.DATA:
+            assert getattr(cfg.data, c.name) == preset.values.get(c.name, c.default), (name, c.name)
 
 
 def test_dead_first_layer_units_are_frozen_under_sgd():
     # The claim behind the definition: a dead unit gets exactly zero gradient, so plain SGD never moves its
     # incoming weights again (its line stays where it died).
-    run = D.train(D.TrainConfig(optimizer="sgd", lr=5.0, steps=150, record_every=10))
-    assert run.dead_first[-1].any()
+    run = D.train(D.TrainConfig(optimizer="sgd", lr=10.0, steps=150, record_every=10))
+    assert run.dead_first[-1].sum() >= 5
     for i in range(len(run.steps)):
         d = run.dead_first[i]
         np.testing.assert_array_equal(run.first_w[i:, d], np.broadcast_to(run.first_w[i, d], run.first_w[i:, d].shape))
@@ -130,8 +158,30 @@ def test_same_config_is_bit_identical(activation):
     assert a.final_dead_fraction == b.final_dead_fraction and a.notes == b.notes
 
 
+def test_seeds_are_the_shared_helpers():
+    """The weights come from torch.manual_seed(seed) (labs.seeding), the data from the DATA salt's stream: the same
+    numbers the lab gave before the seeding helpers were shared."""
+    from torch import nn
+
+    cfg = D.TrainConfig(layers=1, steps=10, grid=10, seed=5)
+    torch.manual_seed(5)
+    expected = nn.Linear(2, cfg.units).weight.detach().numpy()
+    np.testing.assert_array_equal(D.train(cfg).first_w[0], expected)
+    # the blobs by hand: their draws, then the noise, then the shuffle, from SeedSequence([data_seed, DATA])
+    rng = np.random.default_rng(np.random.SeedSequence([3, DATA_SALT]))
+    X = np.concatenate([np.array([-1.0, -1.0]) + 0.5 * rng.standard_normal((50, 2)),
+                        np.array([1.0, 1.0]) + 0.5 * rng.standard_normal((50, 2))])
+    X = X + 0.1 * rng.standard_normal(X.shape)
+    order = rng.permutation(100)
+    X = X[order]
+    X = (X - X.mean(axis=0)) / X.std(axis=0)
+    got, y = D.make_data(D.DataConfig(dataset="blobs", n=100, noise=0.1, data_seed=3))
+    np.testing.assert_array_equal(got, X.astype(np.float32))
+    np.testing.assert_array_equal(y, (order >= 50).astype(np.int64))
+
+
 def test_every_activation_starts_from_the_same_weights():
-    kw = dict(init="kaiming_normal", bias_init="constant", bias_value=-0.5, steps=5, grid=10, seed=7)
+    kw = dict(init="kaiming_normal", bias_init="constant", bias_value=-0.5, steps=10, grid=10, seed=7)
     runs = [D.train(D.TrainConfig(activation=a, **kw)) for a in ("relu", "leaky_relu", "elu", "prelu", "rrelu")]
     for r in runs[1:]:
         np.testing.assert_array_equal(r.first_w[0], runs[0].first_w[0])
@@ -140,6 +190,16 @@ def test_every_activation_starts_from_the_same_weights():
     assert not np.array_equal(runs[0].first_w[-1], runs[1].first_w[-1])  # ... and then train differently
     other_seed = D.train(D.TrainConfig(**{**kw, "seed": 8}))
     assert not np.array_equal(other_seed.first_w[0], runs[0].first_w[0])
+
+
+def test_variants_replay_the_run_with_another_activation():
+    cfg = D.config({"activation": "leaky_relu", "steps": 120}, {"negative_slope": 0.01})
+    assert (cfg.record_every, cfg.grid) == (2, D.PAGE_GRID)  # the page's animation: about 60 frames
+    fix = D.variant(cfg, "elu")
+    assert fix == dataclasses.replace(cfg, activation="elu", params=(("alpha", 1.0),))
+    # the variant of a run at its activation's defaults is the run itself: the page trains it once
+    assert D.variant(cfg, "leaky_relu") == cfg
+    assert D.variant(dataclasses.replace(cfg, params=(("negative_slope", 0.2),)), "leaky_relu") == cfg
 
 
 def test_frames_and_shapes():
@@ -172,9 +232,20 @@ def test_boundary_rows_are_y_and_columns_are_x():
 
 def test_progress_is_reported():
     calls = []
-    D.train(D.TrainConfig(steps=50, grid=10), progress=lambda f, t: calls.append((f, t)))
+    D.train(D.TrainConfig(steps=50, grid=10), progress=lambda f, note: calls.append((f, note)))
     assert 3 <= len(calls) <= 12 and calls[-1][0] == 1.0
     assert all(0.0 <= f <= 1.0 for f, _ in calls)
+    assert [n.render() for _, n in calls if n is not None][-1] == "step 50 of 50"
+
+
+def test_the_cost_model_says_when_a_bar_is_worth_it():
+    page = D.config({})
+    assert not D.shows_progress(page)  # the default run (~0.2 s) needs no bar
+    big = D.config({"units": 128, "layers": 4, "steps": 1000, "n": 1000})
+    assert D.shows_progress(big) and D.estimated_seconds(big) > 10 * D.estimated_seconds(page)
+    for field, value in (("units", 128), ("layers", 4), ("steps", 1000)):
+        assert D.estimated_seconds(dataclasses.replace(page, **{field: value})) > D.estimated_seconds(page), field
+    assert D.sweep_seconds(page) > 5 * D.estimated_seconds(page, frames=False)
 
 
 # ---- PReLU and RReLU ---------------------------------------------------------------------------------------------
@@ -184,6 +255,9 @@ def test_prelu_learns_its_slope():
     assert run.prelu_slopes.shape == (len(run.steps), 3)
     np.testing.assert_array_equal(run.prelu_slopes[0], 0.25)  # nn.PReLU's default init
     assert np.all(np.abs(run.prelu_slopes[-1] - 0.25) > 1e-3)
+    text = D.prelu_summary(run).render()
+    assert text.startswith("Each layer's slope starts at 0.25 and is learned with the weights; at the end: layer 1: ")
+    assert text.count("layer ") == 3
 
 
 def test_rrelu_random_slopes_and_eval_slope():
@@ -194,26 +268,27 @@ def test_rrelu_random_slopes_and_eval_slope():
     assert s.std() == pytest.approx(0.2 / math.sqrt(12), rel=0.15)  # U(0.1, 0.3)
     assert run.rrelu_eval_slope == pytest.approx(0.2)
     assert run.prelu_slopes is None
-    assert any("evaluation mode" in n for n in run.notes)
+    assert D.RRELU_EVAL in msgids(run)
+    assert D.rrelu_summary(run).render().endswith("in evaluation the slope is fixed at their mean, 0.2.")
 
 
 # ---- data --------------------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("name", D.DATASETS)
 def test_datasets(name):
-    X, y = D.make_data(D.DataConfig(name=name, n=301, noise=0.1, seed=3))
-    assert X.shape == (301, 2) and X.dtype == np.float32 and y.shape == (301,) and y.dtype == np.int64
-    assert set(np.unique(y)) == {0, 1} and abs(int(y.sum()) - (301 - int(y.sum()))) <= 1
+    X, y = D.make_data(D.DataConfig(dataset=name, n=200, noise=0.1, data_seed=3))
+    assert X.shape == (200, 2) and X.dtype == np.float32 and y.shape == (200,) and y.dtype == np.int64
+    assert set(np.unique(y)) == {0, 1} and int(y.sum()) == 100  # half and half
     np.testing.assert_allclose(X.mean(axis=0), 0.0, atol=1e-5)
     np.testing.assert_allclose(X.std(axis=0), 1.0, atol=1e-4)
-    X2, y2 = D.make_data(D.DataConfig(name=name, n=301, noise=0.1, seed=3))
+    X2, y2 = D.make_data(D.DataConfig(dataset=name, n=200, noise=0.1, data_seed=3))
     assert np.array_equal(X, X2) and np.array_equal(y, y2)
-    assert not np.array_equal(X, D.make_data(D.DataConfig(name=name, n=301, noise=0.1, seed=4))[0])
-    assert np.isfinite(D.make_data(D.DataConfig(name=name, n=50, noise=0.0))[0]).all()
+    assert not np.array_equal(X, D.make_data(D.DataConfig(dataset=name, n=200, noise=0.1, data_seed=4))[0])
+    assert np.isfinite(D.make_data(D.DataConfig(dataset=name, n=100, noise=0.0))[0]).all()
 
 
 def test_data_differ_between_sets():
-    xs = [D.make_data(D.DataConfig(name=n))[0] for n in D.DATASETS]
+    xs = [D.make_data(D.DataConfig(dataset=n))[0] for n in D.DATASETS]
     for i in range(len(xs)):
         for j in range(i + 1, len(xs)):
             assert not np.allclose(xs[i], xs[j])
@@ -224,7 +299,7 @@ def test_data_differ_between_sets():
 def test_lr_sweep():
     calls = []
     base = D.TrainConfig(optimizer="adam", steps=150)
-    sweep = D.lr_sweep(base, lrs=(0.003, 0.03, 0.3), seeds=(0, 1), progress=lambda f, t: calls.append(f))
+    sweep = D.lr_sweep(base, lrs=(0.003, 0.03, 0.3), seeds=(0, 1), progress=lambda f, note: calls.append((f, note)))
     assert sweep.activations == ("relu", "leaky_relu") and sweep.seeds == (0, 1)
     np.testing.assert_allclose(sweep.lrs, [0.003, 0.03, 0.3])
     assert sweep.dead.shape == sweep.accuracy.shape == (2, 3, 2)
@@ -233,10 +308,47 @@ def test_lr_sweep():
     assert sweep.dead[0, -1].mean() >= sweep.dead[1, -1].mean()
     assert sweep.dead[0, -1].mean() > sweep.dead[0, 0].mean()  # more ReLU units die at the higher rate
     assert np.all(sweep.dead[1] == 0)
-    assert len(calls) == 12 and calls[-1] == 1.0
+    assert len(calls) == 12 and calls[-1][0] == 1.0
+    assert calls[-1][1].render() == "LeakyReLU, learning rate 0.3, seed 1 (12 of 12)"
     # a sweep point is the final state of the full training with that lr and seed
     run = D.train(D.TrainConfig(optimizer="adam", steps=150, lr=0.3, seed=1, record_every=150, grid=10))
     assert sweep.dead[0, 2, 1] == run.final_dead_fraction and sweep.accuracy[0, 2, 1] == run.accuracy[-1]
+    # what the page says about it
+    worst = D.worst_dead(sweep)
+    assert worst[0] == pytest.approx(np.max(sweep.dead[0].mean(axis=1))) and worst[1] == 0
+    summary = [n.render() for n in D.sweep_summary(sweep)]
+    assert summary[0] == f"At worst {worst[0]:.0%} of ReLU units end dead (mean over seeds); LeakyReLU: 0%."
+    assert summary[1].startswith("CS231n quotes up to 40%") and len(summary) == 2  # nothing blew up
+
+
+def test_a_sweep_that_blows_up_says_so():
+    sweep = D.Sweep(lrs=np.array([0.1, 10.0]), activations=("relu", "leaky_relu"), seeds=(0,),
+                    dead=np.array([[[0.2], [np.nan]], [[np.nan], [np.nan]]]), accuracy=np.zeros((2, 2, 1)))
+    notes = D.sweep_summary(sweep)
+    assert notes[-1].render() == "3 runs blew up (loss not finite) and are left out."
+    assert math.isnan(D.worst_dead(sweep)[1])
+
+
+def test_the_sweep_depends_on_its_settings_only():
+    """The page keys the sweep by sweep_base: what lr_sweep uses of its base, and nothing it varies itself."""
+    base = D.config({"steps": 100, "units": 8})
+    same = [D.config({"steps": 100, "units": 8, "lr": 3.0, "seed": 9}),
+            D.config({"steps": 100, "units": 8, "activation": "leaky_relu"}, {"negative_slope": 0.01}),
+            D.config({"steps": 100, "units": 8, "activation": "elu"}, {"alpha": 2.0}),
+            D.config({"steps": 100, "units": 8, "bias_value": -4.0}),  # not used while bias init is the default
+            dataclasses.replace(base, record_every=1, grid=120)]
+    for cfg in same:
+        assert D.sweep_base(cfg) == D.sweep_base(base), cfg
+    other = [D.config({"steps": 110, "units": 8}), D.config({"steps": 100, "units": 16}),
+             D.config({"steps": 100, "units": 8, "n": 200}),
+             D.config({"steps": 100, "units": 8, "activation": "leaky_relu"}, {"negative_slope": 0.2}),
+             D.config({"steps": 100, "units": 8, "bias_init": "constant", "bias_value": -4.0})]
+    assert len({D.sweep_base(c) for c in other} | {D.sweep_base(base)}) == len(other) + 1
+    text = " ".join(n.render() for n in D.sweep_settings(other[3]))
+    assert text == ("This sweep ran on: moons data, 500 points, noise 0.2, data seed 0; 2 hidden layers of 8 units, "
+                    "SGD, weight init PyTorch default (kaiming_uniform_, a=√5), bias init PyTorch default, 100 steps. "
+                    "LeakyReLU with `negative_slope = 0.2`.")
+    assert "bias init constant -4" in D.sweep_settings(other[4])[0].render()
 
 
 # ---- bad input ---------------------------------------------------------------------------------------------------
@@ -245,10 +357,9 @@ def test_clamped_absurd_values():
     cfg = D.TrainConfig(data=D.DataConfig(n=10**9), layers=0, units=10_000, lr=math.inf, optimizer="bogus",
                         activation="nope", steps=20, grid=10)
     fixed, notes = cfg.clamped()
-    assert len(notes) == 6, notes
-    for word in ("n ", "layers", "units", "lr", "optimizer", "activation"):
-        assert sum(n.startswith(word) for n in notes) == 1, (word, notes)
-    assert (fixed.data.n, fixed.layers, fixed.units, fixed.lr) == (2000, 1, 128, 0.1)
+    assert sorted(dict(n.values)["name"] for n in notes) == ["act", "layers", "lr", "n", "opt", "units"], notes
+    assert {n.msgid for n in notes} == {validate.OUT_OF_RANGE, validate.NOT_A_CHOICE, validate.NOT_AN_ACTIVATION}
+    assert (fixed.data.n, fixed.layers, fixed.units, fixed.lr) == (2000, 1, 128, 10.0)  # ±inf clamps to an end
     assert (fixed.optimizer, fixed.activation) == ("sgd", "relu")
     assert fixed.clamped() == (fixed, [])  # idempotent
     run = D.train(cfg)
@@ -257,45 +368,89 @@ def test_clamped_absurd_values():
 
 
 def test_more_bad_values_never_raise():
-    cfg = D.TrainConfig(data=D.DataConfig(name="bogus", noise=math.nan, seed=-5), params="junk", grid=10**6,
-                        record_every=0, seed=2**40, bias_init="weird", init=None, steps=3)
+    cfg = D.TrainConfig(data=D.DataConfig(dataset="bogus", noise=math.nan, data_seed=-5), params="junk",
+                        grid=10**6, record_every=0, seed=2**40, bias_init="weird", init=None, steps=3)
     fixed, notes = cfg.clamped()
-    assert len(notes) == 9, notes
-    assert (fixed.data.name, fixed.data.noise, fixed.data.seed, fixed.grid, fixed.record_every) == \
-        ("moons", 0.2, 0, 120, 1)
+    assert len(notes) == 10, [str(n) for n in notes]
+    assert (fixed.data.dataset, fixed.data.noise, fixed.data.data_seed, fixed.grid, fixed.record_every, fixed.seed,
+            fixed.steps) == ("moons", 0.2, 0, 120, 1, 1_000_000, 10)
+    assert validate.NOT_PAIRS in {n.msgid for n in notes}
     run = D.train(cfg)
-    assert run.boundary.shape == (4, 120, 120)
+    assert run.boundary.shape == (11, 120, 120)
     # a record_every that would keep thousands of frames is raised, with a note
-    many, notes = D.TrainConfig(steps=2000, record_every=1).clamped()
-    assert many.record_every == 5 and len(notes) == 1
+    many, notes = D.TrainConfig(steps=1000, record_every=1).clamped()
+    assert many.record_every == 3 and [n.msgid for n in notes] == [D.TOO_MANY_FRAMES]
+    assert D.TrainConfig(data={"dataset": "xor"}).clamped()[0].data == D.DataConfig(dataset="xor")
+    fixed, notes = D.TrainConfig(data="mnist").clamped()
+    assert fixed.data == D.DataConfig() and [n.msgid for n in notes] == [D.NOT_DATA]
+
+
+def test_a_hostile_link_is_clamped_by_the_declaration():
+    """Every URL value of the page goes through its control: the same ranges as the widgets, one note each."""
+    query = {"data": "mnist", "n": "abc", "noise": "-1", "data_seed": "1e999", "act": "<x>", "layers": "2.5",
+             "units": "-1", "opt": "ADAM", "lr": "1e999", "init": "kaiming_normal", "bias": "constant",
+             "bias_value": "nan", "steps": "7", "seed": "-3", "fix": "nope", "learned": "prelu"}
+    data, data_notes = D.DATA.parse_query(query)
+    train, train_notes = D.TRAIN.parse_query(query)
+    fixes, fix_notes = D.FIXES.parse_query(query)
+    assert data == {"dataset": "moons", "n": 500, "noise": 0.0, "data_seed": 1_000_000}
+    assert train == {"activation": "relu", "layers": 2, "units": 4, "optimizer": "adam", "lr": 10.0,
+                     "init": "kaiming_normal", "bias_init": "constant", "bias_value": 0.0, "steps": 10, "seed": 0}
+    assert fixes == {"fix": "leaky_relu", "learned": "prelu"}
+    named = {dict(n.values)["name"]: n.msgid for n in data_notes + train_notes + fix_notes}
+    assert named == {"data": validate.NOT_A_CHOICE, "n": validate.NOT_A_NUMBER, "noise": validate.OUT_OF_RANGE,
+                     "data_seed": validate.OUT_OF_RANGE, "act": validate.NOT_A_CHOICE, "layers": validate.NOT_WHOLE,
+                     "units": validate.OUT_OF_RANGE, "lr": validate.OUT_OF_RANGE, "bias_value": validate.NOT_A_NUMBER,
+                     "steps": validate.OUT_OF_RANGE, "seed": validate.OUT_OF_RANGE, "fix": validate.NOT_A_CHOICE}
+    # what the page builds from them is valid as it is
+    assert D.config({**data, **train}).clamped()[1] == []
+    # a link's values round-trip through the declaration
+    assert D.TRAIN.parse_query(D.TRAIN.encode(train)) == (train, [])
 
 
 def test_divergence_is_recorded_not_raised():
     run = D.train(D.TrainConfig(activation="leaky_relu", optimizer="sgd", lr=10.0, steps=100, grid=10))
-    (note,) = [n for n in run.notes if "non-finite" in n]
-    k = int(note.split("at step ")[1].split()[0])
-    assert 0 < k < 100 and "learning rate too high" in note
+    (note,) = [n for n in run.notes if n.msgid == D.DIVERGED]
+    k = dict(note.values)["step"]
+    assert 0 < k < 100 and k == run.diverged_at and "learning rate too high" in note.render()
     later = run.steps >= k
     assert np.isnan(run.loss[later]).all() and np.isfinite(run.loss[~later]).all()
-    assert math.isnan(run.final_dead_fraction)
+    assert math.isnan(run.final_dead_fraction) and math.isnan(run.final_loss)
+    assert run.final_accuracy == run.accuracy[~later][-1]
     assert not np.isnan(run.boundary[~later]).any()
 
 
+# ---- the charts --------------------------------------------------------------------------------------------------
+
 def test_animation_payload_is_compact_and_keeps_the_boundary():
     """61 frames are sent to the browser on every retrain: bytes for the shading, float32 for the lines."""
-    import json
-
-    from activations import dyingplots
-
     run = D.train(D.TrainConfig(steps=300, record_every=5, grid=40))
-    fig = json.loads(dyingplots.training_animation(run).to_json())
+    fig = json.loads(charts.training_animation(run).to_json())
     assert len(fig["frames"]) == 61
     assert sum(len(json.dumps(f)) for f in fig["frames"]) < 600_000  # was 1 MB with float32 shading
-    shading = dyingplots.shading(run.boundary[-1])
+    shading = charts.shading(run.boundary[-1])
     assert shading.dtype == np.uint8
     assert np.abs(shading / 255 - run.boundary[-1]).max() <= 0.5 / 255 + 1e-6  # rounding only
     # a diverged run's NaN probabilities show as no tint, not as a class colour
-    assert (dyingplots.shading(np.full((2, 2), np.nan)) == 128).all()
+    assert (charts.shading(np.full((2, 2), np.nan)) == 128).all()
+
+
+def test_frame_titles_are_translated_per_step():
+    run = D.train(D.TrainConfig(steps=20, record_every=10, grid=10))
+    i18n.activate(i18n.PSEUDO)
+    try:
+        fig = charts.training_animation(run).to_dict()
+    finally:
+        i18n.activate(i18n.DEFAULT)
+    titles = [f["layout"]["title"]["text"] for f in fig["frames"]]
+    assert [t.split(":")[0] for t in titles] == ["⟦step 0", "⟦step 10", "⟦step 20"]
+    assert all(t.startswith("⟦") and t.endswith("units dead⟧") for t in titles)
+    buttons = [b["label"] for b in fig["layout"]["updatemenus"][0]["buttons"]]
+    assert buttons == ["⟦▶ play⟧", "⟦❚❚ pause⟧"]
+    english = charts.training_animation(run).to_dict()["frames"][-1]["layout"]["title"]["text"]
+    dead = int(run.dead_first[-1].sum())
+    assert english == (f"step 20: loss {run.loss[-1]:.3g}, accuracy {run.accuracy[-1]:.0%}, "
+                       f"first layer {dead}/64 units dead")
 
 
 def _unit_lines_by_hand(w, b, dead, box=3.0):
@@ -315,14 +470,12 @@ def _unit_lines_by_hand(w, b, dead, box=3.0):
 
 
 def test_unit_lines_match_the_plain_loop():
-    from activations import dyingplots
-
     rng = np.random.default_rng(0)
     w = rng.normal(size=(300, 2)) * rng.choice([1e-14, 0.1, 1.0, 10.0], size=(300, 2))  # incl. axis-parallel
     w[:5] = [[0, 1], [1, 0], [0, 0], [1, 1], [1e-13, 1e-13]]
     b = rng.normal(size=300) * 4  # many lines miss the box
     dead = rng.random(300) < 0.4
-    got = dyingplots.unit_lines(w, b, dead)
+    got = charts.unit_lines(w, b, dead)
     want = _unit_lines_by_hand(w, b, dead)
     for (gx, gy), (wx, wy) in zip(got, want, strict=True):
         assert gx.dtype == np.float32 and len(gx) == len(wx) > 0

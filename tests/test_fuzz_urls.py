@@ -1,29 +1,193 @@
-"""Fuzzed page addresses on every page: a prefix of bench/fuzz_urls.py's URLs, run and checked the same way.
+"""Hostile page addresses: a few thousand of bench/fuzz_urls.py's generated URLs through the pure parsers, and one
+hostile link per page through the real page.
 
-The bench runs 1000 URLs (`python bench/fuzz_urls.py`); this runs the first URLs of the same seeded streams:
-40 on each cheap page, 8 on each lab page that trains networks. Any finding fails the test: the four the fuzzer
-found (an empty list, repeated keys, Home ignoring parameters, more than 8 unknown keys) are fixed, and each has
-its own test in tests/test_pages.py or below.
+In-process, for every page: each schema's `parse_query` and the parameters of the activation(s) its pickers
+picked. Every value must lie within its control's declaration, every change must come with a note that names
+the URL key (the fuzzer's independent oracle says which texts are valid), every note must render in English
+and in the pseudo-locale with every word inside the marks and no raw markup outside inline code, and the
+values must survive encode -> parse unchanged. The bench (`python bench/fuzz_urls.py`, 1000 URLs) runs such
+URLs through AppTest; here one hostile link per page does, checked by the bench's own checks.
 """
 from __future__ import annotations
 
-import ast
-import importlib.util
+import math
 import re
-import sys
-from pathlib import Path
 
 import pytest
+from pagekit import picked
+from pseudokit import leftovers
 
-ROOT = Path(__file__).resolve().parent.parent
-_spec = importlib.util.spec_from_file_location("fuzz_urls", ROOT / "bench" / "fuzz_urls.py")
-fuzz = importlib.util.module_from_spec(_spec)
-sys.modules.setdefault("fuzz_urls", fuzz)  # dataclasses look their module up while the file runs
-_spec.loader.exec_module(fuzz)
+import activations
+import i18n
+from bench import fuzz_urls as fuzz
+from labs import catalog
+from labs.controls import Choice, Multi, Number, Range, Steps, Toggle
+from ui.urlstate import unknown_keys_note
 
 SEED = 0
-SAMPLE = {"home": 40, "explorer": 40, "compare": 40, "vector": 40, "why_nonlinear": 40,
-          "gradient_flow": 8, "dying_relu": 8, "self_normalizing": 8}
+PER_PAGE = 500  # URLs parsed per page (about 4000 in all, a second or two)
+CODE = re.compile(r"`[^`]*`")
+PLACEHOLDER = re.compile(r"\{[A-Za-z_]\w*(?:[:!][^{}]*)?\}")
+
+
+@pytest.fixture(autouse=True)
+def _english_after():
+    yield
+    i18n.activate(i18n.DEFAULT)
+
+
+def within(c, v) -> bool:
+    """Whether `v` is a value the control `c` can hold (its declaration's bounds, steps or options)."""
+    if isinstance(c, Number):
+        kind_ok = type(v) is int if c.integer else isinstance(v, int | float) and not isinstance(v, bool)
+        return kind_ok and math.isfinite(v) and c.low <= v <= c.high
+    if isinstance(c, Steps | Choice):
+        return v in c.options
+    if isinstance(c, Multi):
+        return (isinstance(v, list) and 1 <= len(v) <= c.max_count and set(v) <= set(c.options)
+                and len(set(v)) == len(v))
+    if isinstance(c, Range):
+        return (isinstance(v, tuple) and len(v) == 2 and all(isinstance(x, float) and math.isfinite(x) for x in v)
+                and c.low <= v[0] < v[1] <= c.high and v[1] - v[0] >= c.min_width - 1e-12)
+    if isinstance(c, Toggle):
+        return isinstance(v, bool)
+    raise TypeError(type(c).__name__)
+
+
+def rendering_problems(note, raws: list[str]) -> list[str]:
+    """A note rendered in English and in the pseudo-locale: complete sentences, every word translated, the
+    link's text only inside inline code."""
+    out = []
+    i18n.activate(i18n.DEFAULT)
+    en = note.render()
+    i18n.activate(i18n.PSEUDO)
+    qps = note.render()
+    i18n.activate(i18n.DEFAULT)
+    for lang, text in (("en", en), ("qps", qps)):
+        outside = CODE.sub(" ", text)
+        if not text.strip() or PLACEHOLDER.search(outside):
+            out.append(f"{lang}: unfilled {text!r}")
+        if text.count("`") % 2:
+            out.append(f"{lang}: unbalanced backticks {text!r}")
+        leaked = [m for m in fuzz.MARKERS if any(m in r for r in raws) and m in outside]
+        if leaked:
+            out.append(f"{lang}: raw {leaked} outside inline code: {text!r}")
+    if not qps.startswith(i18n.OPEN) or leftovers(qps):
+        out.append(f"qps: not translated {leftovers(qps)} in {qps!r}")
+    return out
+
+
+def control_problems(c, query: dict[str, str], value, note) -> list[str]:
+    """One control's parsed value and note against its declaration and the fuzzer's oracle."""
+    out = []
+    if not within(c, value):
+        out.append(f"{c.url}: {value!r} is outside the declaration")
+    if c.url not in query:
+        if value != c.default or note is not None:
+            out.append(f"{c.url}: not in the link, but got {value!r} / {note}")
+        return out
+    raw = query[c.url]
+    spec = fuzz.keyspec(c)
+    strict, lenient = fuzz._reading(spec, raw, True), fuzz._reading(spec, raw, False)
+    named = note is not None and f"**{c.url}**" in note.render()
+    if strict is not fuzz.NO:
+        if not fuzz._same(value, strict) or note is not None:
+            out.append(f"{c.url}={raw!r}: valid as {strict!r}, got {value!r} / {note}")
+    elif lenient is not fuzz.NO:
+        if not fuzz._same(value, lenient):
+            out.append(f"{c.url}={raw!r}: reads as {lenient!r}, got {value!r} without a note naming it")
+    elif not named:
+        out.append(f"{c.url}={raw!r}: invalid, got {value!r} and no note names **{c.url}**: {note}")
+    if note is not None:
+        out += [f"{c.url}: {p}" for p in rendering_problems(note, [raw])]
+    return out
+
+
+def case_problems(case) -> tuple[list[str], int]:
+    """Everything wrong with one URL on its page, and how many notes it produced."""
+    query = {k: vs[-1] for k, vs in case.query}  # the last value of a repeated key, as st.query_params has it
+    out: list[str] = []
+    n_notes = 0
+    known: set[str] = set()
+    for schema in catalog.schemas(case.page):
+        values, notes = schema.parse_query(query)
+        n_notes += len(notes)
+        one_by_one = []
+        for c in schema:
+            known.add(c.url)
+            value, note = c.parse(query[c.url]) if c.url in query else (c.default, None)
+            one_by_one += [note] if note else []
+            if value != values[c.name]:
+                out.append(f"{c.url}: parse_query gave {values[c.name]!r}, the control's parse {value!r}")
+            out += control_problems(c, query, values[c.name], note)
+            for key in picked(c, values[c.name]):
+                spec = activations.get(key)
+                raw_params = {}
+                for p in catalog.activation_params(c, key):
+                    known.add(p.url)
+                    v, n = p.parse(query[p.url]) if p.url in query else (p.default, None)
+                    n_notes += n is not None
+                    out += control_problems(p, query, v, n)
+                    if p.parse(p.encode(v)) != (v, None):
+                        out.append(f"{p.url}: {v!r} does not survive encode -> parse")
+                    raw_params[p.name] = v
+                params, more = spec.resolve(raw_params)
+                for n in more:
+                    out += [f"{key} params: {p}" for p in rendering_problems(n, list(query.values()))]
+                for p in spec.params:
+                    ok = params[p.name] in p.choices if p.is_choice else p.low <= params[p.name] <= p.high
+                    if not ok:
+                        out.append(f"{key}: resolved {p.name}={params[p.name]!r} outside its range")
+        if notes != one_by_one:
+            out.append(f"parse_query's notes differ from the controls' own: {notes} vs {one_by_one}")
+        again, notes_again = schema.parse_query(schema.encode(values))
+        if again != values or notes_again:
+            out.append(f"encode -> parse changed {values} to {again} ({notes_again})")
+    unknown = [k for k in query if k not in known and k != "lang" and k.lower() not in fuzz.EMBED_KEYS]
+    if unknown:
+        note = unknown_keys_note(unknown)
+        text = note.render()
+        missing = [k for k in unknown if not fuzz._unknown_named(k, text)]
+        if missing:
+            out.append(f"unknown keys not listed: {missing} in {text!r}")
+        out += rendering_problems(note, unknown)
+    return out, n_notes
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    """PER_PAGE URLs per page, seeded, with no cost limit (nothing is run)."""
+    return fuzz.generate({p: PER_PAGE for p in fuzz.PAGES}, SEED, cheap=False)
+
+
+@pytest.mark.parametrize("page", fuzz.PAGES)
+def test_generated_links_parse_within_the_declarations(page, corpus):
+    cases = [c for c in corpus if c.page == page]
+    problems, notes = [], 0
+    for case in cases:
+        found, n = case_problems(case)
+        notes += n
+        problems += [f"{case.url(60)}\n    {p}" for p in found]
+    assert not problems, f"{len(problems)} problems, e.g.\n" + "\n".join(problems[:12])
+    # the corpus did exercise the page: every declared key, and many notes
+    declared = {c.url for s in catalog.schemas(page) for c in s}
+    assert declared <= {k for c in cases for k, _ in c.query}, declared - {k for c in cases for k, _ in c.query}
+    assert notes >= len(cases) / 2 or not declared, notes
+
+
+# ---- one hostile link per page, through the page --------------------------------------------------------------
+HOSTILE = {Number: "nan", Steps: "-1e999", Choice: "<script>alert(1)</script>", Multi: "bogus,<b>x</b>",
+           Range: "1e999,abc", Toggle: "maybe"}
+
+
+def hostile_case(page: str) -> fuzz.Case:
+    """Every always-shown control of the page given a hostile value (the first one twice), and an unknown key."""
+    query: list[tuple[str, tuple[str, ...]]] = []
+    for c in (c for s in catalog.schemas(page) for c in s if not c.needs):
+        values = (HOSTILE[type(c)],)
+        query.append((c.url, values if query else (*values, c.encode(c.default))))
+    query.append(("utm_source", ("[x](javascript:alert(1))",)))
+    return fuzz.Case(page, tuple(query))
 
 
 @pytest.fixture(scope="module")
@@ -33,101 +197,13 @@ def rec():
         yield r
 
 
-# ---- the generator ------------------------------------------------------------------------------------------------
-def test_generator_is_seeded_and_stable_per_page():
-    a = fuzz.generate(SAMPLE, SEED)
-    assert a == fuzz.generate(SAMPLE, SEED)
-    assert a != fuzz.generate(SAMPLE, SEED + 1)
-    # a page's first URLs do not depend on how many the other pages get: the test runs a prefix of the bench
-    full = fuzz.generate(fuzz.split_count(1000, fuzz.PAGES), SEED)
-    for page, n in SAMPLE.items():
-        assert [c for c in a if c.page == page] == [c for c in full if c.page == page][:n]
-    assert fuzz.split_count(1000, fuzz.PAGES) == {p: 125 for p in fuzz.PAGES}
-    assert all(v >= 50 for v in fuzz.split_count(1000, fuzz.PAGES, lab_count=50).values())
-
-
-def test_generator_mixes_real_unknown_hostile_and_repeated():
-    cases = fuzz.generate({p: 125 for p in fuzz.PAGES}, SEED)
-    schemas = fuzz.schemas()
-    assert all(0 <= len(c.query) <= fuzz.MAX_PARAMS for c in cases)
-    assert {len(c.query) for c in cases} == set(range(fuzz.MAX_PARAMS + 1))
-    values = {v for c in cases for _, vs in c.query for v in vs}
-    for must in ("", " ", "nan", "-nan", "inf", "-inf", "1e999", "-1e999", "1e-400", "0x1F", "1_000", "١٢٣", "١e5",
-                 "<script>alert(1)</script>", "[x](javascript:alert(1))", "`code`", "**bold**", "$\\frac{1}{0}$",
-                 "%00", "\x00", "\\x00", "../../etc/passwd", "a,b,c", ",,,", "1,2,3"):
-        assert must in values, must
-    assert any(len(v) >= 10_000 for v in values) and any(ord(ch) > 0xFFFF for v in values for ch in v)
-    assert any(len(vs) > 1 for c in cases for _, vs in c.query)  # repeated keys
-    for page in fuzz.PAGES:
-        own = {s.key for s in schemas[page]}
-        keys = [k for c in cases if c.page == page for k, _ in c.query]
-        assert any(k not in own for k in keys), page  # unknown keys
-        assert any("." in k or "[" in k for k in keys if k not in own), page
-        if own:
-            assert len(own & set(keys)) >= 0.8 * len({s.key for s in schemas[page] if s.weight == 1}), page
-
-
-def test_generator_knows_every_url_key_of_every_view():
-    pages = re.findall(r'st\.Page\("views/(\w+)\.py"', (ROOT / "app.py").read_text(encoding="utf-8"))
-    assert sorted(pages) == sorted(fuzz.PAGES)
-    schemas = fuzz.schemas()
-    for page in fuzz.PAGES:
-        tree = ast.parse((ROOT / "views" / f"{page}.py").read_text(encoding="utf-8"))
-        literal = {
-            node.args[1].value for node in ast.walk(tree)
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in fuzz.WIDGETS
-            and isinstance(node.func.value, ast.Name) and node.func.value.id == "state"
-            and len(node.args) > 1 and isinstance(node.args[1], ast.Constant)
-        }
-        assert literal <= {s.key for s in schemas[page]}, (page, literal - {s.key for s in schemas[page]})
-
-
-def test_oracle_readings():
-    f = {"kind": "float", "low": 0.0, "high": 3.0}
-    assert fuzz._reading(f, "1.5", True) == 1.5 and fuzz._reading(f, "1e-400", True) == 0.0
-    for raw in ("nan", "inf", "1e999", "0x1F", "١٢٣", "1_0", "-0.1", "", " "):
-        assert fuzz._reading(f, raw, True) is fuzz.NO, raw
-    assert fuzz._reading(f, "١", False) == 1.0 and fuzz._reading(f, "\xa02\xa0", False) == 2.0
-    c = {"kind": "choices", "options": ("relu", "tanh", "elu"), "max_count": 2}
-    assert fuzz._reading(c, "relu,tanh", True) == ["relu", "tanh"]
-    assert fuzz._reading(c, "relu,relu", True) is fuzz.NO and fuzz._reading(c, "relu,relu", False) == ["relu"]
-    assert fuzz._reading(c, ",,,", False) is fuzz.NO and fuzz._reading(c, "relu,tanh,elu", False) is fuzz.NO
-    r = {"kind": "range", "low": -50.0, "high": 50.0, "min_width": 0.5}
-    assert fuzz._reading(r, "-3,3", True) == (-3.0, 3.0)
-    assert all(fuzz._reading(r, x, False) is fuzz.NO for x in ("3,-3", "1,1.2", "1,2,3", "7"))
-
-
-# ---- the pages ----------------------------------------------------------------------------------------------------
-@pytest.mark.parametrize("page", list(SAMPLE))
-def test_fuzzed_links(page, rec):
-    cases = fuzz.generate({page: SAMPLE[page]}, SEED)
-    results = [fuzz.run_case(c, rec) for c in cases]
-    exceptions = [(r.case.describe(), r.exceptions) for r in results if r.exceptions]
-    assert not exceptions
-    assert all(r.charts >= 1 for r in results)
-    findings = [(f.check, r.case.describe(), f.key, f.raw, f.detail) for r in results for f in r.failures]
+@pytest.mark.parametrize("page", fuzz.PAGES)
+def test_a_hostile_link_is_explained_and_the_page_still_draws(page, rec):
+    res = fuzz.run_case(hostile_case(page), rec)
+    assert not res.exceptions, res.exceptions
+    assert res.charts >= 1
+    findings = [(f.check, f.key, f.raw, f.detail) for f in res.failures]
     assert not findings, "\n".join(map(str, findings))
-    if page != "home":  # the sample did exercise the notices
-        assert sum(r.needed for r in results) > 0 and sum(r.unknown for r in results) > 0
-
-
-def _raise(*args):
-    raise ValueError("planted")
-
-
-PLANTED = [  # (what urlvalues does instead, the link, the check that must catch it)
-    ("parse_float", lambda name, raw, low, high, default: (min(max(float(raw), low), high), None),
-     (("fn", ("elu",)), ("alpha", ("7",))), "notice-missing"),
-    ("parse_choice", lambda name, raw, options, default: (default, None), (("fn", ("relu",)),), "silent-change"),
-    ("shown", lambda raw: str(raw), (("fn", ("[x](javascript:alert(1))",)),), "markup-escape"),
-    ("parse_bool", _raise, (("autograd", ("1",)),), "exception"),
-]
-
-
-@pytest.mark.parametrize("name,fake,query,check", PLANTED, ids=[p[3] for p in PLANTED])
-def test_the_checks_catch_planted_bugs(name, fake, query, check, rec, monkeypatch):
-    from activations import urlvalues
-
-    monkeypatch.setattr(urlvalues, name, fake)
-    res = fuzz.run_case(fuzz.Case("explorer", query), rec)
-    assert check in {f.check for f in res.failures}, res.failures
+    assert res.unknown_named == res.unknown == 1
+    if catalog.schemas(page):
+        assert res.real >= 1 and res.named == res.needed >= 1, (res.real, res.needed, res.named)

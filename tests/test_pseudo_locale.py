@@ -6,14 +6,27 @@ from pseudokit import leftovers, untranslated, visible_texts
 
 # Each page in the states that reveal its other texts (hidden controls, notices, the RReLU band, …).
 STATES = {
-    "views/home.py": [{}],
-    "views/explorer.py": [{}, {"fn": "rrelu", "autograd": "1"}, {"fn": "gelu", "x": "oops", "eps": "7"}],
-    "views/compare.py": [{}, {"fns": "elu,zzz", "show": "df"}],
-    "views/gradient_flow.py": [{}, {"init": "normal", "bias": "constant", "t.init": "normal", "depth": "999"}],
-    "views/dying_relu.py": [{}, {"bias": "constant", "act": "leaky_relu"}],
-    "views/self_normalizing.py": [{}, {"dropout": "alpha_dropout", "residual": "1"}],
-    "views/why_nonlinear.py": [{}, {"r.mode": "hand"}],
-    "views/vector.py": [{}, {"m.k": "6"}],
+    "views/home.py": [{}, {"fn": "relu", "utm_source": "x"}],
+    "views/explorer.py": [{}, {"fn": "rrelu", "autograd": "1", "lower": "0.5", "upper": "0.1"},
+                          {"fn": "gelu", "x": "oops", "eps": "7"}, {"fn": "relu", "alpha": "2", "x": "3,-3"}],
+    "views/compare.py": [{}, {"fns": "elu,zzz", "show": "df"},
+                         {"fns": "rrelu,gelu,hardtanh,threshold,swish", "show": "both", "x": "9,1",
+                          "rrelu.lower": "0.5", "rrelu.upper": "0.1"}],
+    "views/gradient_flow.py": [
+        {}, {"init": "normal", "bias": "constant", "t.init": "normal", "depth": "999"},
+        # underflowed layers, the zeros and leaky gain notes; then float32 overflow notes and "not finite" captions
+        {"init": "zeros", "act": "leaky_relu", "t.init": "kaiming_uniform", "t.act": "tanh"},
+        {"init": "normal", "sigma": "10", "depth": "100", "width": "8", "act": "gelu", "t.lr": "1.0",
+         "t.sigma": "10.0"},
+    ],
+    # the hidden bias value and a parameter slider; then a run that diverges (LeakyReLU at SGD lr 10), RReLU's
+    # slopes and a hostile link's notices (the sweep's texts are checked in test_lab_pages, after a run of it)
+    "views/dying_relu.py": [{}, {"bias": "constant", "act": "leaky_relu"},
+                            {"act": "leaky_relu", "lr": "1e999", "learned": "rrelu", "data": "mnist", "opt": "nope"}],
+    "views/self_normalizing.py": [{}, {"dropout": "alpha_dropout", "residual": "1"},
+                                  {"init": "xavier_normal", "depth": "2.5", "acts": "selu,zzz"}],
+    "views/why_nonlinear.py": [{}, {"r.mode": "hand", "z.lr": "10", "x.depth": "1", "c.seed": "x"}],
+    "views/vector.py": [{}, {"m.k": "6", "m.preset": "Leaky ReLU 0.1", "T": "nan"}],
 }
 CASES = [(page, q) for page, states in STATES.items() for q in states]
 

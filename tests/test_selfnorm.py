@@ -1,5 +1,7 @@
 """What the self-normalization page claims about SELU (Klambauer et al. 2017), checked on real torch networks and on
-the numerically computed moment mapping g of activations.selfnorm."""
+the numerically computed moment mapping g of labs.selfnorm; and its controls' one declaration (labs.selfnorm.SCHEMA)
+against hostile values, in-process."""
+import dataclasses
 import functools
 import math
 
@@ -7,11 +9,24 @@ import numpy as np
 import pytest
 import torch
 
-from activations import selfnorm as S
+from activations import validate
 from activations.functions import SELU_ALPHA, SELU_SCALE
+from i18n import Note
+from labs import selfnorm as S
+from labs.controls import SEED_HIGH, Schema
 
 LO_NU, HI_NU = S.STABLE_NU
 MU_BAND = S.STABLE_MU[1]
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _one_thread():
+    """torch on one thread, as the app runs its labs (labs.seeding.one_thread): two threads spinning against
+    other processes on a 2-core machine made these runs many times slower."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
 
 
 @functools.cache
@@ -22,6 +37,10 @@ def stats(activations: tuple[str, ...] = ("selu",), **over) -> S.DepthStats:
 
 def in_band(mean: float, std: float) -> bool:
     return abs(mean) < MU_BAND and LO_NU <= std <= HI_NU
+
+
+def msgids(notes) -> list[str]:
+    return [n.msgid for n in notes]
 
 
 # ---- measured: deep torch MLPs -----------------------------------------------------------------------------------
@@ -36,6 +55,8 @@ def test_selu_with_lecun_stays_normalized_and_relu_does_not():
     # the same weights and inputs: ReLU halves the second moment at every layer and its std collapses to ~1e-16
     assert not in_band(res.mean["relu"][-1], res.std["relu"][-1])
     assert res.std["relu"][-1] < 1e-10
+    # what the page's table says at layer 100 ("in the band"): SELU yes, every other activation no
+    assert [k for k in S.COMPARED if res.in_band(k)] == ["selu"]
 
 
 def test_unstandardized_input_is_off_at_layer_1_and_pulled_back():
@@ -60,7 +81,7 @@ def test_xavier_equals_lecun_on_square_layers():
     lecun, xavier = stats(("selu", "relu")), stats(("selu", "relu"), init="xavier_normal")
     for key in ("selu", "relu"):
         np.testing.assert_array_equal(lecun.std[key], xavier.std[key])
-    assert len(xavier.notes) == 1 and "LeCun" in xavier.notes[0]
+    assert msgids(xavier.notes) == [S.XAVIER_IS_LECUN] and "LeCun" in xavier.notes[0].render()
 
 
 def test_alpha_dropout_keeps_the_variance_plain_dropout_does_not():
@@ -81,23 +102,26 @@ def test_residual_connections_make_the_std_grow():
 
 
 def test_overflow_becomes_nan_with_a_note(monkeypatch):
-    # no config within LIMITS overflows float32; 300 identity layers with He weights and skips do (variance x3 a layer)
-    monkeypatch.setitem(S.LIMITS, "depth", (1, 300))
+    # no config within the declared range overflows float32; 300 identity layers with He weights and skips do
+    # (variance x3 a layer): widen the declaration's depth for this test only
+    wider = [dataclasses.replace(c, high=300) if c.name == "depth" else c for c in S.SCHEMA]
+    monkeypatch.setattr(S, "SCHEMA", Schema(*wider))
     res = S.depth_stats(S.SNConfig(depth=300, width=64, batch=10, init="kaiming_normal", residual=True),
                         activations=("identity",))
     std = res.std["identity"]
     bad = np.flatnonzero(np.isnan(std))
     assert bad.size and np.all(np.isnan(std[bad[0]:])) and np.all(np.isfinite(std[:bad[0]]))
     assert np.all(np.isnan(res.mean["identity"][bad[0]:]))
-    assert res.notes == (f"identity: layer {bad[0] + 1} overflowed float32 (values beyond ±3.4e38): its mean and std "
-                         "and those of the layers after it are shown as nan.",)
+    assert [n.render() for n in res.notes] == [
+        f"Identity: layer {bad[0] + 1} overflowed float32 (values beyond ±3.4e38): its mean and std and those of "
+        "the layers after it are shown as nan."]
 
 
 def test_determinism_progress_and_global_rng():
     cfg = S.SNConfig(depth=20, width=32, batch=50, seed=7, dropout="alpha_dropout", dropout_rate=0.3)
     before = torch.random.get_rng_state()
     calls = []
-    a = S.depth_stats(cfg, progress=lambda f, t: calls.append((f, t)))
+    a = S.depth_stats(cfg, progress=lambda f, note: calls.append((f, note)))
     b = S.depth_stats(cfg)
     assert torch.equal(before, torch.random.get_rng_state())  # fork_rng: the caller's generator did not move
     for key in S.COMPARED:
@@ -107,20 +131,99 @@ def test_determinism_progress_and_global_rng():
     assert not np.array_equal(a.std["selu"], c.std["selu"])
     fractions = [f for f, _ in calls]
     assert fractions == sorted(fractions) and fractions[-1] == 1.0 and all(0 <= f <= 1 for f in fractions)
+    assert all(n is None or isinstance(n, Note) for _, n in calls)
+    assert calls[0][1].render() == "SELU: forward through 20 layers"
+
+
+def test_each_activation_alone_gives_its_curves_in_company():
+    # the page caches one result per (settings, activation): adding or removing an activation must not change
+    # another's curves, so each activation sees the same weights, inputs and dropout masks whoever runs with it
+    cfg = S.SNConfig(depth=30, width=32, batch=50, seed=3, dropout="dropout", dropout_rate=0.3)
+    together = S.depth_stats(cfg)
+    for key in ("relu", "sigmoid"):
+        alone = S.depth_stats(cfg, (key,))
+        np.testing.assert_array_equal(alone.std[key], together.std[key])
+        np.testing.assert_array_equal(alone.mean[key], together.mean[key])
+    # ... and the memo sees one call per activation; what it already holds is not computed again
+    held: dict = {}
+
+    def memo(key, compute):
+        if key not in held:
+            held[key] = compute()
+        return held[key]
+
+    first = S.depth_stats(cfg, ("selu", "tanh"), memo=memo)
+    assert set(held) == {"selu", "tanh"}
+    held["tanh"] = dataclasses.replace(held["tanh"], std=np.zeros(30))  # a memo hit is used as it is
+    again = S.depth_stats(cfg, ("tanh", "selu"), memo=memo)
+    assert list(again.std) == ["tanh", "selu"] and not again.std["tanh"].any()
+    np.testing.assert_array_equal(again.std["selu"], first.std["selu"])
+
+
+def test_progress_is_shown_for_the_default_run_not_for_one_short_activation():
+    assert S.long_enough(S.SNConfig(), len(S.COMPARED))  # ~0.5 s on one core: a bar, not a frozen page
+    assert not S.long_enough(S.SNConfig(), 1)
+    assert not S.long_enough(S.SNConfig(depth=10, width=64), len(S.COMPARED))
+    assert not S.long_enough(S.SNConfig(), 0)  # everything cached
+
+
+# ---- the declaration: one per control, URL and server side -------------------------------------------------------
+
+def test_the_declaration_fills_the_config():
+    names = {f.name for f in dataclasses.fields(S.SNConfig)}
+    assert {c.name for c in S.SCHEMA} == names | {"acts"}
+    assert {k: v for k, v in S.SCHEMA.defaults().items() if k != "acts"} == dataclasses.asdict(S.SNConfig())
+    assert set(S.BREAK_IT) | set(S.NETWORK) == names and not set(S.BREAK_IT) & set(S.NETWORK)
+    # today's links: these URL keys keep their meaning
+    assert [c.url for c in S.SCHEMA] == ["acts", "init", "in_mean", "in_scale", "dropout", "rate", "residual",
+                                         "depth", "width", "batch", "seed"]
+    assert S.SCHEMA.dropout_rate.needs == (("dropout", ("dropout", "alpha_dropout")),)
 
 
 def test_clamped_fixes_absurd_values_with_one_message_each():
     cfg = S.SNConfig(depth=10**9, width=-5, batch="many", seed=-1, init="orthogonal", input_mean=float("nan"),
-                     input_scale=1e9, dropout="drop", dropout_rate=7, residual="yes")
+                     input_scale=1e9, dropout="drop", dropout_rate=7, residual="maybe")
     fixed, notes = cfg.clamped()
     assert len(notes) == 10, notes
     assert fixed == S.SNConfig(depth=100, width=8, batch=500, seed=0, init="lecun_normal", input_mean=0.0,
                                input_scale=5.0, dropout="none", dropout_rate=0.5, residual=False)
+    assert msgids(notes).count(validate.OUT_OF_RANGE) == 5 and msgids(notes).count(validate.NOT_A_CHOICE) == 2
+    assert {validate.NOT_A_NUMBER, validate.NOT_A_TOGGLE} <= set(msgids(notes))
     assert S.SNConfig().clamped() == (S.SNConfig(), [])
-    assert S.SNConfig(depth=2.6).clamped() == (S.SNConfig(depth=3), ["depth must be a whole number: 2.6 rounded to 3."])
+    fixed, notes = S.SNConfig(depth=2.6).clamped()
+    assert fixed == S.SNConfig(depth=3) and [n.render() for n in notes] == [
+        "**depth** = `2.6` must be a whole number: rounded to 3."]
+    assert S.SNConfig(width=100).clamped()[0].width == 128  # the nearest of the width slider's steps
+    assert S.SNConfig(seed=2**31 - 1).clamped()[0].seed == SEED_HIGH
     res = S.depth_stats(cfg, activations=("selu", "nope", "selu", 3))
     assert list(res.mean) == ["selu"] and res.std["selu"].shape == (100,)
-    assert res.notes[:10] == tuple(notes) and len(res.notes) == 12  # and one per unknown activation
+    assert res.notes[:10] == tuple(cfg.clamped()[1]) and len(res.notes) == 11  # and one for the unknown keys
+    assert "`nope`, `3`" in res.notes[10].render()
+
+
+def test_hostile_link_values_are_parsed_with_one_notice_each():
+    values, notes = S.SCHEMA.parse_query({
+        "acts": "selu,<b>x</b>,SELU,relu", "init": "Kaiming_Normal", "in_mean": "inf", "in_scale": "0",
+        "dropout": "'; drop", "rate": "nan", "residual": "maybe", "depth": "1e999", "width": "-1e308",
+        "batch": "250.5", "seed": "1.5", "unknown": "1",
+    })
+    assert values == {"acts": ["selu", "relu"], "init": "kaiming_normal", "input_mean": 3.0, "input_scale": 0.1,
+                      "dropout": "none", "dropout_rate": 0.1, "residual": False, "depth": 100, "width": 8,
+                      "batch": 250, "seed": 2}
+    shown = " ".join(n.render() for n in notes)
+    for key in ("acts", "in_mean", "in_scale", "dropout", "rate", "residual", "depth", "width", "batch", "seed"):
+        assert f"**{key}**" in shown, key
+    assert "`<b>x</b>`" in shown  # untrusted text is quoted as code
+    assert S.SCHEMA.parse_query({"acts": ""})[0]["acts"] == list(S.COMPARED)  # nothing valid: the defaults
+
+
+def test_a_link_reproduces_its_values():
+    values = {**S.SCHEMA.defaults(), "acts": ["relu", "selu"], "input_mean": 0.3, "dropout": "alpha_dropout",
+              "dropout_rate": 0.05, "residual": True, "width": 64, "seed": 12}
+    query = S.SCHEMA.encode(values)
+    assert query == {"acts": "relu,selu", "in_mean": "0.3", "dropout": "alpha_dropout", "rate": "0.05",
+                     "residual": "1", "width": "64", "seed": "12"}
+    assert S.SCHEMA.parse_query(query) == (values, [])
 
 
 # ---- computed: the paper's mapping g -----------------------------------------------------------------------------
@@ -206,3 +309,32 @@ def test_vector_field_points_to_the_fixed_point():
     mu_t, nu_t = S.selu_moments(MU, NU)
     np.testing.assert_array_equal(dMU, mu_t - MU)
     np.testing.assert_array_equal(dNU, nu_t - NU)
+
+
+def test_the_page_s_map_summary():
+    g = S.selu_map()
+    # the constants derived from the two fixed-point equations are torch's, to the last bits of a double
+    assert g.alpha_error <= 1e-15 and g.scale_error <= 1e-15
+    assert (g.torch_alpha, g.torch_scale) == pytest.approx((SELU_ALPHA, SELU_SCALE), rel=1e-15)
+    assert g.radius == pytest.approx(0.7826, abs=1e-4) and g.radius < 1  # so (0, 1) attracts
+    assert g.mu.shape == g.dnu.shape == (15, 15)
+    # six paths from around the proven box, each ending nearer the fixed point than it started
+    assert len(g.paths) == len(S.STARTS) == 6
+    for (m0, v0), (mus, nus) in zip(S.STARTS, g.paths, strict=True):
+        assert (mus[0], nus[0]) == (m0, v0) and mus.shape == (S.PATH_STEPS + 1,)
+        assert math.hypot(mus[-1], nus[-1] - 1) < 0.2 * math.hypot(m0, v0 - 1)
+
+
+def test_the_figures_are_valid_and_shade_the_proven_band():
+    from charts import selfnorm as charts
+
+    res = S.depth_stats(S.SNConfig(depth=10, width=16, batch=10), ("selu", "relu"))
+    fig = charts.depth_stats_figure(res.layers, res.mean, res.std, {"selu": "SELU", "relu": "ReLU"}, S.STABLE_MU,
+                                    S.STABLE_STD).full()  # full(): validated by plotly
+    assert [t.name for t in fig.data if t.showlegend is not False] == ["SELU", "ReLU"]
+    mean_band, std_band = fig.layout.shapes
+    assert (mean_band.y0, mean_band.y1) == (-0.1, 0.1)
+    assert (std_band.y0, std_band.y1) == pytest.approx((0.894427, 1.224745), abs=1e-6)  # √0.8, √1.5
+    g = S.selu_map()
+    field = charts.vector_field_figure(g.mu, g.nu, g.dmu, g.dnu, g.paths, S.STABLE_MU, S.STABLE_NU).full()
+    assert field.data[-1].name == "fixed point (0, 1)" and len(field.data) == 2 + len(S.STARTS)

@@ -11,7 +11,8 @@ import i18n
 from i18n import N_, Note, Raw
 
 KEY = "_lang"  # session_state: the language in use, once known
-_NOTICE = "_lang_notice"
+_SEEN = "_lang_seen"  # the last ?lang= value read from a link
+_NOTES = "_lang_notes"
 UNKNOWN_LANG = N_("**lang** = {raw} is not a language of this app ({choices}): used English.")
 
 
@@ -33,18 +34,20 @@ def from_browser() -> str:
 
 
 def choose() -> str:
-    """Decide the language for this run, activate it and return it."""
+    """Decide the language for this run, activate it and return it.
+
+    The link's ?lang= is read when it is new to this session (a link opened, a page switched with it), not on
+    every rerun: otherwise the link's language would undo the learner's choice in the switch."""
     ss = st.session_state
     raw = st.query_params.get_all("lang")
-    if raw:
+    if raw and raw[-1] != ss.get(_SEEN):
+        ss[_SEEN] = raw[-1]
         wanted = raw[-1].strip().lower()
         if wanted in _allowed():
             ss[KEY] = wanted
-        elif ss.get(_NOTICE) != raw[-1]:  # say it once per bad value, then keep the URL clean
-            ss[_NOTICE] = raw[-1]
-            ss.setdefault(KEY, i18n.DEFAULT)
-            ss["_lang_notes"] = [Note.of(UNKNOWN_LANG, raw=Raw(raw[-1]), choices=", ".join(i18n.languages()))]
+        else:
             ss[KEY] = i18n.DEFAULT
+            ss[_NOTES] = [Note.of(UNKNOWN_LANG, raw=Raw(raw[-1]), choices=", ".join(i18n.languages()))]
     if KEY not in ss:
         ss[KEY] = from_browser()
     activate()
@@ -61,7 +64,7 @@ def current() -> str:
 
 def pop_notes() -> list[Note]:
     """The notice about a bad ?lang= value, once."""
-    return st.session_state.pop("_lang_notes", [])
+    return st.session_state.pop(_NOTES, [])
 
 
 def url_value() -> str | None:

@@ -20,7 +20,7 @@ state = page.start("explorer", N_("Explorer"), intro=None)
 key = state.widget(C.fn, format_func=picker_label)
 spec = activations.get(key)
 summary, notes_md = activation_note(key)
-st.caption(f"**{spec.name}** · {_(spec.torch_name)} · {summary}")
+st.caption(f"**{spec.name}** · `{spec.torch_name}`{f' ({_(spec.torch_note)})' if spec.torch_note else ''} · {summary}")
 
 
 @st.fragment  # a slider move reruns only this part: controls, chart, formulas, properties
