@@ -69,8 +69,9 @@ def choice(name: str, raw: object, options: Sequence[str], default: str) -> tupl
         lowered = {o.lower(): o for o in options}
         if s.lower() in lowered:  # "ReLU" for "relu": unambiguous, accepted quietly
             return lowered[s.lower()], None
-    shown = ", ".join(options) if len(options) <= 8 else ", ".join(options[:8]) + ", …"
-    return default, Note.of(NOT_A_CHOICE, name=name, raw=Raw(_text(raw)), choices=shown, default=default)
+    # the options are URL values (identifiers): quoted as code, the same in every language
+    shown = ", ".join(f"`{o}`" for o in options[:8]) + (", …" if len(options) > 8 else "")
+    return default, Note.of(NOT_A_CHOICE, name=name, raw=Raw(_text(raw)), choices=shown, default=Raw(default))
 
 
 def choices(name: str, raw: object, options: Sequence[str], default: Sequence[str],

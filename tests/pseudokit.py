@@ -55,7 +55,8 @@ def leftovers(text: str, allowed: set[str] | None = None) -> list[str]:
     rest = unmarked(str(text))
     for pattern in _STRIP:
         rest = pattern.sub(" ", rest)
-    return [w for w in WORD.findall(rest) if w not in allowed and w.strip("_") not in allowed]
+    # snake_case is an identifier (clip_grad_norm_, kaiming_uniform_): no English word has an underscore
+    return [w for w in WORD.findall(rest) if w not in allowed and w.strip("_") not in allowed and "_" not in w]
 
 
 def _chart_texts(spec: dict) -> list[tuple[str, str]]:

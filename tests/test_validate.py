@@ -102,7 +102,7 @@ def test_choice_is_forgiving_about_case_and_spaces_only():
     assert v.choice("fn", " elu ", ["relu", "elu"], "elu") == ("elu", None)
     value, note = v.choice("fn", "relu7", ["relu", "elu"], "elu")
     assert value == "elu" and note.msgid == v.NOT_A_CHOICE
-    assert note.render() == "**fn** = `relu7` is not one of relu, elu: used elu."
+    assert note.render() == "**fn** = `relu7` is not one of `relu`, `elu`: used `elu`."
 
 
 @pytest.mark.parametrize("raw", [*HOSTILE_TEXT, None, 5, ["relu"], ("relu",), {"relu": 1}])
@@ -115,7 +115,7 @@ def test_choice_gives_the_default_for_anything_else(raw):
 def test_choice_lists_at_most_eight_options():
     options = [f"o{i}" for i in range(20)]
     text = v.choice("fn", "zzz", options, "o0")[1].render()
-    assert "o7, …" in text and "o8" not in text
+    assert "`o7`, …" in text and "o8" not in text
 
 
 # ---- choices (a multiselect) ------------------------------------------------------------------------------------
