@@ -66,9 +66,9 @@ APP = ROOT / "app.py"
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-PAGES = ("home", "explorer", "compare", "vector", "why_nonlinear", "gradient_flow", "dying_relu", "self_normalizing")
-CHEAP_PAGES = PAGES[:5]
-LAB_PAGES = PAGES[5:]  # these train small torch nets on every new setting
+from labs.catalog import PAGES as _CATALOG  # noqa: E402 (the declarations: no lab module is imported yet)
+
+PAGES = tuple(_CATALOG)  # app.py's pages, by URL path
 URL_PATH = {"home": ""}  # st.Page(url_path=...) in app.py; the others are the file's name
 MAX_PARAMS = 8
 TIMEOUT = 600.0  # per URL; a lab page at its largest sizes takes seconds, not minutes
@@ -174,6 +174,11 @@ def page_specs(page: str) -> list[KeySpec]:
 
 
 _SCHEMAS: dict[str, list[KeySpec]] | None = None
+
+
+def lab_pages() -> tuple[str, ...]:
+    """The pages with a `cost` control: they train small torch nets on every new setting."""
+    return tuple(p for p in PAGES if any(spec.cost for spec in schemas()[p]))
 
 
 def schemas() -> dict[str, list[KeySpec]]:
@@ -414,8 +419,8 @@ def generate(counts: dict[str, int], seed: int = 0, cheap: bool = True) -> list[
 
 def split_count(count: int, pages: tuple[str, ...], lab_count: int | None = None) -> dict[str, int]:
     """count URLs over pages: evenly, or lab pages lab_count each and the rest over the cheap ones."""
-    labs = [p for p in pages if p in LAB_PAGES]
-    cheap = [p for p in pages if p not in LAB_PAGES]
+    labs = [p for p in pages if p in lab_pages()]
+    cheap = [p for p in pages if p not in lab_pages()]
     out: dict[str, int] = {}
     if lab_count is not None and cheap:
         out.update({p: lab_count for p in labs})
@@ -778,7 +783,8 @@ def run_all(cases: list[Case], workers: int = 1, progress: bool = True) -> list[
 
     ctx = multiprocessing.get_context("spawn")
     # the slow pages first, so that the two processes end together
-    order = sorted(range(len(cases)), key=lambda i: cases[i].page not in LAB_PAGES)
+    slow = lab_pages()
+    order = sorted(range(len(cases)), key=lambda i: cases[i].page not in slow)
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_worker_init) as pool:
         futures = {pool.submit(_run_one, cases[i]): i for i in order}
         for done, fut in enumerate(as_completed(futures), 1):
@@ -893,8 +899,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--pages", default="all", help="'all' or a comma-separated list, e.g. explorer,compare")
     ap.add_argument("--lab-count", type=int, default=None,
-                    help="URLs per lab page (gradient_flow, dying_relu, self_normalizing); the rest go to the others. "
-                         "Default: an even split")
+                    help="URLs per lab page (one with a `cost` control: it trains networks); the rest go to the "
+                         "others. Default: an even split")
     ap.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1))
     ap.add_argument("--json", metavar="PATH", help="save the figures, failures and lenient readings here")
     ap.add_argument("--strict", action="store_true", help="exit 1 on any failed check, not only on exceptions")

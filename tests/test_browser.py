@@ -1,4 +1,4 @@
-"""The real app in real Chromium: what a learner would notice on each page.
+"""The real app in real Chromium: what a learner would notice on each page, in Korean and in English.
 
 One Streamlit server is started for the module (`streamlit run app.py` on a free port) and driven
 with Playwright's sync API in the system Chromium (/usr/bin/chromium; `playwright install` is never
@@ -6,10 +6,15 @@ used). Without that browser the module is skipped, or fails when the CI environm
 """
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 from browserkit import launch_browser, running_server
+
+import i18n
+from labs import explore, gradflow
 
 TIMEOUT_MS = 60_000
 
@@ -58,9 +63,9 @@ def server(browser):
 class Tab:
     """A page in its own browser context (a fresh Streamlit session), with what it logged."""
 
-    def __init__(self, browser, base: str):
+    def __init__(self, browser, base: str, locale: str = "en-US"):
         self.base = base
-        self.context = browser.new_context(viewport={"width": 1400, "height": 900})
+        self.context = browser.new_context(viewport={"width": 1400, "height": 900}, locale=locale)
         self.context.set_default_timeout(TIMEOUT_MS)
         self.page = self.context.new_page()
         self.console_errors: list[str] = []
@@ -106,6 +111,17 @@ class Tab:
                                     timeout=TIMEOUT_MS)
         return parse_qs(urlparse(self.page.url).query)
 
+    def go(self, title: str) -> None:
+        """Move to another page through the sidebar (the same session, as a learner clicks), and wait for it."""
+        before = self.page.url
+        self.page.locator("[data-testid='stSidebarNav'] a").filter(has_text=title).first.click()
+        self.page.wait_for_function("(b) => location.href !== b", arg=before, timeout=TIMEOUT_MS)
+        self.page.wait_for_selector(CHART, timeout=TIMEOUT_MS)
+        self.idle()
+
+    def main_text(self) -> str:
+        return self.page.locator("[data-testid='stMain']").inner_text()
+
     def exceptions(self) -> list[str]:
         boxes = self.page.locator(EXCEPTION)
         return [boxes.nth(i).inner_text()[:500] for i in range(boxes.count())]
@@ -127,132 +143,142 @@ def trace(chart: list[dict], name: str) -> dict:
     return found[0]
 
 
-@pytest.mark.parametrize("path", ["/", "/explorer", "/compare", "/gradient_flow", "/dying_relu", "/self_normalizing",
-                                  "/why_nonlinear", "/vector"])
-def test_every_page_draws_a_chart_without_errors(tab, path):
-    tab.open(path)
-    assert tab.page.locator(".js-plotly-plot").count() >= 1
-    assert tab.exceptions() == []
-    assert tab.console_errors == [], f"console errors on {path}"
+KO = i18n.translations("ko")
+HANGUL = re.compile("[가-힣]")
 
 
-def test_explorer_slider_changes_the_chart_and_the_address(tab):
-    tab.open("/explorer")
-    f_before = trace(tab.charts()[0], "f(x)")["y"]
-    label = tab.page.locator(SLIDER).first.locator(THUMB).first.get_attribute("aria-label") or ""
-    tab.press_on_slider("ArrowRight")
-    f_after = trace(tab.charts()[0], "f(x)")["y"]
-    assert f_after != f_before, "moving the first slider did not change f(x)"
-    name = label.split(" ")[0]  # "alpha ($\alpha$)" -> "alpha": the URL key of ELU's first parameter
-    query = tab.wait_for_query(name)
-    value = float(tab.page.locator(SLIDER).first.locator(THUMB).first.get_attribute("value"))
-    assert float(query[name][0]) == pytest.approx(value), f"address bar {tab.page.url} vs slider {value}"
-    assert tab.exceptions() == []
+def _titles() -> list[str]:
+    """app.py's page titles after Home, in the sidebar's order (read from its PAGES list, not repeated here)."""
+    import ast
+
+    tree = ast.parse((Path(__file__).resolve().parent.parent / "app.py").read_text(encoding="utf-8"))
+    pages = next(n.value for n in tree.body if isinstance(n, ast.Assign) and n.targets[0].id == "PAGES")
+    return [entry.elts[1].args[0].value for entry in pages.elts][1:]
 
 
-def test_a_copied_link_reproduces_the_view(browser, server):
-    tab = Tab(browser, server)  # a new browser context: nothing from another session can leak in
+PAGES = _titles()
+
+
+def ko(message: str) -> str:
+    return KO.gettext(message)
+
+
+def query(tab: Tab) -> dict[str, list[str]]:
+    return parse_qs(urlparse(tab.page.url).query)
+
+
+def test_a_korean_learner_walks_through_every_page(browser, server):
+    """A browser set to Korean opens the bare address: every page in Korean, its charts drawn, no error, and
+    ?lang=ko in every address so that any link copied on the way opens in Korean too."""
+    tab = Tab(browser, server, locale="ko-KR")
     try:
-        tab.open("/explorer?fn=leaky_relu&negative_slope=0.2&x=-3.0,3.0")
-        assert tab.exceptions() == []
-        f = trace(tab.charts()[0], "f(x)")
-        xs, ys = f["x"], f["y"]
-        assert min(xs) == pytest.approx(-3.0, abs=1e-12) and max(xs) == pytest.approx(3.0, abs=1e-12)
-        negative = [(x, y) for x, y in zip(xs, ys, strict=True) if x < 0]
-        assert negative, "no x < 0 in the f(x) trace"
-        worst = max(abs(y - 0.2 * x) for x, y in negative)
-        assert worst <= 1e-9, f"f(x) != 0.2 x for x < 0 (worst error {worst:g})"
-        query = parse_qs(urlparse(tab.page.url).query)
-        assert query.get("fn") == ["leaky_relu"], f"the address bar lost the link: {tab.page.url}"
+        tab.open("/")
+        tab.page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 7",
+                                   timeout=TIMEOUT_MS)
+        assert HANGUL.search(tab.page.locator("h1").first.inner_text()), "Home's title is not Korean"
+        assert query(tab).get("lang") == ["ko"], tab.page.url
+        hrefs = tab.page.evaluate("""() => Array.from(document.querySelectorAll('a'))
+            .map(a => a.getAttribute('href') || a.getAttribute('xlink:href')).filter(Boolean)
+            .map(h => new URL(h, location.href).href)""")
+        to_elu = [h for h in hrefs if urlparse(h).path.rstrip("/").endswith("explorer")
+                  and parse_qs(urlparse(h).query).get("fn") == ["elu"]]
+        assert to_elu and all(parse_qs(urlparse(h).query).get("lang") == ["ko"] for h in to_elu), to_elu
+        for title in PAGES:
+            tab.go(ko(title))
+            assert tab.exceptions() == [], title
+            assert HANGUL.search(tab.page.locator("h1").first.inner_text()), f"{title}: the title is not Korean"
+            assert query(tab).get("lang") == ["ko"], f"{title}: {tab.page.url}"
+            if title == "Explorer":
+                before = trace(tab.charts()[0], "f(x)")["y"]
+                tab.press_on_slider("ArrowRight")
+                assert trace(tab.charts()[0], "f(x)")["y"] != before
+                assert "alpha" in tab.wait_for_query("alpha") and query(tab).get("lang") == ["ko"]
+            elif title == "Compare":
+                lows = {min(t["x"]) for t in tab.charts()[0] if t["x"]}
+                tab.press_on_slider("ArrowRight", label=ko(explore.COMPARE.x.label))
+                assert min(t["x"][0] for t in tab.charts()[0] if t["x"]) > min(lows)
+                tab.page.get_by_role("button", name=ko("Measure now")).click()
+                tab.page.wait_for_function("document.querySelectorAll('.js-plotly-plot').length >= 2",
+                                           timeout=TIMEOUT_MS)
+                tab.idle()
+                bars = tab.page.evaluate("() => document.querySelectorAll('.js-plotly-plot')[1].data"
+                                         ".map(t => t.y.length)")
+                assert bars == [26, 26]
+            elif title == "Gradient flow":
+                name = ko(gradflow.PROBE.depth.label)
+                assert tab.page.locator(SLIDER).filter(has_text=name).count() == 1, name
+                tab.press_on_slider("ArrowRight", label=name)
+                assert "21" in tab.wait_for_query("depth")["depth"]
+            elif title == "Dying ReLU":
+                info = tab.page.evaluate("""() => {
+                    const el = Array.from(document.querySelectorAll('.js-plotly-plot'))
+                        .find(d => d._transitionData && d._transitionData._frames && d._transitionData._frames.length);
+                    return el ? {frames: el._transitionData._frames.length, title: el.layout.title.text} : null;
+                }""")
+                assert info and info["frames"] >= 60 and HANGUL.search(info["title"]), info
+                tab.page.get_by_text(ko("▶ play")).first.click()
+                first = info["title"]
+                tab.page.wait_for_function("""(t) => Array.from(document.querySelectorAll('.js-plotly-plot'))
+                    .some(d => d._transitionData && d._transitionData._frames && d._transitionData._frames.length
+                               && d.layout.title.text !== t)""", arg=first, timeout=30_000)
+        assert tab.console_errors == []
     finally:
         tab.close()
 
 
+def test_a_copied_korean_link_opens_the_same_view_in_a_fresh_browser(browser, server):
+    a = Tab(browser, server)  # an English browser: the link alone says Korean
+    try:
+        a.open("/explorer?lang=ko&fn=leaky_relu&negative_slope=0.2&x=-3.0,3.0")
+        a.press_on_slider("ArrowRight")  # negative_slope 0.2 -> 0.21
+        link = a.page.url
+        assert parse_qs(urlparse(link).query).get("negative_slope") == ["0.21"], link
+        heading = a.page.locator("h1").first.inner_text()
+    finally:
+        a.close()
+    b = Tab(browser, server)
+    try:
+        b.open(urlparse(link)._replace(scheme="", netloc="").geturl())
+        assert b.page.locator("h1").first.inner_text() == heading and HANGUL.search(heading)
+        assert b.page.locator(ALERT).count() == 0, "a copied link must open without a notice"
+        f = trace(b.charts()[0], "f(x)")
+        xs, ys = f["x"], f["y"]
+        assert min(xs) == pytest.approx(-3.0, abs=1e-12) and max(xs) == pytest.approx(3.0, abs=1e-12)
+        worst = max(abs(y - 0.21 * x) for x, y in zip(xs, ys, strict=True) if x < 0)
+        assert worst <= 1e-9, f"f(x) != 0.21 x for x < 0 (worst error {worst:g})"
+        assert b.exceptions() == [] and b.console_errors == []
+    finally:
+        b.close()
+
+
 def test_a_hostile_link_is_explained_not_executed(tab):
-    tab.open("/explorer?fn=%3Cscript%3Ealert(1)%3C/script%3E&alpha=nan&x=1e999,abc")
+    tab.open("/explorer?lang=%3Cscript%3Ealert(2)%3C/script%3E&fn=%3Cscript%3Ealert(1)%3C/script%3E&alpha=nan"
+             "&x=1e999,abc")
     tab.page.wait_for_timeout(500)  # give any injected script a moment to fire
     assert tab.dialogs == [], "a dialog fired"
     assert tab.exceptions() == []
     alerts = tab.page.locator(ALERT)
     text = " ".join(alerts.nth(i).inner_text() for i in range(alerts.count()))
     assert alerts.count() >= 1, "no warning about the changed values"
-    for name in ("fn", "alpha", "x"):
+    for name in ("lang", "fn", "alpha", "x"):
         assert f"{name} =" in text, f"the warning does not mention {name}: {text!r}"
+    assert "Explorer" in tab.page.locator("h1").first.inner_text()  # the bad language fell back to English
     assert tab.page.locator(".js-plotly-plot").count() >= 1
     injected = tab.page.evaluate(
-        "() => Array.from(document.querySelectorAll('script')).some(s => s.textContent.includes('alert(1)'))")
+        "() => Array.from(document.querySelectorAll('script')).some(s => s.textContent.includes('alert('))")
     assert not injected, "the link's <script> ended up in the page"
 
 
-def test_compare_x_range_slider_changes_the_chart(tab):
-    tab.open("/compare")
-    lows_before = {min(t["x"]) for t in tab.charts()[0] if t["x"]}
-    tab.press_on_slider("ArrowRight", label="x-range")  # the lower end moves one step right
-    lows_after = {min(t["x"]) for t in tab.charts()[0] if t["x"]}
-    assert lows_after != lows_before and min(lows_after) > min(lows_before), (lows_before, lows_after)
-    assert "x" in tab.wait_for_query("x")
-    assert tab.exceptions() == []
-
-
-def test_home_gallery_shows_every_family_and_links_to_elu(tab):
-    tab.open("/")
-    tab.page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 7",
-                               timeout=TIMEOUT_MS)
-    hrefs = tab.page.evaluate("""() => Array.from(document.querySelectorAll('a'))
-        .map(a => a.getAttribute('href') || a.getAttribute('xlink:href')).filter(Boolean)
-        .map(h => new URL(h, location.href).href)""")
-    to_elu = [h for h in hrefs
-              if urlparse(h).path.rstrip("/").endswith("explorer") and parse_qs(urlparse(h).query).get("fn") == ["elu"]]
-    assert to_elu, f"no link to the ELU explorer among {len(hrefs)} links"
-    assert tab.exceptions() == []
-
-
-def test_a_shared_link_is_the_first_request_of_a_fresh_server(browser):
-    """A hosted demo restarts; the first visitor arrives through a teacher's deep link."""
-    with running_server() as base:
-        tab = Tab(browser, base)
-        try:
-            tab.open("/explorer?fn=gelu&approximate=tanh")
-            nav = tab.page.locator("[data-testid='stSidebarNav']").inner_text().split()
-            assert "Explorer" in nav and "Compare" in nav and "app" not in nav, nav
-            assert "nn.GELU" in tab.page.locator("[data-testid='stMain']").inner_text()  # GELU's caption
-            assert any(t["name"] == "f(x)" for t in tab.charts()[0])
-            assert tab.exceptions() == []
-        finally:
-            tab.close()
-
-
-def test_gradient_flow_depth_slider_redraws_the_norms(tab):
-    tab.open("/gradient_flow")
-    norms = trace(tab.charts()[0], "‖∂L/∂W‖ (weights)")
-    assert len(norms["y"]) == 20  # the default: sigmoid, depth 20
-    tab.press_on_slider("ArrowRight", label="Depth")
-    assert len(trace(tab.charts()[0], "‖∂L/∂W‖ (weights)")["y"]) == 21
-    assert "21" in tab.wait_for_query("depth")["depth"]
-    assert tab.exceptions() == []
-
-
-def test_dying_relu_animation_has_frames_and_plays(tab):
-    tab.open("/dying_relu")
-    info = tab.page.evaluate("""() => {
-        const el = Array.from(document.querySelectorAll('.js-plotly-plot'))
-            .find(d => d._transitionData && d._transitionData._frames && d._transitionData._frames.length);
-        return el ? {frames: el._transitionData._frames.length, title: el.layout.title.text} : null;
-    }""")
-    assert info and info["frames"] >= 60, info
-    assert "step 0:" in info["title"]  # Streamlit's theme may wrap the title in <b>
-    tab.page.get_by_text("▶ play").first.click()
-    tab.page.wait_for_function("""() => Array.from(document.querySelectorAll('.js-plotly-plot'))
-        .some(d => d.layout && d.layout.title && /step [1-9][0-9]*:/.test(d.layout.title.text))""", timeout=30_000)
-    assert tab.exceptions() == []
-
-
-def test_compare_measures_the_cost_of_every_activation(tab):
-    tab.open("/compare?fns=sigmoid,relu")
-    assert tab.page.locator(".js-plotly-plot").count() == 1
-    tab.page.get_by_role("button", name="Measure now").click()
-    tab.page.wait_for_function("document.querySelectorAll('.js-plotly-plot').length >= 2", timeout=TIMEOUT_MS)
-    tab.idle()
-    bars = tab.page.evaluate("() => document.querySelectorAll('.js-plotly-plot')[1].data.map(t => t.y.length)")
-    assert bars == [26, 26]
+def test_an_english_browser_gets_english_and_a_clean_address(tab):
+    tab.open("/explorer")
+    assert tab.page.locator("h1").first.inner_text().strip() == "Explorer"
+    f_before = trace(tab.charts()[0], "f(x)")["y"]
+    label = tab.page.locator(SLIDER).first.locator(THUMB).first.get_attribute("aria-label") or ""
+    tab.press_on_slider("ArrowRight")
+    assert trace(tab.charts()[0], "f(x)")["y"] != f_before, "moving the first slider did not change f(x)"
+    name = label.split(" ")[0]  # "alpha ($\alpha$)" -> "alpha": the URL key of ELU's first parameter
+    q = tab.wait_for_query(name)
+    value = float(tab.page.locator(SLIDER).first.locator(THUMB).first.get_attribute("value"))
+    assert float(q[name][0]) == pytest.approx(value), f"address bar {tab.page.url} vs slider {value}"
+    assert "lang" not in q, "English is the default: no lang in the link"
     assert tab.exceptions() == [] and tab.console_errors == []

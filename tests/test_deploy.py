@@ -4,8 +4,8 @@ No engine runs where these tests run, so `docker build` itself cannot be. What c
 image can still be checked with the same parts: the files the build context keeps (by `.dockerignore`),
 the Dockerfile's own ENV, CMD, USER and HEALTHCHECK, and the pins it installs. The app is started from a
 read-only copy of exactly the build context, with the Dockerfile's environment and command (as uid 1000
-when the tests run as root and uid 1000 can reach the interpreter), and its health check is run as the
-Dockerfile writes it.
+when the tests run as root and uid 1000 can reach the interpreter), its health check is run as the
+Dockerfile writes it, a deep link is opened in Chromium, and every page is run (AppTest) from those files.
 """
 from __future__ import annotations
 
@@ -229,8 +229,25 @@ def test_torch_runs_on_one_thread_in_the_image():
     assert out.strip() == "1"
 
 
+# Every page run once, as the image's user would run it, from the image's files (the cwd): AppTest in a fresh
+# process prints {page: {"exceptions": [...], "charts": n}}.
+EVERY_PAGE = """
+import json, sys
+from streamlit.testing.v1 import AppTest
+out = {}
+for page in sys.argv[1:]:
+    at = AppTest.from_file("app.py", default_timeout=300)
+    at.switch_page(page)
+    at.run()
+    out[page] = {"exceptions": [str(e.value)[:500] for e in at.exception], "charts": len(at.get("plotly_chart"))}
+print(json.dumps(out))
+"""
+
+
 def test_the_image_contents_serve_every_page_read_only(image_copy, tmp_path):
-    """CMD, ENV and HEALTHCHECK as written, from a read-only copy of the build context."""
+    """CMD, ENV and HEALTHCHECK as written, from a read-only copy of the build context: the server answers its
+    health check and a deep link in Chromium (a hosted demo restarts, and its first visitor may come through a
+    teacher's link), and every page runs from those files without writing to them."""
     home = tmp_path / "home"
     home.mkdir()
     if os.geteuid() == 0:
@@ -251,18 +268,23 @@ def test_the_image_contents_serve_every_page_read_only(image_copy, tmp_path):
             context = browser.new_context(viewport={"width": 1200, "height": 900})
             context.set_default_timeout(60_000)
             page = context.new_page()
-            # A hosted demo restarts; its first visitor may arrive through a teacher's deep link.
-            for path in ["/explorer?fn=gelu&approximate=tanh", "/", "/explorer?fn=elu&alpha=2", "/gradient_flow",
-                         "/dying_relu", "/self_normalizing", "/why_nonlinear", "/vector", "/compare"]:
-                page.goto(base + path)
-                page.wait_for_selector(CHART)
-                page.wait_for_selector(IDLE)
-                assert page.locator(EXCEPTION).count() == 0, path
-                if "gelu" in path:  # the whole navigation, and the page the link named
-                    nav = page.locator("[data-testid='stSidebarNav']").inner_text().split()
-                    assert "Explorer" in nav and "Compare" in nav and "app" not in nav, nav
-                    assert "nn.GELU" in page.locator("[data-testid='stMain']").inner_text()
+            page.goto(base + "/explorer?fn=gelu&approximate=tanh")  # the server's first request
+            page.wait_for_selector(CHART)
+            page.wait_for_selector(IDLE)
+            assert page.locator(EXCEPTION).count() == 0
+            nav = page.locator("[data-testid='stSidebarNav']").inner_text().split()
+            assert "Explorer" in nav and "Compare" in nav and "app" not in nav, nav  # the whole navigation
+            assert "nn.GELU" in page.locator("[data-testid='stMain']").inner_text()  # the page the link named
             context.close()
+
+    pages = sorted(f for f in build_context() if f.startswith("views/") and f.endswith(".py"))
+    ran = subprocess.run([sys.executable, "-c", EVERY_PAGE, *pages], cwd=image_copy, env=env, preexec_fn=drop,
+                         capture_output=True, text=True, timeout=600)
+    assert ran.returncode == 0, ran.stderr[-3000:]
+    result = json.loads(ran.stdout.strip().splitlines()[-1])
+    assert sorted(result) == pages and len(pages) >= 8
+    for path, r in result.items():
+        assert r["exceptions"] == [] and r["charts"] >= 1, (path, r)
 
     after = sorted(p.relative_to(image_copy).as_posix() for p in image_copy.rglob("*"))
     assert after == before, "the app wrote into its own directory"

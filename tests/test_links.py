@@ -3,7 +3,8 @@ opening the same view.
 
 Each link is parsed from the declarations alone (no Streamlit) and must give exactly the values written here,
 without a note; a handful are also opened as pages, whose widgets must show those values, with no warning, and
-whose address bar must keep what the link said.
+whose address bar must keep what the link said. And every URL key the pages read before the restructuring
+(issue 10) is still read, with the same range or at least the same options.
 """
 from __future__ import annotations
 
@@ -96,6 +97,16 @@ def test_a_link_gives_the_same_values(page, link, expected):
     assert set(query(link)) <= set(values), set(query(link)) - set(values)
 
 
+def test_the_catalog_knows_every_page_of_the_app():
+    """app.py's PAGES: (file, title, icon, URL path); the fuzzer, the tooltip test and this one read the catalog."""
+    import ast
+
+    rows = [n.elts for n in ast.walk(ast.parse((ROOT / "app.py").read_text(encoding="utf-8")))
+            if isinstance(n, ast.Tuple) and n.elts and isinstance(n.elts[0], ast.Constant)
+            and str(n.elts[0].value).startswith("views/")]
+    assert rows and sorted(r[-1].value for r in rows) == sorted(catalog.PAGES)
+
+
 def test_no_page_reads_one_key_for_two_controls():
     for page in catalog.PAGES:
         urls = [c.url for s in catalog.schemas(page) for c in s]
@@ -125,3 +136,69 @@ def test_a_link_opens_the_same_view(index):
     # the address bar keeps the view: what the page wrote back reads as the same values
     written = {k: v if isinstance(v, str) else v[-1] for k, v in at.query_params.items()}
     assert parse_link(page, written)[0] == parse_link(page, query(link))[0], written
+
+
+# Every URL key of every page as of issue 9, with its options (each still accepted) or its range [low, high]
+# (still the range): a link written then names the same controls and values now.
+INITS = ("default", "xavier_normal", "xavier_uniform", "kaiming_normal", "kaiming_uniform", "lecun_normal", "normal",
+         "zeros")
+SIGMAS = (0.001, 0.003, 0.01, 0.03, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0, 2.0, 3.0, 5.0, 10.0)
+SEED = (0, 1_000_000)
+TODAY = {
+    "explorer": {"fn": None, "x": (-50.0, 50.0), "eps": (1e-4, 1e-3, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2),
+                 "autograd": None},
+    "compare": {"fns": None, "show": ("f", "df", "both"), "x": (-50.0, 50.0)},
+    "gradient_flow": {
+        "act": None, "depth": (1, 100), "width": (8, 16, 32, 64, 128, 256, 512), "init": INITS, "sigma": SIGMAS,
+        "bias": ("zeros", "default", "constant"), "bias_value": (-5.0, 5.0), "in_mean": (-5.0, 5.0),
+        "in_scale": (0.01, 0.1, 0.3, 0.5, 1.0, 2.0, 3.0, 5.0, 10.0), "batch": (16, 32, 64, 128, 256, 512, 1024),
+        "seed": SEED, "t.act": None, "t.depth": (1, 30), "t.width": (8, 16, 32, 64, 128), "t.init": INITS,
+        "t.sigma": SIGMAS, "t.lr": (1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0), "t.steps": (10, 500),
+        "t.max_norm": (0.1, 0.5, 1.0, 2.0, 5.0, 10.0), "t.clip": (0.01, 0.05, 0.1, 0.5, 1.0), "t.seed": SEED},
+    "dying_relu": {
+        "data": ("moons", "circles", "spiral", "xor", "blobs"), "n": (100, 200, 500, 1000, 2000), "noise": (0.0, 1.0),
+        "data_seed": SEED, "act": None, "layers": (1, 4), "units": (4, 8, 16, 32, 64, 128),
+        "opt": ("sgd", "momentum", "adam"), "lr": (1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0),
+        "init": ("default", "kaiming_normal", "xavier_normal"), "bias": ("default", "constant"),
+        "bias_value": (-10.0, 10.0), "steps": (10, 1000), "seed": SEED, "fix": None, "learned": ("prelu", "rrelu")},
+    "self_normalizing": {
+        "acts": ("selu", "relu", "tanh", "elu", "sigmoid"), "init": ("lecun_normal", "kaiming_normal", "xavier_normal"),
+        "in_mean": (-3.0, 3.0), "in_scale": (0.1, 5.0), "dropout": ("none", "dropout", "alpha_dropout"),
+        "rate": (0.0, 0.5), "residual": None, "depth": (1, 100), "width": (8, 16, 32, 64, 128, 256),
+        "batch": (10, 50, 100, 250, 500, 1000), "seed": SEED},
+    "why_nonlinear": {
+        "c.seed": SEED, "x.depth": (1, 8), "x.act": None, "x.hidden": (2, 32), "x.seed": SEED,
+        "r.mode": ("fit", "hand"),
+        "r.target": ("sin", "abs", "square", "step"), "r.k": (1, 64),
+        **{f"r.{kw}{i}": (-3.0, 3.0) for i in range(1, 4) for kw in "kw"},
+        "z.lr": (0.1, 0.3, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.2, 4.0, 6.0, 10.0), "z.seed": SEED},
+    "vector": {
+        **{f"z{i}": (-10.0, 10.0) for i in range(1, 6)}, "T": (0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 100.0),
+        "glu.b": (1.0, 10.0), "m.preset": ("ReLU", "|x|", "Leaky ReLU 0.1", "convex bowl"), "m.k": (1, 6),
+        **{f"m.a{i}": (-3.0, 3.0) for i in range(1, 7)}, **{f"m.c{i}": (-5.0, 5.0) for i in range(1, 7)}},
+}
+# the activation pickers, and how they name the picked activation's parameters (fn=elu&alpha=2, act=elu&elu.alpha=2)
+PICKERS = {"explorer": ("fn", ""), "compare": ("fns", "{key}."), "gradient_flow": ("act", "{key}."),
+           "dying_relu": ("act", "{key}.")}
+
+
+def test_every_key_of_today_keeps_its_values():
+    import activations
+
+    for page, keys in TODAY.items():
+        declared = {c.url: c for s in catalog.schemas(page) for c in s}
+        for key, was in keys.items():
+            assert key in declared, f"{page} no longer reads ?{key}="
+            c = declared[key]
+            if was is None:
+                continue
+            if hasattr(c, "low") and len(was) == 2 and not hasattr(c, "options"):
+                assert (c.low, c.high) == was, (page, key, (c.low, c.high), was)
+            else:
+                assert set(was) <= set(c.options), (page, key, set(was) - set(c.options))
+    for page, (key, prefix) in PICKERS.items():
+        c = {c.url: c for s in catalog.schemas(page) for c in s}[key]
+        assert set(activations.REGISTRY) <= set(c.options) and c.params == prefix, (page, key)
+        for spec in activations.REGISTRY.values():
+            assert {p.url for p in catalog.activation_params(c, spec.key)} == {
+                prefix.format(key=spec.key) + p.name for p in spec.params}
