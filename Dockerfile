@@ -9,6 +9,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
+# Korean glyphs (issue 11): Debian's Noto CJK fonts in the image, so that anything rendered on the server (a
+# headless browser for screenshots, a PNG export) has them. Charts in a learner's browser use that browser's fonts.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends fonts-noto-cjk \
+ && rm -rf /var/lib/apt/lists/*
+
 # PyTorch first, from its CPU-only index: PyPI's torch for Linux x86-64 is the CUDA build, several GB of NVIDIA
 # libraries this app never uses. requirements.txt's "torch==2.13.0" is then already met (a pin without a local
 # label such as +cpu matches 2.13.0+cpu), so the second step adds streamlit, plotly, numpy and babel from PyPI.

@@ -31,6 +31,10 @@ SHOTS = [  # file name, path and query, viewport, theme, script to run before th
     ("dying-relu.png", "/dying_relu?opt=adam&lr=0.3", (1400, 1000), "light", LAST_FRAME),
     ("home-dark.png", "/", (1400, 1000), "dark", None),
     ("explorer-phone.png", "/explorer?fn=gelu", (390, 1400), "light", None),
+    # 한국어: the README's Korean section
+    ("ko-explorer.png", "/explorer?lang=ko&fn=selu&eps=0.05", (1400, 1000), "light", None),
+    ("ko-gradient-flow.png", "/gradient_flow?lang=ko", (1400, 1000), "light", None),
+    ("ko-dying-relu.png", "/dying_relu?lang=ko&opt=adam&lr=0.3", (1400, 1000), "light", LAST_FRAME),
 ]
 
 

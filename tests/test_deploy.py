@@ -320,3 +320,9 @@ def test_hugging_face_front_matter_points_at_the_image_port():
     assert header["sdk"] == "docker"
     assert int(header["app_port"]) == cmd_port()
     assert len(header["short_description"]) <= 60  # the Hub's limit for the Space card
+
+
+def test_the_image_and_ci_have_a_korean_font():
+    """Korean glyphs wherever this project renders pages itself: the image, and CI's browser."""
+    assert any("fonts-noto-cjk" in run for run in instructions("RUN"))
+    assert "fonts-noto-cjk" in (ROOT / ".ci" / "run").read_text()

@@ -25,6 +25,10 @@ README_LINKS = [
      {"fn": "leaky_relu", "negative_slope": 0.2, "x": (-3.0, 3.0), "eps": 0.01, "autograd": False}),
     ("explorer", "fn=sigmoid&eps=0.05&autograd=1", {"fn": "sigmoid", "eps": 0.05, "autograd": True, "x": (-6.0, 6.0)}),
     ("compare", "fns=sigmoid,tanh,relu&show=df", {"fns": ["sigmoid", "tanh", "relu"], "show": "df", "x": (-5.0, 5.0)}),
+    # the Korean section's: lang is the app's (ui.lang), the rest the page's
+    ("explorer", "lang=ko&fn=leaky_relu&negative_slope=0.2", {"fn": "leaky_relu", "negative_slope": 0.2}),
+    ("gradient_flow", "lang=ko", {"act": "sigmoid", "depth": 20}),
+    ("dying_relu", "lang=ko&opt=adam&lr=0.3", {"opt": "adam", "lr": 0.3}),
 ]
 LINKS = README_LINKS + [
     ("explorer", "fn=elu&alpha=2&x=-10.5,4", {"fn": "elu", "alpha": 2.0, "x": (-10.5, 4.0)}),
@@ -64,8 +68,8 @@ LINKS = README_LINKS + [
      {"z1": 2.5, "z5": -1.0, "T": 0.5, "glu.b": 4.0, "m.preset": "|x|", "m.k": 3, "m.a3": 1.5, "m.c3": -2.0}),
 ]
 # Opened as pages too: the README's, and one link of most pages (the slow lab pages' first link only)
-OPENED = [0, 1, 2, 6, 7, 12, 14, 15]
-assert [LINKS[i][0] for i in OPENED] == ["explorer", "explorer", "compare", "compare", "gradient_flow",
+OPENED = [0, 1, 2, 3, 9, 10, 15, 17, 18]
+assert [LINKS[i][0] for i in OPENED] == ["explorer", "explorer", "compare", "explorer", "compare", "gradient_flow",
                                          "self_normalizing", "why_nonlinear", "vector"]
 
 
@@ -89,12 +93,16 @@ def test_the_readme_links_are_the_ones_tested():
 
 @pytest.mark.parametrize(("page", "link", "expected"), LINKS, ids=[f"{p}-{i}" for i, (p, _, _) in enumerate(LINKS)])
 def test_a_link_gives_the_same_values(page, link, expected):
-    values, notes = parse_link(page, query(link))
+    import i18n
+
+    q = query(link)
+    assert q.pop("lang", "ko") in i18n.languages()
+    values, notes = parse_link(page, q)
     assert not notes, [str(n) for n in notes]
     for key, want in expected.items():
         assert key in values, f"{page} no longer reads ?{key}="
         assert same(values[key], want), (key, values[key], want)
-    assert set(query(link)) <= set(values), set(query(link)) - set(values)
+    assert set(q) <= set(values), set(q) - set(values)
 
 
 def test_the_catalog_knows_every_page_of_the_app():
