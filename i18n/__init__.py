@@ -54,14 +54,22 @@ def language_name(code: str) -> str:
     return Locale.parse(code).get_display_name(code).capitalize() if code != PSEUDO else "Pseudo"
 
 
+# Every message the pseudo-locale translated: the tests check that each one is in the extracted template (a
+# message Babel cannot see, such as one written inside an f-string, would reach no translator).
+SEEN: set[tuple[str | None, str]] = set()
+
+
 class _Pseudo(gettext.NullTranslations):
     def gettext(self, message):
+        SEEN.add((None, message))
         return f"{OPEN}{message}{CLOSE}"
 
     def ngettext(self, singular, plural, n):
+        SEEN.add((None, singular))
         return f"{OPEN}{singular if n == 1 else plural}{CLOSE}"
 
     def pgettext(self, context, message):
+        SEEN.add((context, message))
         return f"{OPEN}{message}{CLOSE}"
 
     def npgettext(self, context, singular, plural, n):

@@ -226,7 +226,8 @@ def train_xor(kind: str = "nonlinear", config: XorConfig | None = None) -> XorFi
 # ---- 3. a sum of shifted ReLUs draws any curve -------------------------------------------------------------------
 
 # Translators: the target curve "step": the step function, 0 left of 0 and 1 from 0 on
-TARGET_LABELS = {"sin": "sin x", "abs": "|x|", "square": "x²", "step": N_("step")}  # math stays as it is
+# Translators: math, copied as it is; only "step" is a word
+TARGET_LABELS = {"sin": N_("sin x"), "abs": N_("|x|"), "square": N_("x²"), "step": N_("step")}
 KNOT_HELP = N_("Where this ReLU bends: max(0, x − knot).")
 WEIGHT_HELP = N_("How steep this ReLU's contribution is.")
 _HAND = (  # (label of the knot, of the weight, default knot, default weight): the default draws a "hat"

@@ -38,7 +38,7 @@ INIT_LABELS = {"lecun_normal": N_("LeCun normal"), "kaiming_normal": N_("He / Ka
                "xavier_normal": N_("Xavier / Glorot normal")}
 DROPOUTS: tuple[str, ...] = ("none", "dropout", "alpha_dropout")
 # The modules' own names are identifiers: only "none" is a word to translate (ui.urlstate passes labels to _()).
-DROPOUT_LABELS = {"none": N_("none"), "dropout": "nn.Dropout", "alpha_dropout": "nn.AlphaDropout"}
+DROPOUT_LABELS = {"none": N_("none"), "dropout": N_("nn.Dropout"), "alpha_dropout": N_("nn.AlphaDropout")}
 WIDTHS: tuple[int, ...] = (8, 16, 32, 64, 128, 256)
 BATCHES: tuple[int, ...] = (10, 50, 100, 250, 500, 1000)
 # Theorem 1's domain for (mu, nu): for these means and variances of the inputs (and omega in [-0.1, 0.1],

@@ -91,7 +91,8 @@ def glu_surface(values: Mapping[str, Any] | None = None) -> GluSurface:
 
 MAX_PIECES = 6
 UNUSED_PIECE = (0.0, -5.0)  # a piece beyond the preset's: flat and low, so it changes nothing until moved
-PRESET_LABELS = {"ReLU": "ReLU", "|x|": "|x|", "Leaky ReLU 0.1": N_("Leaky ReLU 0.1"), "convex bowl": N_("convex bowl")}
+PRESET_LABELS = {"ReLU": N_("ReLU"), "|x|": N_("|x|"),
+                 "Leaky ReLU 0.1": N_("Leaky ReLU 0.1"), "convex bowl": N_("convex bowl")}
 _PIECE_LABELS = (
     # Translators: the slope and the intercept of one straight line (one linear piece of a maxout unit)
     (N_("piece 1: slope"), N_("piece 1: intercept")),

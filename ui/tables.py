@@ -28,5 +28,6 @@ def properties_rows(p: Properties) -> list[tuple[str, str]]:
 
 def properties_table(p: Properties) -> str:
     """The properties as a Markdown table (pipes inside cells escaped)."""
-    head = f"| {_('Property (measured)')} | {_('Value')} |\n|---|---|\n"
+    prop, value = _("Property (measured)"), _("Value")  # not inside an f-string: Babel would not extract them
+    head = f"| {prop} | {value} |\n|---|---|\n"
     return head + "\n".join(f"| {a} | {b} |".replace("|f′|", "\\|f′\\|") for a, b in properties_rows(p))
