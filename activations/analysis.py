@@ -31,7 +31,11 @@ def classify(df: np.ndarray, eps: float) -> np.ndarray:
 
 def regions(x: np.ndarray, df: np.ndarray, eps: float) -> list[Region]:
     """Maximal runs of grid points of one kind, in x order. x must be sorted."""
-    kinds = classify(df, eps)
+    return runs(x, classify(df, eps))
+
+
+def runs(x: np.ndarray, kinds: np.ndarray) -> list[Region]:
+    """Maximal runs of equal, non-empty `kinds` over sorted grid points `x`, as Regions in x order."""
     out: list[Region] = []
     if len(x) == 0:
         return out

@@ -32,7 +32,7 @@ import numpy as np
 
 from i18n import N_, Msg, Nn_, Note, Raw
 
-from .analysis import Region
+from .analysis import Region, runs
 from .registry import FAMILIES
 from .spec import ActivationSpec, Param
 
@@ -1018,17 +1018,7 @@ def _kinds(expr, xs: np.ndarray, a, b, c) -> np.ndarray:
 def gaps(formula: Formula, x, a=1.0, b=1.0, c=1.0, derivative: bool = False) -> list[Region]:
     """Maximal runs of grid points (x sorted) where f (or f') is undefined or overflows, in x order."""
     xs = np.asarray(x, dtype=np.float64).ravel()
-    kinds = causes(formula, xs, a, b, c, derivative)
-    out: list[Region] = []
-    if len(xs) == 0:
-        return out
-    change = np.flatnonzero(kinds[1:] != kinds[:-1]) + 1
-    starts = np.concatenate([[0], change])
-    ends = np.concatenate([change - 1, [len(xs) - 1]])
-    for s, e in zip(starts, ends, strict=True):
-        if kinds[s]:
-            out.append(Region(kinds[s], float(xs[s]), float(xs[e])))
-    return out
+    return runs(xs, causes(formula, xs, a, b, c, derivative))
 
 
 def gap_notes(regions: list[Region], derivative: bool = False) -> list[Note]:
