@@ -204,6 +204,9 @@ class Preset:
     label: str  # N_-marked
     why: str  # N_-marked: what the learner will see (the tooltip's second half)
     values: Mapping[str, Any]
+    # Controls of another section that this preset also sets back to their defaults (Gradient flow's "exploding"
+    # preset resets the training run, whose defaults are that very net).
+    resets: tuple[Control, ...] = ()
 
 
 def params_controls(spec, prefix: str = "") -> tuple[Control, ...]:

@@ -134,13 +134,12 @@ PRESETS: dict[str, Preset] = {
     # σ = 0.2 is only 1.13x He's √(2/64) = 0.177: the untrained net looks healthy (loss 0.45, ‖g‖ 2.7 at step 1),
     # but at lr 0.05 each SGD step makes the next gradient larger and the loss overflows at step 5 (seed 0);
     # clip_grad_norm_(max_norm=1) trains the same weights to a loss of 0.12. Values sit on the page's slider stops,
-    # and the training run's defaults (TRAIN) are this very net, which the preset sets back (RESETS_TRAINING).
+    # and the training run's defaults (TRAIN) are this very net, which the preset sets back (`resets`).
     "exploding": Preset(
         N_("Exploding (ReLU, σ above He)"),
         N_("Every other network control goes back to its default, and the training run below uses the same net."),
-        {"activation": "relu", "depth": 20, "width": 64, "init": "normal", "sigma": 0.2}),
+        {"activation": "relu", "depth": 20, "width": 64, "init": "normal", "sigma": 0.2}, resets=tuple(TRAIN)),
 }
-RESETS_TRAINING = ("exploding",)  # presets that also set the training run back to its defaults (the same net)
 
 OPTIMIZERS: tuple[str, ...] = ("sgd",)
 CLIPS: tuple[str, ...] = ("none", "norm", "value")

@@ -232,7 +232,8 @@ def test_exploding_preset_is_the_training_run():
     net = preset_net("exploding")
     trained = training().net
     assert {f: getattr(trained, f) for f in G.NET_FIELDS_TRAINED} == {f: getattr(net, f) for f in G.NET_FIELDS_TRAINED}
-    assert G.RESETS_TRAINING == ("exploding",)
+    assert [n for n, p in G.PRESETS.items() if p.resets] == ["exploding"]
+    assert G.PRESETS["exploding"].resets == tuple(G.TRAIN)
     healthy = G.gradient_flow(net)  # untrained it looks healthy: nothing explodes before SGD starts
     assert 0.1 < healthy.first_last_ratio < 100 and math.isfinite(healthy.loss)
 
@@ -367,7 +368,6 @@ def test_presets_set_every_control_and_are_valid():
         net = G.NetConfig.of(values)
         assert net.clamped() == (net, []), name  # on the sliders' stops: the page applies them as they are
     assert {"sigmoid-default", "relu-he", "tanh-xavier", "exploding"} <= set(G.PRESETS)
-    assert set(G.RESETS_TRAINING) <= set(G.PRESETS)
     assert training().clamped()[1] == []
 
 

@@ -40,9 +40,16 @@ def presets(state: PageState, presets: Mapping[str, Preset], controls: Sequence[
     defaults = {c.name: c.default for c in controls}
     cols = st.columns(len(presets))
     for col, (name, preset) in zip(cols, presets.items(), strict=True):
+        # two groups, applied one after the other: a reset section may reuse the names of `controls` (depth, …)
+        groups = [({**defaults, **preset.values}, controls), ({c.name: c.default for c in preset.resets},
+                                                              preset.resets)]
         col.button(_(preset.label), key=f"preset:{name}", width="stretch",
-                   help=preset_help(preset, controls, formats),
-                   on_click=apply, args=(state.page, {**defaults, **preset.values}, controls))
+                   help=preset_help(preset, controls, formats), on_click=_press, args=(state.page, groups))
+
+
+def _press(page: str, groups) -> None:
+    for values, controls in groups:
+        apply(page, values, controls)
 
 
 def with_progress(run: Callable, label: str, show: bool = True):

@@ -167,12 +167,6 @@ class PageState:
             self.note(n)
         return params
 
-    # ---- presets -------------------------------------------------------------------------------
-    def apply(self, values: Mapping[str, Any], controls: Sequence[Control]) -> None:
-        """Set controls (by name) before their widgets are drawn: for preset buttons' on_click callbacks,
-        which run before the rerun."""
-        apply(self.page, values, controls)
-
     # ---- parts that rerun alone ----------------------------------------------------------------
     def section(self, name: str = "main") -> None:
         """Start a fragment called `name` (one per fragment on the page): its notes show at its top."""

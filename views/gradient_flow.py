@@ -16,8 +16,6 @@ P, T = gradflow.PROBE, gradflow.TRAIN
 state = page.start("gradient_flow", N_("Gradient flow"))
 page.presets(state, gradflow.PRESETS, list(P), formats={"activation": activation_name},
              intro=N_("**Presets**: one click sets every network control below (hover for what each one sets)."))
-if any(st.session_state.get(f"preset:{name}") for name in gradflow.RESETS_TRAINING):  # clicked in this run
-    state.apply(T.defaults(), list(T))
 
 
 def number(spec: str, v: float) -> str:
