@@ -1,5 +1,4 @@
 """Dying ReLU: train a small MLP on 2-D data, watch units die, and compare the fixes from the same weights."""
-import numpy as np
 import streamlit as st
 
 import activations
@@ -20,10 +19,6 @@ SWEPT = "_dying_swept"  # what this learner's last sweep ran on
 PRESET_CONTROLS = [*D, *T, *(p for key in dict.fromkeys(pr.values["activation"] for pr in dying.PRESETS.values())
                              for p in activation_params(T.activation, key))]
 NUMBER = {"lr": lambda v: fill("{v:g}", v=v), "bias_value": lambda v: fill("{v:g}", v=v)}
-
-
-def share(fraction: float) -> str:
-    return percent(fraction) if np.isfinite(fraction) else "—"
 
 
 def trained(cfg: dying.TrainConfig) -> dying.Run:
@@ -59,7 +54,7 @@ def experiment(state: PageState) -> None:
         m1.metric(_("dead hidden units at the end"),
                   percent(run.final_dead_fraction) if run.diverged_at is None else _("— (diverged)"),
                   help=_("Dead: f′(z) = 0 for every training point, so no gradient ever reaches its weights."))
-        m2.metric(_("final accuracy"), share(run.final_accuracy))
+        m2.metric(_("final accuracy"), percent(run.final_accuracy))
         m3.metric(_("final loss"), fill("{v:.3g}", v=run.final_loss) if run.diverged_at is None else _("diverged"))
         page.chart(charts.training_animation(run),
                    alt=_f("Training animation of {name} on {data}: decision boundary and unit lines.", name=name,
@@ -72,9 +67,9 @@ def experiment(state: PageState) -> None:
     fix = state.widget(F.fix, where=f1, format_func=activation_name)
     fixed = trained(dying.variant(cfg, fix))
     fix_name = activation_name(fix)
-    f1.metric(_f("dead units: {name}", name=name), share(run.final_dead_fraction))
-    f1.metric(_f("dead units: {name}", name=fix_name), share(fixed.final_dead_fraction))
-    f1.metric(_f("accuracy: {name}", name=fix_name), share(fixed.accuracy[-1]))
+    f1.metric(_f("dead units: {name}", name=name), percent(run.final_dead_fraction))
+    f1.metric(_f("dead units: {name}", name=fix_name), percent(fixed.final_dead_fraction))
+    f1.metric(_f("accuracy: {name}", name=fix_name), percent(fixed.accuracy[-1]))
     page.chart(charts.dead_curves([(name, run), (fix_name, fixed)]), where=f2,
                alt=_("Share of dead units per layer over training for both activations."))
     b1, b2 = st.columns(2)

@@ -1,11 +1,10 @@
 """Gradient flow: vanishing and exploding gradients through a deep MLP, initialization, clipping."""
-import math
-
 import streamlit as st
 
 import activations
 from charts import gradflow as plots
 from i18n import N_, _, _f, fill, ngettext, pgettext, render
+from i18n.numbers import num
 from labs import gradflow
 from ui import cache, page
 from ui.text import page_text
@@ -16,11 +15,6 @@ P, T = gradflow.PROBE, gradflow.TRAIN
 state = page.start("gradient_flow", N_("Gradient flow"))
 page.presets(state, gradflow.PRESETS, list(P), formats={"activation": activation_name},
              intro=N_("**Presets**: one click sets every network control below (hover for what each one sets)."))
-
-
-def number(spec: str, v: float) -> str:
-    """A metric's value; "—" where the run overflowed (the notes above say where)."""
-    return fill("{v:" + spec + "}", v=v) if math.isfinite(v) else "—"
 
 
 @st.fragment  # a control change reruns only the network and its charts, not the training section below
@@ -41,16 +35,16 @@ def probe_panel(state: PageState) -> None:
             state.note(n)
         ratio = res.first_last_ratio
         m1, m2, m3 = st.columns(3)
-        m1.metric(_("‖∂L/∂W‖ first layer ÷ last layer"), number(".2e", ratio),
+        m1.metric(_("‖∂L/∂W‖ first layer ÷ last layer"), num(ratio, ".2e"),
                   help=_("Below 1: the input side learns more slowly (vanishing). Far above 1: exploding."))
         m2.metric(_("std of h, first → last layer"),
-                  fill("{a} → {b}", a=number(".2g", res.act_std[0]), b=number(".2g", res.act_std[-1])))
-        m3.metric(_f("max |f′| of {name}", name=spec.name), number(".4g", res.max_abs_df),
+                  fill("{a} → {b}", a=num(res.act_std[0], ".2g"), b=num(res.act_std[-1], ".2g")))
+        m3.metric(_f("max |f′| of {name}", name=spec.name), num(res.max_abs_df, ".4g"),
                   help=_("Measured from f′ by the core; the dotted line is this to the power of the layers between."))
         page.chart(plots.grad_norm_figure(res.layers, res.weight_grad_norm, res.act_grad_norm, res.bound,
                                           res.max_abs_df),
                    alt=_f("Gradient norms per layer for {name}, depth {depth}; first/last ratio {ratio}.",
-                          name=spec.name, depth=cfg.depth, ratio=number(".1e", ratio)))
+                          name=spec.name, depth=cfg.depth, ratio=num(ratio, ".1e")))
         if res.underflowed_layers:
             st.caption(fill(ngettext(
                 "In {n} layer the weight gradient underflowed to exactly 0 in float32: that layer would not learn "
