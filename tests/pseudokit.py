@@ -14,7 +14,7 @@ import activations
 from activations import vector  # noqa: F401  (vector-valued names below)
 
 MARKED = re.compile(r"⟦[^⟦⟧]*⟧")
-_STRIP = [
+STRIP = [
     re.compile(r"\$\$.*?\$\$", re.S), re.compile(r"\$[^$]*\$"),  # math
     re.compile(r"`[^`]*`"),  # code and identifiers
     re.compile(r"<[^>]*>"), re.compile(r"%\{[^}]*\}"),  # HTML and Plotly's %{placeholders}
@@ -53,7 +53,7 @@ def leftovers(text: str, allowed: set[str] | None = None) -> list[str]:
     """Words outside the marks that are not names: each one is text shown without translation."""
     allowed = allowed_words() if allowed is None else allowed
     rest = unmarked(str(text))
-    for pattern in _STRIP:
+    for pattern in STRIP:
         rest = pattern.sub(" ", rest)
     # snake_case is an identifier (clip_grad_norm_, kaiming_uniform_): no English word has an underscore
     return [w for w in WORD.findall(rest) if w not in allowed and w.strip("_") not in allowed and "_" not in w]

@@ -74,10 +74,9 @@ def test_every_message_is_translated_with_the_same_placeholders(code):
 
 
 def _sections(path: Path) -> dict[str, str]:
-    from ui.text import _SECTION
+    from ui.text import parse_sections
 
-    parts = _SECTION.split(path.read_text(encoding="utf-8"))
-    return dict(zip(parts[1::2], (p.strip() for p in parts[2::2]), strict=True))
+    return parse_sections(path.read_text(encoding="utf-8"))
 
 
 ENGLISH_ASSETS = sorted((ROOT / "assets" / "en").rglob("*.md"))

@@ -4,7 +4,7 @@ import re
 
 import pytest
 from pagekit import open_page
-from pseudokit import _STRIP, allowed_words, visible_texts
+from pseudokit import STRIP, allowed_words, visible_texts
 from test_pseudo_locale import STATES
 
 import i18n
@@ -26,7 +26,7 @@ NAMES = {"BERT", "GPT", "ViT", "LLaMA", "PaLM", "Mistral", "MobileNet", "MobileN
 def english_runs(text: str, allowed: set[str]) -> list[str]:
     allowed = allowed | NAMES
     rest = REFERENCE.sub(" ", ITALIC.sub(" ", text))
-    for pattern in _STRIP:
+    for pattern in STRIP:
         rest = pattern.sub(" ", rest)
     # names and identifiers (ReLU, nn.Linear, clip_grad_norm_) are not English words
     rest = " ".join("·" if (w.strip(".,:;()[]") in allowed or "_" in w or "." in w.strip(".")) else w

@@ -15,17 +15,19 @@ ASSETS = Path(__file__).resolve().parent.parent / "assets"
 _SECTION = re.compile(r"^<!--\s*section:\s*([\w.-]+)\s*-->\s*$", re.MULTILINE)
 
 
-@cache
-def _sections(lang: str, kind: str, name: str) -> dict[str, str]:
-    path = ASSETS / lang / kind / f"{name}.md"
-    if not path.exists():
-        return {}
-    text = path.read_text(encoding="utf-8")
+def parse_sections(text: str) -> dict[str, str]:
+    """A Markdown file's named sections, in order (text before the first marker under the name "")."""
     parts = _SECTION.split(text)
     out = {"": parts[0].strip()} if parts[0].strip() else {}
     for sec, body in zip(parts[1::2], parts[2::2], strict=True):
         out[sec] = body.strip()
     return out
+
+
+@cache
+def _sections(lang: str, kind: str, name: str) -> dict[str, str]:
+    path = ASSETS / lang / kind / f"{name}.md"
+    return parse_sections(path.read_text(encoding="utf-8")) if path.exists() else {}
 
 
 def section(kind: str, name: str, sec: str) -> str:
