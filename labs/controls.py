@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from activations import validate
-from i18n import Note
+from i18n import N_, Note
 
 Needs = tuple[tuple[str, tuple[str, ...]], ...]  # shown only while these URL keys hold one of these values
 
@@ -130,8 +130,6 @@ SEED_HIGH = 1_000_000
 
 def seed(name: str = "seed", url: str = "", help: str = "", label: str = "") -> Number:
     """A seed box: the same seed gives the same numbers, so the same link gives the same view."""
-    from i18n import N_
-
     return Number(name, label or N_("Seed"),
                   help or N_("Same seed, same random numbers: the same link gives the same numbers."),
                   0, url, low=0, high=SEED_HIGH, step=1, widget="number")
