@@ -19,6 +19,9 @@ MARKUP = {
     "html": re.compile(r"</?[a-z]+[^>]*>"),
 }
 LETTERS = re.compile(r"[A-Za-z]{3,}")
+# Markdown does not close bold after punctuation (`$`, a backtick, a bracket) when a letter follows at once, as
+# Korean particles do ("**$f$**입니다"): the page would show the asterisks.
+UNCLOSED_BOLD = re.compile(r"[$`)\]'\".,:;!?]\*\*(?=[가-힣])")
 
 
 def catalog(code: str):
@@ -65,6 +68,8 @@ def test_every_message_is_translated_with_the_same_placeholders(code):
             continue
         source = singular if isinstance(m.id, str) else m.id[1]
         for form in forms:
+            if UNCLOSED_BOLD.search(form):
+                problems.append(f"bold that Markdown will not close: {form[:60]!r}")
             if _counts(form) != _counts(source):
                 problems.append(f"markup differs: {singular[:60]!r} -> {form[:60]!r}")
             if form == source and not _identifier_only(source):
@@ -95,6 +100,8 @@ def test_every_english_text_has_its_twin_with_the_same_sections(code):
             problems.append(f"{twin.relative_to(ROOT)}: sections {list(b)} != {list(a)}")
             continue
         for name in a:
+            if UNCLOSED_BOLD.search(b[name]):
+                problems.append(f"{twin.relative_to(ROOT)} [{name}]: bold that Markdown will not close")
             if not b[name] or b[name] == a[name]:
                 problems.append(f"{twin.relative_to(ROOT)} [{name}]: empty or an English copy")
             elif set(MARKUP["math"].findall(a[name])) - set(MARKUP["math"].findall(b[name])):
