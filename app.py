@@ -13,6 +13,7 @@ PAGES = [
     ("views/home.py", N_("Home"), ":material/home:", "home"),
     ("views/explorer.py", N_("Explorer"), ":material/show_chart:", "explorer"),
     ("views/compare.py", N_("Compare"), ":material/stacked_line_chart:", "compare"),
+    ("views/own.py", N_("Your own activation"), ":material/function:", "own"),
     ("views/gradient_flow.py", N_("Gradient flow"), ":material/trending_down:", "gradient_flow"),
     ("views/dying_relu.py", N_("Dying ReLU"), ":material/heart_broken:", "dying_relu"),
     ("views/self_normalizing.py", N_("Self-normalizing nets"), ":material/balance:", "self_normalizing"),

@@ -79,6 +79,9 @@ class Properties:
     f0: float
     df0: float
     max_abs_df: float
+    # f and f' finite at every measured point. Always true for the built-ins; a learner's formula may be undefined
+    # or overflow somewhere (log(x), exp(exp(x))), and then the other properties hold where it is finite.
+    defined: bool = True
 
 
 def _jumps(fn, x: np.ndarray, values: np.ndarray) -> bool:
@@ -103,26 +106,35 @@ def properties(spec: ActivationSpec, params: Mapping | None = None) -> Propertie
     """Measure the properties of `spec` with `params` (defaults where missing)."""
     p = {**spec.defaults, **(params or {})}
     f_d, df_d = spec.f(_DENSE, **p), spec.df(_DENSE, **p)
-    f_t = spec.f(_TAILS, **p)
+    f_t, df_t = spec.f(_TAILS, **p), spec.df(_TAILS, **p)
+    defined = bool(np.isfinite(f_d).all() and np.isfinite(df_d).all() and np.isfinite(f_t).all()
+                   and np.isfinite(df_t).all())
     left, right = f_t[:4], f_t[4:]
-    # unbounded on a side if f keeps moving by more than 1 between |x| = 1e3 and |x| = 1e6
+    # unbounded on a side if f keeps moving by more than 1 between |x| = 1e3 and |x| = 1e6 (NaN compares False:
+    # a side where f is undefined tells nothing)
     bounded_below = not (left[0] < left[2] - 1.0 or right[3] < right[1] - 1.0)
     bounded_above = not (left[0] > left[2] + 1.0 or right[3] > right[1] + 1.0)
     all_f = np.concatenate([f_d, f_t])
-    mean = float(np.dot(_GAUSS_W, f_d))
+    finite_f = all_f[np.isfinite(all_f)]
+    mean = float(np.dot(_GAUSS_W, f_d))  # NaN if f is undefined where N(0, 1) has mass: shown as —
     std = float(np.sqrt(max(np.dot(_GAUSS_W, (f_d - mean) ** 2), 0.0)))
     diffs = np.diff(np.concatenate([f_t[:4], f_d, f_t[4:]]))
+    diffs = diffs[np.isfinite(diffs)]
     monotonic = bool(np.all(diffs >= -1e-12) or np.all(diffs <= 1e-12))
     f_fn = lambda x: spec.f(x, **p)  # noqa: E731
     df_fn = lambda x: spec.df(x, **p)  # noqa: E731
-    continuous = not _jumps(f_fn, _DENSE, f_d)
+    continuous = defined and not _jumps(f_fn, _DENSE, f_d)
     smooth = continuous and not _jumps(df_fn, _DENSE, df_d)
     i0 = len(_DENSE) // 2  # _DENSE[i0] == 0.0 exactly
+    all_df = np.abs(np.concatenate([df_d, df_t]))
+    all_df = all_df[np.isfinite(all_df)]
+    nan = float("nan")
     return Properties(
-        range_low=float(all_f.min()), range_high=float(all_f.max()),
+        range_low=float(finite_f.min()) if finite_f.size else nan,
+        range_high=float(finite_f.max()) if finite_f.size else nan,
         bounded_below=bounded_below, bounded_above=bounded_above,
         zero_centered=bool(abs(mean) < 0.1 * std) if std > 0 else abs(mean) < 1e-12,
         gaussian_mean=mean, monotonic=monotonic, continuous=continuous, smooth=smooth,
         f0=float(f_d[i0]), df0=float(df_d[i0]),
-        max_abs_df=float(np.max(np.abs(np.concatenate([df_d, spec.df(_TAILS, **p)])))),
+        max_abs_df=float(all_df.max()) if all_df.size else nan, defined=defined,
     )

@@ -3,7 +3,7 @@ twins and the tests: adding an activation is one entry here (and its note in ass
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from functools import partial
+from functools import lru_cache, partial
 
 from i18n import N_, Note
 
@@ -366,8 +366,44 @@ assert len(REGISTRY) == len(_SPECS), "duplicate activation key"
 assert all(s.family in FAMILIES for s in _SPECS)
 
 
+# A learner's formula (activations.formula) is an activation too: its specs have the key "own:<formula>", so that
+# every lab's config, cache key and link carries the formula itself. OWN alone is the pickers' option for it.
+OWN = "own"
+_OWN_PREFIX = OWN + ":"
+
+
+def own_key(formula: str) -> str:
+    """The key of the activation a formula defines (its normalized text: activations.formula.Formula)."""
+    return _OWN_PREFIX + formula
+
+
+def is_own(key: object) -> bool:
+    return isinstance(key, str) and key.startswith(_OWN_PREFIX)
+
+
+def own_formula(key: str) -> str:
+    return key[len(_OWN_PREFIX):]
+
+
+def known(key: object) -> bool:
+    """A registry key, or the key of a formula that parses."""
+    return (isinstance(key, str) and key in REGISTRY) or (is_own(key) and _own(own_formula(key)) is not None)
+
+
+@lru_cache(maxsize=64)  # the formula's parse is cached too; this keeps the spec object (and its caches) stable
+def _own(text: str) -> ActivationSpec | None:
+    from .formula import as_spec, parse
+
+    formula, _ = parse(text)
+    return None if formula is None else as_spec(formula)
+
+
 def get(key: str) -> ActivationSpec:
     """The spec for `key`; an unknown key raises KeyError naming the valid ones."""
+    if is_own(key):
+        spec = _own(own_formula(key))
+        if spec is not None:
+            return spec
     try:
         return REGISTRY[key]
     except (KeyError, TypeError):

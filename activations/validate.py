@@ -27,6 +27,7 @@ NO_SUCH_PARAM = N_("{activation} has no parameter {raw}: ignored.")
 NOT_AN_ACTIVATION = N_("**{name}** = {raw} is not an activation of this app: used {default}.")
 PARAMS_DROPPED = N_("The parameters given for {raw} were dropped.")
 NOT_PAIRS = N_("**{name}** = {raw} are not (name, value) pairs: used the defaults.")
+TEXT_TOO_LONG = N_("**{name}** is {length} characters long; at most {limit} are allowed: used {default}.")
 
 
 def _text(value: object) -> str:
@@ -101,6 +102,15 @@ def choices(name: str, raw: object, options: Sequence[str], default: Sequence[st
     return picked, joined(notes)
 
 
+def text(name: str, raw: object, max_chars: int, default: str) -> tuple[str, Note | None]:
+    """A learner's text (a formula) as typed, if it is not longer than `max_chars`; what it says is checked by
+    whoever reads it (activations.formula, with the column of each mistake)."""
+    t = "" if raw is None else _text(raw)
+    if len(t) > max_chars:
+        return default, Note.of(TEXT_TOO_LONG, name=name, length=len(t), limit=max_chars, default=Raw(default))
+    return t, None
+
+
 def toggle(name: str, raw: object, default: bool) -> tuple[bool, Note | None]:
     if isinstance(raw, bool):
         return raw, None
@@ -147,10 +157,10 @@ def activation_and_params(name: str, activation: object, params: object, default
                           prefix: str = "") -> tuple[str, dict, list[Note]]:
     """A registry key and its checked parameters (PyTorch names, clamped to the slider ranges), for a lab's
     config: (key, params, notes). `name` is the control's URL key; `prefix` the parameters' URL prefix."""
-    from .registry import REGISTRY, get
+    from .registry import get, known
 
     notes: list[Note] = []
-    act = activation if isinstance(activation, str) and activation in REGISTRY else None
+    act = activation if known(activation) else None
     if act is None:
         notes.append(Note.of(NOT_AN_ACTIVATION, name=name, raw=Raw(_text(activation)), default=default))
         act = default

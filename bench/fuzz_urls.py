@@ -109,7 +109,7 @@ class KeySpec:
     """One URL key of a page as the generator and the oracle see it: a declared control, flattened."""
 
     key: str
-    kind: str  # float | int | select | choice | choices | range | bool
+    kind: str  # float | int | select | choice | choices | range | bool | text (max_count: its length limit)
     low: float = 0.0
     high: float = 1.0
     step: float = 0.0
@@ -123,7 +123,7 @@ class KeySpec:
 
 def keyspec(control, needs=None, weight: float = 1.0) -> KeySpec:
     """The KeySpec of a labs.controls.Control (its own `needs`, or the ones given)."""
-    from labs.controls import Choice, Multi, Number, Range, Steps, Toggle
+    from labs.controls import Choice, Multi, Number, Range, Steps, Text, Toggle
 
     needs = control.needs if needs is None else needs
     common = {"needs": tuple(needs), "cost": control.cost, "weight": weight}
@@ -140,6 +140,8 @@ def keyspec(control, needs=None, weight: float = 1.0) -> KeySpec:
         return KeySpec(c.url, "range", c.low, c.high, c.step, min_width=c.min_width, **common)
     if isinstance(c, Toggle):
         return KeySpec(c.url, "bool", **common)
+    if isinstance(c, Text):
+        return KeySpec(c.url, "text", max_count=c.max_chars, **common)
     raise TypeError(f"no KeySpec for {type(c).__name__}")
 
 
@@ -280,6 +282,10 @@ def _valid(rng: random.Random, spec: KeySpec) -> str:
         return f"{a:g},{b:g}"
     if k == "bool":
         return rng.choice(("1", "0", "true", "false", "on", "off", "yes", "no"))
+    if k == "text":  # a formula (the only text control): an example, or a small one
+        from activations.formula import EXAMPLES
+
+        return rng.choice([e.formula for e in EXAMPLES] + ["x", "relu(x) - a*relu(-x)", "x*sigmoid(b*x) + c"])
     raise ValueError(k)
 
 
@@ -326,6 +332,11 @@ def _edge(rng: random.Random, spec: KeySpec, page_specs: list[KeySpec], cheap: b
                            f"{a:g},nan", f"nan,{b:g}", f"{a:g},inf", f"{a:g},{a:g}", f" {a:g} , {b:g} "))
     if k == "bool":
         return rng.choice(("2", "-1", "TRUE", " yes ", "y", "ja", "oui", "1.0", "0.0", "On"))
+    if k == "text":  # formulas that are refused, or nearly so
+        return rng.choice(("x*", "2x", "x^2", "exp(", "x)", "sin(x, x)", "where(x, 1, 0)", "foo(x)", "x.real",
+                           "__import__('os')", "().__class__", "lambda: 0", "[x for x in x]", "9**9**9**9",
+                           "exp(exp(exp(exp(x))))", "(" * 400 + "x" + ")" * 400, "log(x)", "sqrt(-1 - x**2)",
+                           "1/x", "x" + "+x" * 250, "open('/etc/passwd')", "x if x > 0 else 0", "x\x00"))
     raise ValueError(k)
 
 
@@ -476,12 +487,24 @@ class Recorder:
 
         widget.__wrapped__ = original
         PageState.widget = widget
+        self._original_read = original_read = PageState.read
+
+        def read(state, control):  # a key no widget draws (the own formula's): recorded when the link gives it
+            fresh = bool(state.fresh)
+            given, value = original_read(state, control)
+            if given:
+                recorder.reads.append(Read(state.page, control.url, keyspec(control), value, fresh))
+            return given, value
+
+        read.__wrapped__ = original_read
+        PageState.read = read
 
     def uninstall(self) -> None:
         from ui.urlstate import PageState
 
         if self._original is not None:
             PageState.widget = self._original
+            PageState.read = self._original_read
             self._original = None
 
 
@@ -587,6 +610,10 @@ def _reading(spec: KeySpec, raw: str, strict: bool):
             return True if raw in _TRUE else False if raw in _FALSE else NO
         s = raw.strip().lower()
         return True if s in _TRUE else False if s in _FALSE else NO
+    if kind == "text":  # a formula: the text itself if the parser builds it (its whitelist is its own oracle)
+        from activations.formula import parse
+
+        return raw if len(raw) <= spec.max_count and parse(raw)[0] is not None else NO
     raise ValueError(kind)
 
 

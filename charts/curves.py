@@ -9,6 +9,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from activations.analysis import AMPLIFYING, DEAD, SATURATING, Region
+from activations.formula import OVERFLOW, UNDEFINED
 from i18n import N_, _, fill, ngettext
 
 from .base import MARGIN, PALETTE, figure, y_limits
@@ -18,6 +19,9 @@ REGION_STYLE = {  # kind -> (fill colour, legend label); named in the legend, no
     DEAD: ("rgba(153,153,153,0.30)", N_("dead: f′ = 0")),
     SATURATING: ("rgba(240,228,66,0.35)", N_("saturating: 0 < |f′| < ε")),
     AMPLIFYING: ("rgba(204,121,167,0.25)", N_("amplifying: |f′| > 1")),
+    # a learner's formula only: where f or f′ has no value (the curves break there)
+    UNDEFINED: ("rgba(213,94,0,0.18)", N_("undefined: no value")),
+    OVERFLOW: ("rgba(0,114,178,0.18)", N_("overflow: beyond the largest float")),
 }
 
 

@@ -6,6 +6,7 @@ with `params` set also binds the parameters of the activations it picks.
 from __future__ import annotations
 
 import importlib
+from types import SimpleNamespace
 
 from .controls import Choice, Control, Multi, Schema, params_controls
 
@@ -14,6 +15,7 @@ PAGES: dict[str, tuple[str, ...]] = {
     "home": (),
     "explorer": ("labs.explore:explorer",),
     "compare": ("labs.explore:compare",),
+    "own": ("labs.own",),
     "gradient_flow": ("labs.gradflow",),
     "dying_relu": ("labs.dying",),
     "self_normalizing": ("labs.selfnorm",),
@@ -38,17 +40,20 @@ def activation_params(control: Control, key: str) -> tuple[Control, ...]:
 
     if not isinstance(control, Choice | Multi) or control.params is None:
         return ()
+    if key == activations.OWN:  # the learner's formula: a, b and c, whichever it uses
+        from .own import DECLARED_PARAMS
+
+        return params_controls(SimpleNamespace(params=DECLARED_PARAMS), control.params.format(key=key))
     return params_controls(activations.get(key), control.params.format(key=key))
+
 
 
 def controls(page: str) -> list[Control]:
     """Every control of the page, the activation parameters of every activation its pickers can pick included."""
-    import activations
-
     out: list[Control] = []
     for schema in schemas(page):
         for c in schema:
             out.append(c)
-            for key in activations.REGISTRY if isinstance(c, Choice | Multi) and c.params is not None else ():
+            for key in c.options if isinstance(c, Choice | Multi) and c.params is not None else ():
                 out += [p for p in activation_params(c, key) if p.url not in {o.url for o in out}]
     return out

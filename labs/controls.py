@@ -7,7 +7,7 @@ the hostile-URL fuzzer's schema and the tooltip test. No Streamlit here.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -114,6 +114,21 @@ class Range(Control):
 
     def encode(self, value):
         return f"{_encode_float(value[0])},{_encode_float(value[1])}"
+
+
+@dataclass(frozen=True)
+class Text(Control):
+    """Text the learner types (a formula), up to `max_chars`. `check(name, text, default)` returns the Note saying
+    what is wrong with it, or None; a link's text that is wrong gives the default (the note quotes the text)."""
+
+    max_chars: int = 300
+    check: Callable[[str, str, str], Note | None] | None = None
+
+    def parse(self, raw):
+        text, note = validate.text(self.url, raw, self.max_chars, self.default)
+        if note is None and self.check is not None:
+            note = self.check(self.url, text, self.default)
+        return (self.default, note) if note else (text, None)
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ import numpy as np
 
 import activations
 from activations import validate
-from activations.registry import REGISTRY, get
+from activations.registry import get, known
 from i18n import N_, Msg, Nn_, Note, Raw
 
 from .controls import Choice, Number, Preset, Schema, Steps, seed
@@ -42,7 +42,7 @@ BIAS_INITS: tuple[str, ...] = ("default", "constant")
 SIZES = (100, 200, 500, 1000, 2000)
 UNITS = (4, 8, 16, 32, 64, 128)
 LRS = (1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
-KEYS = tuple(activations.keys_grouped())
+KEYS = (*activations.keys_grouped(), activations.OWN)  # OWN: the learner's formula (labs.own)
 LEARNED = ("prelu", "rrelu")  # the fixes whose negative slope is not a constant
 
 BOX = 3.0  # the data are standardized, so [-3, 3]^2 shows (almost) all of them
@@ -308,7 +308,7 @@ def variant(cfg: TrainConfig, activation: str) -> TrainConfig:
     """The same run with another activation at its default parameters: the same data, seed and initial weights
     (see _build), so only the activation differs. Its parameters are spelled out, so the variant of a run at its
     activation's defaults is that run's own config (one training, one cache entry)."""
-    key = activation if activation in REGISTRY else TRAIN.activation.default
+    key = activation if known(activation) else TRAIN.activation.default
     return replace(cfg, activation=key, params=tuple(sorted(get(key).defaults.items())))
 
 
@@ -673,7 +673,7 @@ def lr_sweep(base: TrainConfig, lrs=SWEEP_LRS, activations=SWEEP_ACTIVATIONS, se
     low, high = min(TRAIN.lr.options), max(TRAIN.lr.options)  # any rate inside the slider's span, not only its steps
     lrs = np.array([validate.number("lr", v, low, high, TRAIN.lr.default)[0] for v in np.atleast_1d(lrs)],
                    dtype=np.float64)
-    acts = tuple(a for a in activations if isinstance(a, str) and a in REGISTRY) or ("relu",)
+    acts = tuple(a for a in activations if known(a)) or ("relu",)
     s = TRAIN.seed
     seed_list = tuple(int(validate.number(s.url, v, s.low, s.high, s.default, True)[0]) for v in seeds) or (0,)
     X, y = make_data(base.data)

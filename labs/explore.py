@@ -6,8 +6,10 @@ from functools import lru_cache
 import numpy as np
 
 import activations
-from activations import analysis
-from i18n import N_
+from activations import analysis, is_own
+from activations import formula as F
+from activations.registry import own_formula
+from i18n import N_, Note
 
 from .controls import Choice, Multi, Range, Schema, Steps, Toggle
 
@@ -16,7 +18,8 @@ COMPARE_POINTS = 301  # per curve: up to 16 traces share the browser's redraw
 MAX_CURVES = 8
 GALLERY_X, GALLERY_POINTS = (-5.0, 5.0), 201  # Home's small multiples: every function at its defaults
 EPS_STEPS = (1e-4, 1e-3, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2)
-KEYS = tuple(activations.keys_grouped())
+KEYS = (*activations.keys_grouped(), activations.OWN)  # OWN: the learner's formula (labs.own)
+MAX_GAP_NOTES = 4  # sentences on where a formula is undefined; the rest are counted
 
 EXPLORER = Schema(
     Choice("fn", N_("Activation"), N_("Grouped by family. The URL's fn= is this function's PyTorch name."), "elu",
@@ -51,6 +54,23 @@ def curve(key: str, params: dict, lo: float, hi: float, n: int = GRID_POINTS):
     spec = activations.get(key)
     x = grid(key, params, lo, hi, n)
     return x, spec.f(x, **params), spec.df(x, **params)
+
+
+MORE_GAPS = N_("… and {count} more places where f or f′ has no value (shaded on the chart).")
+
+
+def gaps(key: str, params: dict, x: np.ndarray) -> tuple[list[analysis.Region], list[Note]]:
+    """Where a formula's f or f' is undefined or overflows on the grid x: regions to shade, sentences saying where.
+    (A built-in is finite everywhere: nothing.)"""
+    formula = F.parse(own_formula(key))[0] if is_own(key) else None
+    if formula is None:
+        return [], []
+    values = {name: float(params.get(name, 1.0)) for name in F.PARAMETERS}
+    f_gaps, df_gaps = F.gaps(formula, x, **values), F.gaps(formula, x, derivative=True, **values)
+    notes = F.gap_notes(f_gaps) + F.gap_notes(df_gaps, derivative=True)
+    if len(notes) > MAX_GAP_NOTES:
+        notes = notes[:MAX_GAP_NOTES] + [Note.of(MORE_GAPS, count=len(notes) - MAX_GAP_NOTES)]
+    return f_gaps + df_gaps, notes
 
 
 def properties(key: str, params: dict) -> analysis.Properties:

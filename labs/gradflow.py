@@ -22,7 +22,7 @@ import activations
 from activations import validate
 from activations.analysis import properties
 from activations.reference import torch_module
-from activations.registry import REGISTRY, get
+from activations.registry import REGISTRY, get, known
 from i18n import N_, Msg, Note, Raw
 
 from . import seeding
@@ -33,7 +33,7 @@ Progress = Callable[[float, Note | None], None]
 
 # ---- the controls ----------------------------------------------------------------------------------------------
 
-KEYS = tuple(activations.keys_grouped())
+KEYS = (*activations.keys_grouped(), activations.OWN)  # OWN: the learner's formula (labs.own)
 INIT_SCHEMES: tuple[str, ...] = (
     "default", "xavier_normal", "xavier_uniform", "kaiming_normal", "kaiming_uniform", "lecun_normal", "normal",
     "zeros",
@@ -317,7 +317,7 @@ def _negative_slope(activation: str, params: Mapping) -> float | None:
 def init_gain(activation: str, params: dict | None = None) -> tuple[float, Note]:
     """The gain torch.nn.init.calculate_gain gives for `activation`, and a note on where it comes from."""
     calc = nn.init.calculate_gain
-    name = get(activation).name if activation in REGISTRY else str(activation)
+    name = get(activation).name if known(activation) else str(activation)
     slope = _negative_slope(activation, params or {}) if activation in REGISTRY else None
     if slope is not None:
         gain = float(calc("leaky_relu", slope))

@@ -21,7 +21,7 @@ from i18n import N_, Msg, Note, Raw
 from .controls import Choice, Number, Range, Schema, seed
 from .seeding import seeded
 
-KEYS = tuple(activations.keys_grouped())
+KEYS = (*activations.keys_grouped(), activations.OWN)  # OWN: the learner's formula (labs.own)
 XOR_KINDS: tuple[str, ...] = ("linear", "nonlinear")
 TARGETS = ("sin", "abs", "square", "step")
 MODES = ("fit", "hand")

@@ -22,7 +22,7 @@ import numpy as np
 
 from activations import validate
 from activations.functions import SELU_ALPHA, SELU_SCALE
-from activations.registry import REGISTRY, get
+from activations.registry import OWN, REGISTRY, get, is_own, known
 from i18n import N_, Note
 
 from .arrays import finite_or_nan
@@ -54,7 +54,7 @@ DROPOUT = 0xD809  # derived_seed(seed, DROPOUT): the dropout masks' stream, inde
 
 SCHEMA = Schema(
     Multi("acts", N_("Activations"), N_("All get the same weights and the same input batch."), list(COMPARED),
-          options=COMPARED, max_count=len(COMPARED)),
+          options=(*COMPARED, OWN), max_count=len(COMPARED) + 1),
     Choice("init", N_("Weight init"), N_("SELU's guarantee assumes LeCun normal: Var W = 1/fan_in."), "lecun_normal",
            options=INITS, labels=INIT_LABELS),
     Number("input_mean", N_("Input mean"), N_("Standardized input has mean 0."), 0.0, "in_mean", low=-3.0, high=3.0,
@@ -230,7 +230,9 @@ def depth_stats(cfg: SNConfig, activations: Iterable[str] = COMPARED, progress: 
     by this cfg and key): the weights are then drawn only if some activation is not cached, once."""
     say = progress or (lambda fraction, note: None)
     cfg, notes = cfg.clamped()
-    keys, note = validate.choices("activations", _as_list(activations), tuple(REGISTRY), COMPARED, len(REGISTRY))
+    given = _as_list(activations)
+    options = (*REGISTRY, *(k for k in given if is_own(k) and known(k)))  # a formula's key is an activation too
+    keys, note = validate.choices("activations", given, options, COMPARED, len(options))
     notes += ([note] if note else []) + config_notes(cfg)
     weights = functools.cache(lambda: _weights(cfg))
     memo = memo or (lambda key, compute: compute())

@@ -30,6 +30,7 @@ STATES = {
     "home": {},
     "explorer": {"fn": "gelu"},
     "compare": {"fns": "elu,gelu,leaky_relu"},
+    "own": {"formula": "x + sin(a*x)**2/a + b*c"},
     "gradient_flow": {"init": "normal", "bias": "constant", "act": "elu", "depth": "5", "t.init": "normal"},
     "dying_relu": {"bias": "constant", "act": "prelu", "steps": "50"},
     "self_normalizing": {"dropout": "dropout", "depth": "10"},

@@ -472,7 +472,7 @@ def test_latex_of_f_and_f_prime():
 def test_the_spec_adapter():
     formula = built("x*sigmoid(b*x)")
     spec = F.as_spec(formula)
-    assert spec.key == "own" and [p.name for p in spec.params] == ["b"]
+    assert spec.key == "own:x * sigmoid(b * x)" and [p.name for p in spec.params] == ["b"]
     x = np.linspace(-2, 2, 5)
     np.testing.assert_array_equal(spec.f(x, b=2.0), formula.f(x, b=2.0))
     assert spec.tex({"b": 2.0}) == (formula.tex_f, formula.tex_df)

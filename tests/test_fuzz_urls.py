@@ -21,7 +21,7 @@ import activations
 import i18n
 from bench import fuzz_urls as fuzz
 from labs import catalog
-from labs.controls import Choice, Multi, Number, Range, Steps, Toggle
+from labs.controls import Choice, Multi, Number, Range, Steps, Text, Toggle
 from ui.urlstate import unknown_keys_note
 
 SEED = 0
@@ -51,6 +51,8 @@ def within(c, v) -> bool:
                 and c.low <= v[0] < v[1] <= c.high and v[1] - v[0] >= c.min_width - 1e-12)
     if isinstance(c, Toggle):
         return isinstance(v, bool)
+    if isinstance(c, Text):
+        return isinstance(v, str) and len(v) <= c.max_chars
     raise TypeError(type(c).__name__)
 
 
@@ -103,6 +105,15 @@ def control_problems(c, query: dict[str, str], value, note) -> list[str]:
     return out
 
 
+def own_declared():
+    """The own activation as links may set it (a, b and c at their declared ranges), whatever the formula."""
+    from dataclasses import replace
+
+    from labs.own import DECLARED_PARAMS
+
+    return replace(activations.get(activations.own_key("x")), params=DECLARED_PARAMS)
+
+
 def case_problems(case) -> tuple[list[str], int]:
     """Everything wrong with one URL on its page, and how many notes it produced."""
     query = {k: vs[-1] for k, vs in case.query}  # the last value of a repeated key, as st.query_params has it
@@ -121,7 +132,7 @@ def case_problems(case) -> tuple[list[str], int]:
                 out.append(f"{c.url}: parse_query gave {values[c.name]!r}, the control's parse {value!r}")
             out += control_problems(c, query, values[c.name], note)
             for key in picked(c, values[c.name]):
-                spec = activations.get(key)
+                spec = own_declared() if key == activations.OWN else activations.get(key)
                 raw_params = {}
                 for p in catalog.activation_params(c, key):
                     known.add(p.url)
@@ -177,7 +188,7 @@ def test_generated_links_parse_within_the_declarations(page, corpus):
 
 # ---- one hostile link per page, through the page --------------------------------------------------------------
 HOSTILE = {Number: "nan", Steps: "-1e999", Choice: "<script>alert(1)</script>", Multi: "bogus,<b>x</b>",
-           Range: "1e999,abc", Toggle: "maybe"}
+           Range: "1e999,abc", Toggle: "maybe", Text: "__import__('os')"}
 
 
 def hostile_case(page: str) -> fuzz.Case:

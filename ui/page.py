@@ -9,6 +9,7 @@ from charts.base import chart_config
 from i18n import _
 from labs.controls import Control, Preset
 
+from . import own
 from .text import page_text
 from .urlstate import PageState, apply, preset_help
 
@@ -18,7 +19,9 @@ def start(page: str, title: str, intro: str | None = "intro") -> PageState:
     st.title(_(title))
     if intro:
         st.markdown(page_text(page, intro))
-    return PageState(page)
+    state = PageState(page)
+    own.bind(state)  # a link's formula= and range.*= belong to the app: any page may carry them
+    return state
 
 
 def chart(fig, alt: str, where=None, key: str | None = None) -> None:

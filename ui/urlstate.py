@@ -18,7 +18,7 @@ from typing import Any
 
 import streamlit as st
 
-from activations import validate
+from activations import is_own, validate
 from i18n import N_, Msg, Nn_, Note, Raw, _, fill
 from labs.controls import Choice, Control, Multi, Number, Preset, Range, Schema, Steps, Toggle, params_controls
 
@@ -27,6 +27,11 @@ from . import lang
 _PAGE = "_url_page"
 CHANGED = N_("**Some values in this link were changed so the page can show them:**")
 TOO_NARROW = N_("The **{label}** must be at least {width} wide: widened.")
+
+
+def widget_key(page: str, url_key: str, scope: str = "") -> str:
+    """The session key of a page's widget (`scope` separates widgets that share a URL key, see PageState._seed)."""
+    return f"{page}:{scope}{url_key}"
 
 
 class PageState:
@@ -64,24 +69,39 @@ class PageState:
     def _seed(self, control: Control, scope: str = "") -> str:
         # `scope` separates widgets that share a URL key but not a meaning: ELU's alpha and SELU's alpha
         url_key = control.url
-        wkey = f"{self.page}:{scope}{url_key}"
+        wkey = widget_key(self.page, url_key, scope)
         self.used.add(url_key)
         if self._section is not None:
             self._section_keys[self._section].add(url_key)
         if self.fresh and self.from_url:
-            if url_key in self.query:
-                value, note = control.parse(self.query[url_key])
-                if note:
-                    self.notices.append(note)
-                if url_key in self.repeated:
-                    self.notices.append(Note.of(validate.REPEATED, name=url_key, count=self.repeated[url_key],
-                                                raw=Raw(self.query[url_key])))
-            else:
-                value = control.default
-            st.session_state[wkey] = value
+            st.session_state[wkey] = self._from_link(control)[1]
         elif wkey not in st.session_state:
             st.session_state[wkey] = self.saved.get(wkey, control.default)
+        if isinstance(control, Number) and not control.low <= st.session_state[wkey] <= control.high:
+            # the range moved under a kept value (a formula's parameter whose range the learner narrowed)
+            st.session_state[wkey] = min(max(st.session_state[wkey], control.low), control.high)
         return wkey
+
+    def _from_link(self, control: Control) -> tuple[bool, Any]:
+        """(given, value): the link's value for `control`, parsed and checked (its notes noted), or its default."""
+        url_key = control.url
+        if url_key not in self.query:
+            return False, control.default
+        value, note = control.parse(self.query[url_key])
+        if note:
+            self.notices.append(note)
+        if url_key in self.repeated:
+            self.notices.append(Note.of(validate.REPEATED, name=url_key, count=self.repeated[url_key],
+                                        raw=Raw(self.query[url_key])))
+        return True, value
+
+    def read(self, control: Control) -> tuple[bool, Any]:
+        """A link's value for a control that no widget of this page draws (the own formula's keys, app-wide):
+        (given, value), read once, when the page is entered from a link."""
+        self.used.add(control.url)
+        if not (self.fresh and self.from_url):
+            return False, control.default
+        return self._from_link(control)
 
     def _keep(self, wkey: str, control: Control, value: Any) -> Any:
         self.saved[wkey] = value
@@ -91,6 +111,15 @@ class PageState:
         else:
             self.out.pop(control.url, None)
         return value
+
+    def put(self, url_key: str, text: str | None) -> None:
+        """Write (or, with None, remove) a link key that no widget of this page owns (the own formula's)."""
+        if text is None:
+            self.out.pop(url_key, None)
+            return
+        self.out[url_key] = text
+        if self._section is not None:  # so that it leaves the link when the section stops writing it
+            self._section_keys[self._section].add(url_key)
 
     def note(self, message: Note | str) -> None:
         """A message about a value the page itself had to change (e.g. RReLU's lower > upper)."""
@@ -159,7 +188,8 @@ class PageState:
 
     def params(self, spec, prefix: str = "", where=None) -> dict:
         """One widget per parameter of an activation, URL-bound as `{prefix}{name}`: the checked parameters."""
-        scope = "" if prefix else f"{spec.key}."  # Compare's prefix already names the function
+        # Compare's prefix already names the function; a formula's parameters keep their values while it is edited
+        scope = "" if prefix else "own." if is_own(spec.key) else f"{spec.key}."
         raw = {c.name: self.widget(c, where=where, scope=scope, label=param_label(spec.param(c.name)))
                for c in params_controls(spec, prefix)}
         params, notes = spec.resolve(raw)
@@ -246,7 +276,7 @@ def apply(page: str, values: Mapping[str, Any], controls: Sequence[Control]) -> 
     saved = st.session_state.setdefault(f"_saved:{page}", {})
     for c in controls:
         if c.name in values:
-            wkey = f"{page}:{c.url}"
+            wkey = widget_key(page, c.url)
             st.session_state[wkey] = values[c.name]
             saved[wkey] = values[c.name]
 

@@ -4,10 +4,11 @@ import time
 import streamlit as st
 
 import activations
+from activations import OWN
 from charts import curves
 from i18n import N_, _, _f, fill, ngettext
 from labs import cost, explore
-from ui import cache, page
+from ui import cache, own, page
 from ui.text import page_text
 from ui.urlstate import PageState
 from ui.widgets import activation_name
@@ -26,18 +27,20 @@ def panel(state: PageState, picked: list[str], show: str) -> None:
     state.section()
     lo, hi = state.widget(C.x)
     chosen = {}
-    with_params = [k for k in picked if activations.get(k).params]
+    own.keys(state, picked)  # "own" puts the learner's formula in the link
+    specs = {k: own.spec() if k == OWN else activations.get(k) for k in picked}
+    with_params = [k for k in picked if specs[k].params]
     if with_params:
         cols = st.columns(min(len(with_params), 4))
         for i, k in enumerate(with_params):
-            spec = activations.get(k)
-            with cols[i % len(cols)].expander(_f("{name} parameters", name=spec.name)):
-                chosen[k] = state.params(spec, prefix=C.fns.params.format(key=k))
+            with cols[i % len(cols)].expander(_f("{name} parameters", name=activation_name(k))):
+                chosen[k] = state.params(specs[k], prefix=C.fns.params.format(key=k))
 
     if not picked:
         st.info(_("Pick at least one activation above."))
     else:
-        lines = [(activation_name(k), *explore.curve(k, chosen.get(k, {}), lo, hi, explore.COMPARE_POINTS))
+        lines = [(activation_name(k), *explore.curve(specs[k].key, chosen.get(k, {}), lo, hi,
+                                                     explore.COMPARE_POINTS))
                  for k in picked]
         page.chart(curves.compare_figure(lines, show),
                    alt=_f("{names} compared for x from {lo:g} to {hi:g}.", names=", ".join(c[0] for c in lines),

@@ -1,13 +1,12 @@
 """Dying ReLU: train a small MLP on 2-D data, watch units die, and compare the fixes from the same weights."""
 import streamlit as st
 
-import activations
 from charts import dying as charts
 from i18n import N_, _, _f, fill, render
 from i18n.numbers import percent
 from labs import dying
 from labs.catalog import activation_params
-from ui import cache, page
+from ui import cache, own, page
 from ui.urlstate import PageState
 from ui.widgets import activation_name
 
@@ -41,8 +40,7 @@ def experiment(state: PageState) -> None:
         st.markdown(_("**Data**"))
         values = state.widgets(D)
         st.markdown(_("**Network and training**"))
-        act = state.widget(T.activation, format_func=activation_name)
-        params = state.params(activations.get(act), prefix=T.activation.params.format(key=act))
+        act, _spec, params = own.pick(state, T.activation, format_func=activation_name)
         values.update(activation=act, **state.widgets([c for c in T if c is not T.activation]))
     cfg = dying.config(values, params)
     name = activation_name(act)
@@ -65,7 +63,7 @@ def experiment(state: PageState) -> None:
     st.subheader(_("The fixes, from the same initial weights"))
     f1, f2 = st.columns([1, 3])
     fix = state.widget(F.fix, where=f1, format_func=activation_name)
-    fixed = trained(dying.variant(cfg, fix))
+    fixed = trained(dying.variant(cfg, own.key_for(state, fix)))
     fix_name = activation_name(fix)
     f1.metric(_f("dead units: {name}", name=name), percent(run.final_dead_fraction))
     f1.metric(_f("dead units: {name}", name=fix_name), percent(fixed.final_dead_fraction))

@@ -1,12 +1,11 @@
 """Gradient flow: vanishing and exploding gradients through a deep MLP, initialization, clipping."""
 import streamlit as st
 
-import activations
 from charts import gradflow as plots
 from i18n import N_, _, _f, fill, ngettext, pgettext, render
 from i18n.numbers import num
 from labs import gradflow
-from ui import cache, page
+from ui import cache, own, page
 from ui.text import page_text
 from ui.urlstate import PageState
 from ui.widgets import activation_name
@@ -22,9 +21,7 @@ def probe_panel(state: PageState) -> None:
     state.section("probe")
     controls, charts = st.columns([1, 2.6], gap="medium")
     with controls:
-        act = state.widget(P.activation, format_func=activation_name)
-        spec = activations.get(act)
-        params = state.params(spec, prefix=P.activation.params.format(key=act))
+        act, spec, params = own.pick(state, P.activation, format_func=activation_name)
         values = {"activation": act, **state.widgets(P, only=[c.name for c in P if c is not P.activation])}
     cfg = gradflow.NetConfig.of(values, params)
     with charts:
@@ -88,7 +85,7 @@ def train_panel(state: PageState) -> None:
     with st.expander(_("How clipping works, and how to read these charts")):
         st.markdown(page_text("gradient_flow", "clipping"))
     c1, c2, c3, c4 = st.columns(4)
-    values = {"activation": state.widget(T.activation, where=c1, format_func=activation_name),
+    values = {"activation": own.key_for(state, state.widget(T.activation, where=c1, format_func=activation_name)),
               **state.widgets(T, c1, only=["depth"]), **state.widgets(T, c2, only=["width", "init", "sigma"]),
               **state.widgets(T, c3, only=["lr", "steps"]), **state.widgets(T, c4, only=["max_norm", "clip_value"]),
               **state.widgets(T, c1, only=["seed"])}

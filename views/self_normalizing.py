@@ -5,7 +5,7 @@ from activations.functions import SELU_ALPHA, SELU_SCALE
 from charts import selfnorm as charts
 from i18n import N_, _, _f, fill
 from labs import selfnorm
-from ui import cache, page
+from ui import cache, own, page
 from ui.urlstate import PageState
 from ui.widgets import activation_name
 
@@ -30,7 +30,7 @@ def band_table(res: selfnorm.DepthStats, depth: int) -> str:
 def depth_panel(state: PageState) -> None:
     state.section("depth")
     # Above the columns, at the page's full width: the activation chips do not fit the narrow controls column.
-    shown = state.widget(C.acts, format_func=activation_name)
+    shown = own.keys(state, state.widget(C.acts, format_func=activation_name))  # "own": the formula's key
     controls, chart = st.columns([1, 2.8], gap="medium")
     with controls:
         st.markdown(_("**Try to break it**"))

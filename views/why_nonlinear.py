@@ -6,7 +6,7 @@ from charts import why
 from i18n import N_, _, _f, fill, ngettext
 from i18n.numbers import percent
 from labs import nonlinear, zerocenter
-from ui import cache, page
+from ui import cache, own, page
 from ui.urlstate import PageState
 from ui.widgets import activation_name
 
@@ -55,6 +55,7 @@ def xor_panel(state: PageState) -> None:
     cols = st.columns(4)
     values = {c.name: state.widget(c, where=col, format_func=activation_name if c is X.activation else None)
               for c, col in zip(X, cols, strict=True)}
+    values["activation"] = own.key_for(state, values["activation"])  # "own": the learner's formula
     cfg = nonlinear.XorConfig(**values)
     runs = {kind: cfg.for_kind(kind) for kind in nonlinear.XOR_KINDS}  # the linear net has no activation
     with st.spinner(_("Training both…")):

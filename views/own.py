@@ -1,0 +1,34 @@
+"""Your own activation: type a formula in x, see f, f′, their regions and gaps, and take it to every lab."""
+import streamlit as st
+
+from activations.registry import own_formula
+from i18n import N_, _, render
+from labs import own as lab
+from ui import lang, own, page
+from ui.curve_panel import panel
+
+S = lab.SCHEMA
+state = page.start("own", N_("Your own activation"))
+for note in own.formula_box(state):
+    st.info(render(note), icon=":material/info:")
+own.examples(state)
+spec = own.spec()
+own.write(state)
+own.range_inputs(state, [p.name for p in spec.params])
+spec = own.spec()  # with the ranges just set
+panel(state, spec, S.x, S.eps, S.autograd)
+
+st.subheader(_("Train it"))
+st.markdown(_("Your formula is in the activation picker of every page, as **Your own**. These open a lab with it:"))
+query = {"formula": own_formula(spec.key), **({"lang": lang.url_value()} if lang.url_value() else {})}
+links = st.container(horizontal=True)
+for path, title, key, icon in (
+    ("views/gradient_flow.py", N_("Gradient flow"), "act", ":material/trending_down:"),
+    ("views/dying_relu.py", N_("Dying ReLU"), "act", ":material/heart_broken:"),
+    ("views/self_normalizing.py", N_("Self-normalizing nets"), "acts", ":material/balance:"),
+    ("views/compare.py", N_("Compare"), "fns", ":material/stacked_line_chart:"),
+):
+    value = "own" if key == "act" else "selu,own" if key == "acts" else "relu,own"
+    links.page_link(path, label=_(title), icon=icon, query_params={key: value, **query})
+page.more("own", N_("What a formula may contain"), "syntax")
+state.finish()
