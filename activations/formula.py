@@ -1191,7 +1191,7 @@ DEFAULT_FORMULA = "x*sigmoid(a*x)"  # SiLU with a learnable-looking β: one para
 def default_param(name: str, low: float = -PARAM_LIMIT, high: float = PARAM_LIMIT, value: float = 1.0) -> Param:
     """Parameter a, b or c: any value in [-PARAM_LIMIT, PARAM_LIMIT] (the pages narrow the slider to the
     learner's range, or an example's)."""
-    return Param(name, value, low, high, 0.01, PARAM_HELP, name)
+    return Param(name, value, low, high, 0.01, PARAM_HELP)
 
 
 def as_spec(formula: Formula, params: Sequence[Param] = ()) -> ActivationSpec:

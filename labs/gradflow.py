@@ -156,6 +156,9 @@ DONE = N_("done")
 STEP_OF = N_("{run}: step {step} of {steps}")
 FORWARD_OVERFLOW = N_("Layer {layer} overflowed float32 (values beyond ±3.4e38) in the forward pass: its statistics "
                       "and those of the layers after it are shown as nan.")
+FORWARD_UNDEFINED = N_("Layer {layer}: the activation has no value (NaN) for some of its inputs, which are finite: "
+                       "your formula is undefined there. The statistics of that layer and those after it are shown "
+                       "as nan.")
 BACKWARD_OVERFLOW = N_("The backward pass overflowed float32 at layer {layer}: the gradient norms from there to "
                        "layer 1 are shown as nan.")
 LOSS_NOT_FINITE = N_("The loss is not finite (float32 overflow): no gradient can be trusted.")
@@ -543,7 +546,7 @@ def gradient_flow(cfg: NetConfig, progress: Progress | None = None) -> FlowResul
         post = [a.detach() for a in post]
         edges = _hist_edges(post)
         act_mean, act_std, pre_std, act_grad_norm, weight_grad_norm, w_std, hist = ([] for _ in range(7))
-        finite_fwd, finite_bwd = [], []
+        finite_fwd, finite_bwd, undefined = [], [], []
         # layer by layer: stacking the layers would copy depth x batch x width floats several times
         for lin, z, a, grad in zip(linears, pre, post, grads, strict=True):
             m, sd = _mean_std(a)
@@ -555,11 +558,13 @@ def gradient_flow(cfg: NetConfig, progress: Progress | None = None) -> FlowResul
             weight_grad_norm.append(_norm(lin.weight.grad))
             w_std.append(_mean_std(lin.weight.detach())[1])
             finite_fwd.append(bool(torch.isfinite(z).all() and torch.isfinite(a).all()))
+            undefined.append(not finite_fwd[-1] and bool(torch.isfinite(z).all()) and bool(torch.isnan(a).any()))
             finite_bwd.append(math.isfinite(act_grad_norm[-1]) and math.isfinite(weight_grad_norm[-1]))
         finite_fwd, finite_bwd = np.array(finite_fwd), np.array(finite_bwd)
         hist = np.stack(hist)
     if not finite_fwd.all():
-        notes.append(Note.of(FORWARD_OVERFLOW, layer=int(np.argmin(finite_fwd)) + 1))
+        first = int(np.argmin(finite_fwd))
+        notes.append(Note.of(FORWARD_UNDEFINED if undefined[first] else FORWARD_OVERFLOW, layer=first + 1))
     elif not finite_bwd.all():
         notes.append(Note.of(BACKWARD_OVERFLOW, layer=int(np.flatnonzero(~finite_bwd).max()) + 1))
     loss_v = float(loss.detach().item())

@@ -30,7 +30,7 @@ def refusal(name: str, text: str, default: str) -> Note | None:
 
 FORMULA = Text("formula", N_("f(x) ="),
                N_("A formula in x, written as in Python: + − * / ** and functions such as exp, tanh, sigmoid, "
-                  "where(x > 0, p, q). Parameters a, b and c get sliders. Press Enter to apply."),
+                  "where(x > 0, p, q). Parameters `a`, `b` and `c` get sliders. Press Enter to apply."),
                F.DEFAULT_FORMULA, max_chars=F.MAX_CHARS, check=refusal)
 RANGES = {name: Range(f"range_{name}", N_("Slider range"),
                       N_("The smallest and largest value of this parameter's slider (at most ±{limit})."),

@@ -103,6 +103,8 @@ XAVIER_IS_LECUN = N_("Every layer here is width × width, so Xavier normal (gain
                      "weights, N(0, 1/width): the curves are the same.")
 OVERFLOWED = N_("{name}: layer {layer} overflowed float32 (values beyond ±3.4e38): its mean and std and those of the "
                 "layers after it are shown as nan.")
+UNDEFINED = N_("{name}: layer {layer} has no value (NaN) for some of its finite inputs, as the formula is undefined "
+               "there: its mean and std and those of the layers after it are shown as nan.")
 FORWARDING = N_("{name}: forward through {depth} layers")
 
 
@@ -195,9 +197,13 @@ def _layer_stats(cfg: SNConfig, key: str, weights: list) -> LayerStats:
     # reseeded for each activation, which then replays the same masks); without dropout nothing random remains
     with seeded(derived_seed(cfg.seed, DROPOUT)) if drop is not None else nullcontext(), torch.no_grad():
         h = x
+        own, first_undefined = is_own(key), None
         sums = torch.empty(cfg.depth, 2, dtype=torch.float64)  # per layer: sum h, sum h^2
         for layer, w in enumerate(weights):
-            a = act(h @ w.T)
+            z = h @ w.T
+            a = act(z)
+            if own and first_undefined is None and torch.isnan(a).any() and torch.isfinite(z).all():
+                first_undefined = layer  # a formula's NaN, not an overflow (checked for formulas only: a sync)
             if drop is not None:
                 a = drop(a)
             h = h + a if cfg.residual else a
@@ -216,7 +222,8 @@ def _layer_stats(cfg: SNConfig, key: str, weights: list) -> LayerStats:
     if bad.any():
         k = int(np.argmax(bad))
         stats[k:] = np.nan  # inf - inf = nan from here on: no later layer can be trusted
-        notes = (Note.of(OVERFLOWED, name=get(key).name, layer=k + 1),)
+        why = UNDEFINED if first_undefined == k else OVERFLOWED
+        notes = (Note.of(why, name=get(key).name, layer=k + 1),)
     return LayerStats(key, finite_or_nan(stats[:, 0]), finite_or_nan(stats[:, 1]), notes)
 
 

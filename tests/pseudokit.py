@@ -29,6 +29,7 @@ NAMES = {
     "XOR", "LeCun", "Xavier", "Glorot", "He", "Kaiming", "ns", "Softmax", "Softmin", "GLU", "Maxout", "softmax",
     "softmin", "log_softmax", "tanh", "exp", "erf", "sigmoid", "max", "min", "std", "mean", "Var", "Linear",
     "relu", "leaky_relu", "selu", "elu", "sin", "log", "AlphaDropout", "Dropout", "BCE", "ReLUs",
+    "Snake", "SIREN", "Serf", "TanhExp", "Squareplus",  # the own activation's examples: functions' own names
 }
 
 

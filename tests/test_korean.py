@@ -11,7 +11,8 @@ import i18n
 
 # Each page's plain view and its most revealing state (the last one listed): the catalog test already holds every
 # message to a translation, so this checks what reaches the screen from elsewhere (assets, names, formatting).
-CASES = [(page, q) for page, states in STATES.items() for q in ([states[0], states[-1]] if len(states) > 1 else states)]
+CASES = [(page.partition("#")[0], q) for page, states in STATES.items()
+         for q in ([states[0], states[-1]] if len(states) > 1 else states)]
 RUN = re.compile(r"[A-Za-z][A-Za-z'’-]*(?:[ ,]+[A-Za-z][A-Za-z'’-]*){2,}")  # 3+ Latin words in a row
 
 

@@ -4,7 +4,7 @@ It runs as an st.fragment: a slider move reruns only this part (controls, chart,
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
 
 import numpy as np
 import streamlit as st
@@ -21,16 +21,17 @@ from . import cache, page
 from .tables import properties_table
 from .urlstate import PageState, param_label
 
+KINKED = re.compile(r"\b(abs|relu|max|min|sign|where)\(")  # a formula's functions with a kink
+
 
 @st.fragment
-def panel(state: PageState, spec, x_range: Control, eps_control: Control, autograd: Control,
-          params_of: Callable[[PageState], dict] | None = None) -> None:
-    """`params_of(state)` draws the parameters' widgets (default: one slider each) and returns their values."""
+def panel(state: PageState, spec, x_range: Control, eps_control: Control, autograd: Control) -> None:
+    """`spec` is drawn with one slider per parameter, then the x-range, ε and the autograd toggle."""
     key = spec.key
     state.section()
     controls, chart = st.columns([1, 2.8], gap="medium")
     with controls:
-        params = params_of(state) if params_of else state.params(spec)
+        params = state.params(spec)
         lo, hi = state.widget(x_range)
         eps = state.widget(eps_control)
         show_autograd = state.widget(autograd)
@@ -43,6 +44,8 @@ def panel(state: PageState, spec, x_range: Control, eps_control: Control, autogr
     if show_autograd:
         with st.spinner(_("Loading PyTorch and running autograd…")):
             grad = cache.autograd(key, params, x)
+        # where f has no value autograd may still give a number (log's backward is 1/x even for x < 0): not shown
+        grad = np.where(np.isfinite(f), grad, np.nan)
 
     with chart:
         fig = curves.curve_figure(
@@ -60,7 +63,7 @@ def panel(state: PageState, spec, x_range: Control, eps_control: Control, autogr
             err = float(np.max(np.abs(grad[both] - df[both]))) if both.any() else float("nan")
             st.caption(_f("max |analytic f′ − autograd f′| over {n} points: **{err:.2e}**", n=int(both.sum()),
                           err=err))
-            if is_own(key):
+            if is_own(key) and KINKED.search(spec.name):
                 st.caption(_("At a kink (abs, relu, max, min, sign, where) both follow PyTorch's convention: "
                              "relu′(0) = abs′(0) = sign′ = 0, max and min split the gradient at a tie, where takes "
                              "the derivative of the branch it picks."))

@@ -23,7 +23,6 @@ from .urlstate import PageState, widget_key
 
 TEXT, FORMULA, RANGES = "_own:text", "_own:formula", "_own:ranges"
 _DEFAULT = lab.normalized(F.DEFAULT_FORMULA)[0]
-USING = N_("Your own activation: {formula}.")
 EDIT = N_("Edit your formula")
 PAGE = "views/own.py"
 
@@ -94,10 +93,8 @@ def chosen(state: PageState, choice: str, where=None) -> activations.ActivationS
     so labs, caches and links do), said in a caption with a link to its page."""
     if choice != OWN:
         return activations.get(choice)
-    write(state)
-    box = where or st
-    box.caption(_f(USING, formula=f"`{formula()}`"))
-    box.page_link(PAGE, label=_(EDIT), icon=":material/edit:")
+    write(state)  # the picker names the formula; a link leads to where it is edited
+    (where or st).page_link(PAGE, label=_(EDIT), icon=":material/edit:")
     return spec()
 
 

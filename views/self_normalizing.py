@@ -4,6 +4,7 @@ import streamlit as st
 from activations.functions import SELU_ALPHA, SELU_SCALE
 from charts import selfnorm as charts
 from i18n import N_, _, _f, fill
+from i18n.numbers import num
 from labs import selfnorm
 from ui import cache, own, page
 from ui.urlstate import PageState
@@ -16,8 +17,8 @@ state = page.start("self_normalizing", N_("Self-normalizing networks"))
 def band_table(res: selfnorm.DepthStats, depth: int) -> str:
     """The last layer's mean and std per activation, and whether it is inside the proven-stable band."""
     head = "| " + " | ".join((_("activation"), _("mean"), _("std"), _("in the band"))) + " |\n|---|---|---|---|\n"
-    rows = [fill("| {name} | {mean:+.3f} | {std:.3f} | {inside} |", name=activation_name(key),
-                 mean=float(res.mean[key][-1]), std=float(res.std[key][-1]),
+    rows = [fill("| {name} | {mean} | {std} | {inside} |", name=activation_name(key),
+                 mean=num(float(res.mean[key][-1]), "+.3f"), std=num(float(res.std[key][-1]), ".3f"),
                  inside=_("✓ yes") if res.in_band(key) else _("✗ no"))
             for key in res.mean]
     return (_f("**At layer {depth}** (green band: |mean| ≤ {mu:g}, variance in [{low:g}, {high:g}], the region the "
