@@ -769,19 +769,22 @@ class _SympyOps:
 
     def binary(self, op, u, v, node):
         sp = self.sp
-        if op == "+":
-            e = u + v
-        elif op == "-":
-            e = u - v
-        elif op == "*":
-            e = u * v
-        elif op == "/":
-            e = u / v
-        else:
-            if v.is_Number and v is not sp.nan and abs(v) > MAX_EXPONENT:
-                raise _Refused(Note.of(EXPONENT_TOO_LARGE, col=self.checker.col(node.right.col_offset),
-                                       raw=self.checker.raw(node.right), limit=MAX_EXPONENT))
-            e = sp.Pow(u, v)
+        if op == "**" and v.is_Number and v is not sp.nan and abs(v) > MAX_EXPONENT:
+            raise _Refused(Note.of(EXPONENT_TOO_LARGE, col=self.checker.col(node.right.col_offset),
+                                   raw=self.checker.raw(node.right), limit=MAX_EXPONENT))
+        try:
+            if op == "+":
+                e = u + v
+            elif op == "-":
+                e = u - v
+            elif op == "*":
+                e = u * v
+            elif op == "/":
+                e = u / v
+            else:
+                e = sp.Pow(u, v)
+        except ZeroDivisionError:  # SymPy's Floats divide by 0.0 in mpmath, which raises: undefined, as 1/0 is
+            return sp.nan
         return self.settle(e, node)
 
     def call(self, name, args, node):
@@ -1160,7 +1163,7 @@ def _build(source: str) -> tuple[Formula | None, list[Note], bool]:
         f = _walk(tree.body, _SympyOps(checker))
     except _Refused as r:
         return None, [r.note], True
-    df = sp.diff(f, x)
+    df = sp.nan if f is sp.nan else sp.diff(f, x)  # NaN everywhere has no derivative (diff would say 0)
     df = df.replace(lambda e: isinstance(e, sp.DiracDelta), lambda e: sp.S.Zero)
     if df.has(sp.zoo, sp.oo, -sp.oo, sp.I):  # log(-2) in d/dx (-2)**x is log(2) + i*pi: not a real number
         df = df.xreplace({sp.zoo: sp.nan, sp.oo: sp.nan, -sp.oo: sp.nan, sp.I: sp.nan})
