@@ -275,3 +275,39 @@ def test_an_english_browser_gets_english_and_a_clean_address(tab):
     assert float(q[name][0]) == pytest.approx(value), f"address bar {tab.page.url} vs slider {value}"
     assert "lang" not in q, "English is the default: no lang in the link"
     assert tab.exceptions() == [] and tab.console_errors == []
+
+
+def test_a_typed_formula_is_shared_by_link_and_trains_in_a_lab(browser, server):
+    """A learner types an activation; the copied link shows the same curve in a fresh browser, and its page's
+    link to Gradient flow trains a deep net with it."""
+    a = Tab(browser, server)
+    try:
+        a.open("/own")
+        before = a.fingerprint()
+        box = a.page.locator("input[aria-label='f(x) =']")
+        box.fill("x*tanh(exp(a*x))")
+        box.press("Enter")
+        a.page.wait_for_function(f"(b) => ({FINGERPRINT})() !== b", arg=before, timeout=TIMEOUT_MS)
+        a.idle()
+        link = a.page.url
+        assert parse_qs(urlparse(link).query).get("formula") == ["x * tanh(exp(a * x))"], link
+        expected = trace(a.charts()[0], "f(x)")
+    finally:
+        a.close()
+    b = Tab(browser, server)
+    try:
+        b.open(urlparse(link)._replace(scheme="", netloc="").geturl())
+        assert b.page.locator(ALERT).count() == 0, "a copied link must open without a notice"
+        assert b.page.locator("input[aria-label='f(x) =']").input_value() == "x * tanh(exp(a * x))"
+        f = trace(b.charts()[0], "f(x)")
+        assert f["x"] == expected["x"] and f["y"] == expected["y"]
+        b.page.locator("[data-testid='stPageLink'] a").filter(has_text="Gradient flow").first.click()
+        b.page.wait_for_function("() => location.pathname.endsWith('gradient_flow')", timeout=TIMEOUT_MS)
+        b.page.wait_for_selector(CHART, timeout=TIMEOUT_MS)
+        b.idle()
+        q = query(b)
+        assert q.get("act") == ["own"] and q.get("formula") == ["x * tanh(exp(a * x))"], b.page.url
+        assert "max |f′| of x * tanh(exp(a * x))" in b.main_text()
+        assert b.exceptions() == [] and b.console_errors == []
+    finally:
+        b.close()
