@@ -90,8 +90,17 @@ def nudge(widget) -> list:
     return [v + step if v + step <= widget.max else v - step, v]
 
 
-def rerun_once(at, slider_index: int | None, values, i: int) -> float:
-    """One rerun in ms: a plain rerun, or the slider set to the next of its two values."""
+TYPED = "typed"  # a subject whose rerun is a new formula typed into the own activation's box
+
+
+def rerun_once(at, slider_index: int | str | None, values, i: int) -> float:
+    """One rerun in ms: a plain rerun, the slider set to the next of its two values, or (TYPED) a formula never
+    typed before (so it is parsed, differentiated and compiled, not found in the cache)."""
+    if slider_index == TYPED:
+        box = at.text_input(key="_own:text").input(f"x*sigmoid({1 + (i + 1) / 997:.6f}*x) + a*x/10")
+        t = time.perf_counter()
+        box.run()
+        return (time.perf_counter() - t) * 1e3
     t = time.perf_counter()
     if slider_index is None:
         at.run()
@@ -126,18 +135,20 @@ def rerun_figures(reference: Path, reference_nav: Path, repeat: int) -> dict:
         at = new_app_test(script)
         at.run()
         subjects[name] = (at, 0)
-    for name in ("Home", "Explorer", "Compare"):
+    for name in ("Home", "Explorer", "Compare", "Own", "Own, typed"):
         at = new_app_test(APP)
         if name != "Home":
-            at.switch_page(page_file(name.lower()))
+            at.switch_page(page_file(name.split(",")[0].lower()))
         at.run()
         index = None
-        if name == "Explorer":
-            index = 0  # the first parameter slider (ELU's alpha by default)
+        if name in ("Explorer", "Own"):
+            index = 0  # the first parameter slider (ELU's alpha by default; the formula's a)
         elif name == "Compare":
             index = [s.label for s in at.slider].index("x-range")
+        elif name == "Own, typed":
+            index = TYPED
         subjects[name] = (at, index)
-    values = {n: nudge(at.slider[i]) if i is not None else None for n, (at, i) in subjects.items()}
+    values = {n: nudge(at.slider[i]) if isinstance(i, int) else None for n, (at, i) in subjects.items()}
     times = {n: [] for n in subjects}
     errors = {n: len(at.exception) for n, (at, _) in subjects.items()}
     for i in range(WARMUP + repeat):
@@ -183,17 +194,19 @@ def main() -> None:
     base = reruns["Reference"]["median_ms"]
     print(f"Rerun after a slider change (AppTest, {args.repeat} reruns after {WARMUP} warm-up runs)")
     base_nav = reruns["Ref + nav"]["median_ms"]
-    print(f"{'page':<10} {'median ms':>10} {'p90 ms':>8} {'x reference':>12} {'x ref + nav':>12}  note")
+    print(f"{'page':<12} {'median ms':>10} {'p90 ms':>8} {'x reference':>12} {'x ref + nav':>12}  note")
     notes = {"Explorer": "target <= 2x the reference", "Compare": "target <= 2x the reference",
-             "Home": "plain rerun (7 charts)", "Ref + nav": "the reference behind st.navigation"}
-    for name in ("Explorer", "Compare", "Home", "Reference", "Ref + nav"):
+             "Home": "plain rerun (7 charts)", "Ref + nav": "the reference behind st.navigation",
+             "Own": "the formula's a slider (autograd check on)",
+             "Own, typed": "a new formula: parse, f', compile, chart"}
+    for name in ("Explorer", "Compare", "Own", "Own, typed", "Home", "Reference", "Ref + nav"):
         r = reruns[name]
         r["ratio"] = r["median_ms"] / base if base else float("nan")
         r["ratio_nav"] = r["median_ms"] / base_nav if base_nav else float("nan")
         note = notes.get(name, "")
         if r["errors"]:
             note += f"  EXCEPTIONS: {r['errors']}"
-        print(f"{name:<10} {r['median_ms']:>10.1f} {r['p90_ms']:>8.1f} {r['ratio']:>11.2f}x {r['ratio_nav']:>11.2f}x"
+        print(f"{name:<12} {r['median_ms']:>10.1f} {r['p90_ms']:>8.1f} {r['ratio']:>11.2f}x {r['ratio_nav']:>11.2f}x"
               f"  {note}")
     print("A slider move in the browser reruns only the page's st.fragment (controls, chart, formulas);"
           "\nAppTest reruns the whole page, so these are upper bounds.")

@@ -4,6 +4,7 @@ Runs, one after the other (so that they do not slow each other down), with this 
   bench/bench_pages.py --json   page reruns next to the bare reference app, cold start, torch import
   bench/bench_gradflow.py       the Gradient-flow lab (core and page rerun)
   bench/bench_labs.py           the experiment labs (core and page reruns)
+  bench/bench_own.py            the own activation in Chromium: a typed formula and its slider vs the Explorer's
   bench/load_test.py --json     N real Chromium sessions against `streamlit run app.py`: latency percentiles,
                                 server memory (per session, at warm-up end and at the end, slope), exceptions
 and writes the figures with the date and the machine (cores, CPU model, RAM) to docs/benchmarks.md.
@@ -154,12 +155,15 @@ def pages_section(res: dict, data: dict | None) -> str:
     s += (f"{data['repeat']} measured reruns per page after {data['warmup']} warm-up reruns.\n\n"
           "| page | median ms | p90 ms | x reference | x reference + nav | exceptions |\n"
           "|---|---:|---:|---:|---:|---:|\n")
-    for name in ("Explorer", "Compare", "Home", "Reference", "Ref + nav"):
+    for name in ("Explorer", "Compare", "Own", "Own, typed", "Home", "Reference", "Ref + nav"):
+        if name not in r:
+            continue
         x = r[name]
         s += (f"| {name} | {x['median_ms']:.1f} | {x['p90_ms']:.1f} | {x['median_ms'] / base:.2f}x | "
               f"{x['median_ms'] / base_nav:.2f}x | {x['errors']} |\n")
     s += ("\n*Reference*: the bare app; *Ref + nav*: the same page behind a two-page `st.navigation`, as "
-          "`app.py` routes ours.\n\n")
+          "`app.py` routes ours. *Own*: the own activation's page, its formula's `a` slider (autograd check on); "
+          "*Own, typed*: a formula never typed before, so parsed, differentiated and compiled.\n\n")
     c = data["cold_start"]
     a, b = c["app"], c["reference"]
     s += ("### Cold start\n\nA fresh Python process's first complete run of `app.py` (Home) and of the "
@@ -337,6 +341,7 @@ def main() -> None:
         pages_data = load_json(pages_json)
         flow = run("gradflow", ["bench/bench_gradflow.py", *flow_args], 1800)
         labs = run("labs", ["bench/bench_labs.py", *labs_args], 1800)
+        own = run("own", ["bench/bench_own.py", *flow_args], 1800)
         load = run("load", ["bench/load_test.py", "--sessions", "10", *load_args, "--json", str(load_json_path)],
                    warmup + load_seconds + 600)
         load_data = load_json(load_json_path)
@@ -361,7 +366,7 @@ def main() -> None:
         "was running and the times are inflated).\n\n"
     )
     status = [("page reruns, cold start", pages), ("gradient-flow lab", flow), ("experiment labs", labs),
-              ("load test", load)]
+              ("own activation in Chromium", own), ("load test", load)]
     bad = [n for n, r in status if r["rc"] != 0 and not (n == "load test" and r["rc"] == 1 and load_data)]
     if bad:
         doc += f"**Failed**: {', '.join(bad)} (see their sections).\n\n"
@@ -375,6 +380,10 @@ def main() -> None:
     doc += text_section("Experiment labs", "New settings (a new seed) for every timed run, so no cache helps. "
                         "Targets: dying ReLU 300 steps <= 500 ms warm, the sweep <= 15 s, every change on an "
                         "experiment page <= 300 ms server time when warm (or a progress indicator).", labs) + "\n"
+    doc += text_section("Your own activation, in Chromium", "Typing a formula never typed before to its chart, "
+                        "and a move of its parameter's slider, next to the Explorer's slider and a bare one-slider "
+                        "app in the same run (interleaved rounds). Targets: typing <= 2x the Explorer's slider; "
+                        "the parameter's slider <= 1.3x the bare app.", own) + "\n"
     doc += load_section(load, load_data)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
