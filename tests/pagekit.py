@@ -8,7 +8,7 @@ from typing import Any
 from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
-WIDGET_KINDS = ("slider", "select_slider", "selectbox", "radio", "multiselect", "number_input", "toggle")
+WIDGET_KINDS = ("slider", "select_slider", "selectbox", "radio", "multiselect", "number_input", "toggle", "text_input")
 
 
 def open_page(page: str, query: dict | None = None, timeout: float = 120) -> AppTest:
@@ -40,10 +40,15 @@ def parse_link(page: str, query: dict[str, str]) -> tuple[dict[str, Any], list]:
     of the page (its default when the link does not name it) and for every parameter of the activations its
     pickers picked (before the activation's own constraints, e.g. RReLU's lower <= upper), and the notes."""
     from labs import catalog
+    from labs import own as own_lab
+    from labs.controls import Schema
 
     values: dict[str, Any] = {}
     notes: list = []
-    for schema in catalog.schemas(page):
+    schemas = catalog.schemas(page)
+    if own_lab.SCHEMA not in schemas:  # the own formula's keys are the app's: every page reads them (ui.own.bind)
+        schemas = [*schemas, Schema(own_lab.FORMULA, *own_lab.RANGES.values())]
+    for schema in schemas:
         parsed, more = schema.parse_query(query)
         notes += more
         for c in schema:

@@ -290,7 +290,7 @@ def test_a_typed_formula_is_shared_by_link_and_trains_in_a_lab(browser, server):
         a.page.wait_for_function(f"(b) => ({FINGERPRINT})() !== b", arg=before, timeout=TIMEOUT_MS)
         a.idle()
         link = a.page.url
-        assert parse_qs(urlparse(link).query).get("formula") == ["x * tanh(exp(a * x))"], link
+        assert parse_qs(urlparse(link).query).get("formula") == ["x*tanh(exp(a*x))"], link
         expected = trace(a.charts()[0], "f(x)")
     finally:
         a.close()
@@ -298,7 +298,7 @@ def test_a_typed_formula_is_shared_by_link_and_trains_in_a_lab(browser, server):
     try:
         b.open(urlparse(link)._replace(scheme="", netloc="").geturl())
         assert b.page.locator(ALERT).count() == 0, "a copied link must open without a notice"
-        assert b.page.locator("input[aria-label='f(x) =']").input_value() == "x * tanh(exp(a * x))"
+        assert b.page.locator("input[aria-label='f(x) =']").input_value() == "x*tanh(exp(a*x))"
         f = trace(b.charts()[0], "f(x)")
         assert f["x"] == expected["x"] and f["y"] == expected["y"]
         b.page.locator("[data-testid='stPageLink'] a").filter(has_text="Gradient flow").first.click()
@@ -306,7 +306,7 @@ def test_a_typed_formula_is_shared_by_link_and_trains_in_a_lab(browser, server):
         b.page.wait_for_selector(CHART, timeout=TIMEOUT_MS)
         b.idle()
         q = query(b)
-        assert q.get("act") == ["own"] and q.get("formula") == ["x * tanh(exp(a * x))"], b.page.url
+        assert q.get("act") == ["own"] and q.get("formula") == ["x*tanh(exp(a*x))"], b.page.url
         assert "max |f′| of x * tanh(exp(a * x))" in b.main_text()
         assert b.exceptions() == [] and b.console_errors == []
     finally:

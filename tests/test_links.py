@@ -29,6 +29,11 @@ README_LINKS = [
     ("explorer", "lang=ko&fn=leaky_relu&negative_slope=0.2", {"fn": "leaky_relu", "negative_slope": 0.2}),
     ("gradient_flow", "lang=ko", {"act": "sigmoid", "depth": 20}),
     ("dying_relu", "lang=ko&opt=adam&lr=0.3", {"opt": "adam", "lr": 0.3}),
+    ("own", "lang=ko&formula=x*erf(softplus(x))", {"formula": "x*erf(softplus(x))", "autograd": True}),
+    ("gradient_flow", "lang=ko&act=own&formula=x*tanh(softplus(x))", {"act": "own", "formula": "x*tanh(softplus(x))"}),
+    # the teachers' section: a formula of one's own
+    ("own", "formula=x*tanh(exp(x))", {"formula": "x*tanh(exp(x))", "x": (-6.0, 6.0)}),
+    ("gradient_flow", "act=own&formula=x*tanh(softplus(x))", {"act": "own", "depth": 20}),
 ]
 LINKS = README_LINKS + [
     ("explorer", "fn=elu&alpha=2&x=-10.5,4", {"fn": "elu", "alpha": 2.0, "x": (-10.5, 4.0)}),
@@ -68,9 +73,9 @@ LINKS = README_LINKS + [
      {"z1": 2.5, "z5": -1.0, "T": 0.5, "glu.b": 4.0, "m.preset": "|x|", "m.k": 3, "m.a3": 1.5, "m.c3": -2.0}),
 ]
 # Opened as pages too: the README's, and one link of most pages (the slow lab pages' first link only)
-OPENED = [0, 1, 2, 3, 9, 10, 15, 17, 18]
-assert [LINKS[i][0] for i in OPENED] == ["explorer", "explorer", "compare", "explorer", "compare", "gradient_flow",
-                                         "self_normalizing", "why_nonlinear", "vector"]
+OPENED = [0, 1, 2, 3, 8, 13, 14, 19, 21, 22]
+assert [LINKS[i][0] for i in OPENED] == ["explorer", "explorer", "compare", "explorer", "own", "compare",
+                                         "gradient_flow", "self_normalizing", "why_nonlinear", "vector"]
 
 
 def query(text: str) -> dict[str, str]:
@@ -126,6 +131,8 @@ def widget_value(values: dict, page: str, key: str):
     the page scopes it (the Explorer by function, "explorer:elu.alpha"; the Maxout pieces by preset)."""
     if f"{page}:{key}" in values:
         return values[f"{page}:{key}"]
+    if key == "formula":  # the own formula's box is the app's, not the page's (ui.own.TEXT)
+        return values["_own:text"]
     own = {f"{page}:{c.url}" for s in catalog.schemas(page) for c in s}
     found = [v for k, v in values.items() if k.startswith(f"{page}:") and k.endswith(f".{key}") and k not in own]
     assert len(found) == 1, (key, sorted(values))

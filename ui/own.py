@@ -2,7 +2,8 @@
 
 Session state (app-wide, not per page):
 - TEXT: the formula as typed in its box (it may not parse: the box keeps it so the learner can fix it);
-- FORMULA: the last formula that parsed, in canonical text: the one every page uses and every link carries;
+- FORMULA: the last formula that parsed, as typed: the one every page uses and every link carries (its key, for
+  labs and caches, holds its canonical text, so `x*x` and `x * x` are one activation);
 - RANGES: the slider range of a, b and c.
 A link on any page may set them (`formula=`, `range.a=`); `bind` reads them once per page entry.
 """
@@ -22,18 +23,22 @@ from labs.controls import Control
 from .urlstate import PageState, widget_key
 
 TEXT, FORMULA, RANGES = "_own:text", "_own:formula", "_own:ranges"
-_DEFAULT = lab.normalized(F.DEFAULT_FORMULA)[0]
 EDIT = N_("Edit your formula")
 PAGE = "views/own.py"
 
 
 def formula() -> str:
-    """The formula in use (canonical text of the last one that parsed)."""
-    return st.session_state.get(FORMULA, _DEFAULT)
+    """The formula in use: the last one that parsed, as the learner typed it."""
+    return st.session_state.get(FORMULA, F.DEFAULT_FORMULA)
+
+
+def name() -> str:
+    """How pages name it: its canonical text (`x * sigmoid(a * x)`), as the labs' messages do."""
+    return lab.normalized(formula())[0]
 
 
 def key() -> str:
-    return activations.own_key(formula())
+    return activations.own_key(lab.normalized(formula())[0])
 
 
 def ranges() -> dict[str, tuple[float, float]]:
@@ -51,10 +56,10 @@ def adopt(text: str) -> list[Note]:
     st.session_state[TEXT] = text
     canonical, notes = lab.normalized(text)
     if canonical is not None:
-        if canonical != st.session_state.get(FORMULA, _DEFAULT):
+        if canonical != lab.normalized(formula())[0]:
             st.session_state[RANGES] = lab.default_ranges(canonical)
             _forget_range_inputs()
-        st.session_state[FORMULA] = canonical
+        st.session_state[FORMULA] = text
     return notes
 
 

@@ -12,7 +12,7 @@ def picker_label(key: str) -> str:
     if key == OWN:
         from . import own
 
-        return f"{_(YOUR_OWN)}  ›  {own.formula()}"
+        return f"{_(YOUR_OWN)}  ›  {own.name()}"
     spec = activations.get(key)
     return f"{_(spec.family)}  ›  {spec.name}"
 
@@ -22,7 +22,7 @@ def activation_name(key: str) -> str:
     if key == OWN:
         from . import own
 
-        return _f("Your own: {formula}", formula=own.formula())
+        return _f("Your own: {formula}", formula=own.name())
     if is_own(key):
         return _f("Your own: {formula}", formula=activations.get(key).name)
     return activations.get(key).name

@@ -1,7 +1,6 @@
 """Your own activation: type a formula in x, see f, f′, their regions and gaps, and take it to every lab."""
 import streamlit as st
 
-from activations.registry import own_formula
 from i18n import N_, _, render
 from labs import own as lab
 from ui import lang, own, page
@@ -20,7 +19,7 @@ panel(state, spec, S.x, S.eps, S.autograd)
 
 st.subheader(_("Train it"))
 st.markdown(_("Your formula is in the activation picker of every page, as **Your own**. These open a lab with it:"))
-query = {"formula": own_formula(spec.key), **({"lang": lang.url_value()} if lang.url_value() else {})}
+query = {"formula": own.formula(), **({"lang": lang.url_value()} if lang.url_value() else {})}
 links = st.container(horizontal=True)
 for path, title, key, icon in (
     ("views/gradient_flow.py", N_("Gradient flow"), "act", ":material/trending_down:"),
