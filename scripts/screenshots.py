@@ -31,10 +31,12 @@ SHOTS = [  # file name, path and query, viewport, theme, script to run before th
     ("dying-relu.png", "/dying_relu?opt=adam&lr=0.3", (1400, 1000), "light", LAST_FRAME),
     ("home-dark.png", "/", (1400, 1000), "dark", None),
     ("explorer-phone.png", "/explorer?fn=gelu", (390, 1400), "light", None),
+    ("own.png", "/own?formula=x%2Bsin(a*x)**2/a&a=3.0&x=-4.0,4.0", (1400, 1150), "light", None),
     # 한국어: the README's Korean section
     ("ko-explorer.png", "/explorer?lang=ko&fn=selu&eps=0.05", (1400, 1000), "light", None),
     ("ko-gradient-flow.png", "/gradient_flow?lang=ko", (1400, 1000), "light", None),
     ("ko-dying-relu.png", "/dying_relu?lang=ko&opt=adam&lr=0.3", (1400, 1000), "light", LAST_FRAME),
+    ("ko-own.png", "/own?lang=ko&formula=(x%2Bsqrt(x**2%2Bb))/2&b=1.0", (1400, 1150), "light", None),
 ]
 
 
