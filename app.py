@@ -17,6 +17,7 @@ PAGES = [
     ("views/gradient_flow.py", N_("Gradient flow"), ":material/trending_down:", "gradient_flow"),
     ("views/dying_relu.py", N_("Dying ReLU"), ":material/heart_broken:", "dying_relu"),
     ("views/self_normalizing.py", N_("Self-normalizing nets"), ":material/balance:", "self_normalizing"),
+    ("views/real_data.py", N_("Real data"), ":material/database:", "real_data"),
     ("views/why_nonlinear.py", N_("Why non-linear"), ":material/timeline:", "why_nonlinear"),
     ("views/vector.py", N_("Softmax, GLU, Maxout"), ":material/bar_chart:", "vector"),
 ]

@@ -19,6 +19,7 @@ PAGES: dict[str, tuple[str, ...]] = {
     "gradient_flow": ("labs.gradflow",),
     "dying_relu": ("labs.dying",),
     "self_normalizing": ("labs.selfnorm",),
+    "real_data": ("labs.realdata",),
     "why_nonlinear": ("labs.nonlinear", "labs.zerocenter"),
     "vector": ("labs.vector",),
 }

@@ -1,0 +1,425 @@
+"""Real data: activations raced on scikit-learn's own data sets, several seeds each, so the numbers answer.
+
+The rule of thumb in the learners' notes (Géron, *Hands-On Machine Learning*, 2nd ed., ch. 11: "in general SELU >
+ELU > leaky ReLU > ReLU > tanh > logistic") is tested, not quoted: the same MLP is trained once per activation and
+seed on `load_digits` (1,797 8x8 digits, 10 classes) or `load_breast_cancer` (569 x 30, 2 classes), both shipped
+inside scikit-learn (no download). scikit-learn loads and splits the data; the nets are PyTorch, built from the
+registry's torch twins, so every activation (a learner's formula too) runs the same way. Deterministic from the
+seeds: the same link gives bit-identical numbers. No Streamlit here.
+"""
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, fields, replace
+from functools import cache
+
+import numpy as np
+
+import activations
+from activations import OWN, is_own, known
+from activations.registry import REGISTRY, get
+from i18n import N_, Msg, Nn_, Note
+
+from .controls import Choice, Multi, Number, Preset, Schema, Steps, seed
+from .seeding import DATA, derived_seed, generator, seeded
+
+Progress = Callable[[float, Note | None], None]
+
+RULE = ("selu", "elu", "leaky_relu", "relu", "tanh", "sigmoid")  # the rule of thumb's order, best first
+SOURCE = "Géron, *Hands-On Machine Learning*, 2nd ed., ch. 11"
+KEYS = (*activations.keys_grouped(), OWN)
+DATASETS = ("digits", "breast_cancer")
+DATASET_LABELS = {"digits": N_("digits: 1,797 handwritten digits, 8×8 pixels, 10 classes"),
+                  "breast_cancer": N_("breast cancer: 569 tumours, 30 measurements, 2 classes")}
+INITS = ("matched", "default", "kaiming_normal", "xavier_normal", "lecun_normal")
+INIT_LABELS = {"matched": N_("matched: each activation with its paper's init"),
+               "default": N_("PyTorch default (kaiming_uniform_, a=√5)"), "kaiming_normal": N_("He / Kaiming normal"),
+               "xavier_normal": N_("Xavier / Glorot normal"), "lecun_normal": N_("LeCun normal")}
+OPTIMIZERS = ("sgd", "momentum", "adam")
+OPTIMIZER_LABELS = {"sgd": N_("SGD"), "momentum": N_("SGD + momentum 0.9"), "adam": N_("Adam")}
+WIDTHS = (16, 32, 64, 128, 256)
+BATCHES = (16, 32, 64, 128, 256)
+LRS = (0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
+TEST_SHARE = 0.25
+MAX_SECONDS = 60.0  # the longest race a link may start (estimated): beyond it, fewer epochs (said so)
+SHUFFLE = 0x5F1E  # derived_seed(seed, SHUFFLE): the mini-batch order, independent of the weights
+
+# matched init: He for the ReLU family (and every other rectifier-like unit), LeCun for SELU (its paper's),
+# Xavier for the saturating, zero-centred ones (Glorot & Bengio studied tanh and the logistic sigmoid)
+XAVIER_FOR = frozenset({"tanh", "sigmoid", "softsign", "hardtanh", "hardsigmoid", "identity", "logsigmoid"})
+LECUN_FOR = frozenset({"selu"})
+
+RACE = Schema(
+    Choice("data", N_("Data set"), N_("Both ship inside scikit-learn: nothing is downloaded."), "digits",
+           options=DATASETS, labels=DATASET_LABELS),
+    Multi("activations", N_("Activations"), N_("By default the six of the rule of thumb; add any other, or your own."),
+          list(RULE), url="acts", options=KEYS, max_count=8, cost=True),
+    Number("depth", N_("Hidden layers"), N_("Deeper nets make the activation and its init matter more."), 2,
+           low=1, high=20, step=1, cost=True),
+    Steps("width", N_("Units per layer"), N_("Width of every hidden layer."), 64, options=WIDTHS, cost=True),
+    Choice("init", N_("Weight init"), N_("Matched: He for the ReLU family, LeCun for SELU, Xavier for tanh and "
+                                          "sigmoid, as the rule of thumb assumes."), "matched", options=INITS,
+           labels=INIT_LABELS),
+    Choice("optimizer", N_("Optimizer"), N_("Mini-batch updates."), "momentum", url="opt", options=OPTIMIZERS,
+           labels=OPTIMIZER_LABELS),
+    Steps("lr", N_("Learning rate"), N_("Step size of every update."), 0.01, options=LRS),
+    Number("epochs", N_("Epochs"), N_("Passes over the training split."), 20, low=1, high=100, step=1, cost=True),
+    Steps("batch", N_("Batch size"), N_("Training examples per update."), 64, options=BATCHES),
+    Number("seeds", N_("Seeds"), N_("Each activation is trained once per seed: the spread shows what luck does."),
+           3, low=1, high=10, step=1, cost=True),
+    seed(),
+)
+SCHEMAS = {"race": RACE}
+
+PRESETS = {
+    "shallow": Preset(N_("Shallow, matched init"), N_("Two layers: every activation learns; the order is close."),
+                      {"depth": 2, "init": "matched"}),
+    "deep-default": Preset(N_("Deep, PyTorch's default init"),
+                           N_("Ten layers with plain SGD: several activations stay at chance (10%)."),
+                           {"depth": 10, "init": "default", "optimizer": "sgd", "lr": 0.01}),
+    "deep-matched": Preset(N_("Deep, matched init"), N_("The same ten layers with each activation's own init."),
+                           {"depth": 10, "init": "matched"}),
+    "selu-no-lecun": Preset(N_("SELU without LeCun init"),
+                            N_("SELU's self-normalization needs LeCun init: with He init at depth 10 it loses "
+                               "its edge."), {"depth": 10, "init": "kaiming_normal",
+                                              "activations": ["selu", "elu", "relu"]}),
+    "lr-too-high": Preset(N_("Learning rate too high"), N_("SGD with momentum at 1.0: some runs blow up, others "
+                                                           "stall."), {"lr": 1.0}),
+}
+
+# ---- messages ------------------------------------------------------------------------------------------------
+LOADING = N_("loading {data}")
+RACING = N_("{name}, seed {seed}: epoch {epoch} of {epochs}")
+TOO_LONG = N_("This race would take about {estimate} on this server: {epochs_was} epochs became {epochs} so that "
+              "it finishes in about a minute. Fewer activations or seeds, or a smaller net, allow more epochs.")
+TOO_LONG_SEEDS = N_("This race would take about {estimate} on this server even with 1 epoch: it runs 1 epoch and "
+                    "{seeds} seed(s). Fewer activations or a smaller net allow more.")
+DIVERGED = Nn_("{name}: {n} run of {runs} diverged (the loss became inf or nan); its accuracy counts as chance.",
+               "{name}: {n} runs of {runs} diverged (the loss became inf or nan); their accuracy counts as chance.")
+AT_CHANCE = N_("At chance level ({chance:.0%}) after training: {names}. Their gradients did not reach the early "
+               "layers, or the updates blew up.")
+HELD = N_("The rule of thumb ({rule}, from {source}) **held** here: the measured order agrees with it, ties where "
+          "the spread over seeds overlaps.")
+HELD_EXCEPT = N_("The rule of thumb ({rule}, from {source}) **held except** for {pairs}.")
+NOT_HELD = N_("The rule of thumb ({rule}, from {source}) **did not hold** at this depth and with these settings: "
+              "{pairs}.")
+TOO_FEW = N_("The rule of thumb ranks {rule}; this race has fewer than two of them, so it says nothing about it.")
+
+
+# ---- data ----------------------------------------------------------------------------------------------------
+@cache
+def dataset(name: str) -> tuple[np.ndarray, np.ndarray, int]:
+    """(X float64, y int64, number of classes) of a data set that ships with scikit-learn."""
+    from sklearn import datasets
+
+    loader = {"digits": datasets.load_digits, "breast_cancer": datasets.load_breast_cancer}[name]
+    bunch = loader()
+    y = bunch.target.astype(np.int64)
+    return bunch.data.astype(np.float64), y, int(y.max()) + 1
+
+
+@cache
+def split(name: str, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """A stratified train/test split from `seed`, standardized with the training split's mean and std (a
+    constant pixel keeps std 1): float32 X, int64 y."""
+    from sklearn.model_selection import train_test_split
+
+    X, y, _ = dataset(name)
+    Xtr, Xte, ytr, yte = train_test_split(X, y, test_size=TEST_SHARE, stratify=y,
+                                          random_state=derived_seed(seed, DATA) % (2**32))
+    mean, std = Xtr.mean(axis=0), Xtr.std(axis=0)
+    std[std == 0] = 1.0
+    return ((Xtr - mean) / std).astype(np.float32), ytr, ((Xte - mean) / std).astype(np.float32), yte
+
+
+def sizes(name: str) -> tuple[int, int]:
+    """(training examples, test examples) of the split."""
+    Xtr, _, Xte, _ = split(name, 0)
+    return len(Xtr), len(Xte)
+
+
+# ---- the config ----------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class RaceConfig:
+    data: str = RACE.data.default
+    activations: tuple[str, ...] = RULE  # registry keys, or a formula's key (activations.own_key)
+    depth: int = RACE.depth.default
+    width: int = RACE.width.default
+    init: str = RACE.init.default
+    optimizer: str = RACE.optimizer.default
+    lr: float = RACE.lr.default
+    epochs: int = RACE.epochs.default
+    batch: int = RACE.batch.default
+    seeds: int = RACE.seeds.default
+    seed: int = RACE.seed.default
+
+    @classmethod
+    def of(cls, values: Mapping) -> RaceConfig:
+        known_fields = {f.name for f in fields(cls)}
+        v = {k: val for k, val in values.items() if k in known_fields}
+        if "activations" in v:
+            v["activations"] = tuple(v["activations"])
+        return cls(**v)
+
+    def clamped(self) -> tuple[RaceConfig, list[Note]]:
+        """Every value checked by its declaration (a link, a hand-made config), then the race's size bounded by its
+        estimated run time (MAX_SECONDS): a race any link can start finishes in about a minute."""
+        values = {c.name: getattr(self, c.name) for c in RACE if c.name != "activations"}
+        checked, notes = RACE.check(values)
+        acts = [a for a in self.activations if isinstance(a, str) and known(a)]
+        options = (*REGISTRY, *(a for a in acts if is_own(a)))
+        from activations import validate
+
+        chosen, note = validate.choices(RACE.activations.url, list(self.activations), options, list(RULE),
+                                        RACE.activations.max_count)
+        notes += [note] if note else []
+        cfg = replace(self, activations=tuple(chosen), **{k: checked[k] for k in values})
+        return bounded(cfg, notes)
+
+
+def _flops_per_sample(cfg: RaceConfig, features: int, classes: int) -> float:
+    w = cfg.width
+    return 6.0 * (features * w + (cfg.depth - 1) * w * w + w * classes)  # forward + backward, multiply-adds x 2
+
+
+# Fitted to runs on a 2-core test machine, one thread (5 sizes, depth 1-20, width 16-256, batch 16-256; within
+# 25%): the effective rate of these small nets' arithmetic, and the Python/autograd cost of each optimizer step,
+# per step and per layer, that dominates the small ones. An estimate: it bounds a race, it is not a promise.
+FLOPS_PER_S = 3.5e10
+STEP_S, LAYER_STEP_S = 1.5e-4, 2.2e-4
+
+
+def estimate_seconds(cfg: RaceConfig) -> float:
+    """The race's run time on this server, estimated from its size (cfg checked)."""
+    X, _, classes = dataset(cfg.data)
+    n, features = round(len(X) * (1 - TEST_SHARE)), X.shape[1]
+    runs = len(cfg.activations) * cfg.seeds
+    steps = math.ceil(n / cfg.batch) * cfg.epochs
+    per_step = STEP_S + cfg.depth * LAYER_STEP_S
+    return runs * (cfg.epochs * n * _flops_per_sample(cfg, features, classes) / FLOPS_PER_S + steps * per_step)
+
+
+def _duration(seconds: float) -> str:
+    return f"{seconds / 60:.0f} min" if seconds >= 90 else f"{seconds:.0f} s"
+
+
+def bounded(cfg: RaceConfig, notes: list[Note] | None = None) -> tuple[RaceConfig, list[Note]]:
+    notes = list(notes or [])
+    est = estimate_seconds(cfg)
+    if est <= MAX_SECONDS:
+        return cfg, notes
+    per_epoch = est / cfg.epochs
+    epochs = max(1, int(MAX_SECONDS // per_epoch))
+    if per_epoch <= MAX_SECONDS:
+        notes.append(Note.of(TOO_LONG, estimate=_duration(est), epochs_was=cfg.epochs, epochs=epochs))
+        return replace(cfg, epochs=epochs), notes
+    seeds = max(1, int(cfg.seeds * MAX_SECONDS // per_epoch))
+    notes.append(Note.of(TOO_LONG_SEEDS, estimate=_duration(est), seeds=seeds))
+    return replace(cfg, epochs=1, seeds=seeds), notes
+
+
+def init_for(key: str, init: str) -> str:
+    """The init a run uses: the chosen one, or for "matched" the one the activation's paper recommends."""
+    if init != "matched":
+        return init
+    if key in LECUN_FOR:
+        return "lecun_normal"
+    if key in XAVIER_FOR:
+        return "xavier_normal"
+    return "kaiming_normal"
+
+
+# ---- one run ---------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class RunCurves:
+    loss: np.ndarray  # (epochs,) mean training loss of each epoch (nan once diverged)
+    test_accuracy: np.ndarray  # (epochs,) after each epoch
+    seconds_per_epoch: float
+    diverged: bool
+
+
+def _build(cfg: RaceConfig, key: str, features: int, classes: int):
+    """The MLP for `key`: depth x [Linear -> activation], then a Linear head. Call inside seeded(run seed): the
+    weights depend on (sizes, init, seed) only, so with one init every activation starts from the same weights."""
+    import torch
+    from torch import nn
+
+    from activations.reference import torch_module
+
+    sizes = [features] + [cfg.width] * cfg.depth
+    linears = [nn.Linear(a, b) for a, b in zip(sizes[:-1], sizes[1:], strict=True)]
+    head = nn.Linear(cfg.width, classes)
+    scheme = init_for(key, cfg.init)
+    with torch.no_grad():
+        for lin in linears:
+            if scheme == "kaiming_normal":
+                nn.init.kaiming_normal_(lin.weight, mode="fan_in", nonlinearity="relu")
+            elif scheme == "xavier_normal":
+                nn.init.xavier_normal_(lin.weight)
+            elif scheme == "lecun_normal":
+                nn.init.normal_(lin.weight, 0.0, 1.0 / math.sqrt(lin.in_features))
+            if scheme != "default":
+                nn.init.zeros_(lin.bias)
+    layers: list = []
+    for lin in linears:
+        layers += [lin, torch_module(key)]
+    return nn.Sequential(*layers, head)
+
+
+def _optimizer(cfg: RaceConfig, params):
+    import torch
+
+    if cfg.optimizer == "adam":
+        return torch.optim.Adam(params, lr=cfg.lr)
+    return torch.optim.SGD(params, lr=cfg.lr, momentum=0.9 if cfg.optimizer == "momentum" else 0.0)
+
+
+def train_one(cfg: RaceConfig, key: str, run_seed: int, on_epoch: Callable[[int], None] | None = None) -> RunCurves:
+    """One activation, one seed (cfg already checked). The weights and the batch order come from run_seed."""
+    import torch
+    from torch import nn
+
+    Xtr, ytr, Xte, yte = split(cfg.data, cfg.seed)
+    classes = dataset(cfg.data)[2]
+    xtr, ttr = torch.from_numpy(Xtr), torch.from_numpy(ytr)
+    xte, tte = torch.from_numpy(Xte), torch.from_numpy(yte)
+    loss_fn = nn.CrossEntropyLoss()
+    losses = np.full(cfg.epochs, np.nan)
+    accs = np.full(cfg.epochs, np.nan)
+    order = generator(run_seed, SHUFFLE)
+    diverged = False
+    with seeded(run_seed):  # the weights, and RReLU's random slopes while training
+        net = _build(cfg, key, Xtr.shape[1], classes)
+        opt = _optimizer(cfg, net.parameters())
+        start = time.perf_counter()
+        for epoch in range(cfg.epochs):
+            net.train()
+            perm = torch.randperm(len(xtr), generator=order)
+            total = torch.zeros((), dtype=torch.float64)
+            for i in range(0, len(xtr), cfg.batch):
+                idx = perm[i:i + cfg.batch]
+                loss = loss_fn(net(xtr[idx]), ttr[idx])
+                opt.zero_grad()
+                loss.backward()
+                opt.step()
+                total += loss.detach() * len(idx)  # a tensor: no sync with Python at every step
+            mean_loss = float(total) / len(xtr)
+            if not math.isfinite(mean_loss):  # checked once per epoch: a non-finite loss stays non-finite
+                diverged = True
+                break
+            losses[epoch] = mean_loss
+            net.eval()
+            with torch.no_grad():
+                logits = net(xte)
+            ok = torch.isfinite(logits).all()
+            accs[epoch] = float((logits.argmax(1) == tte).double().mean()) if ok else 1.0 / classes
+            if on_epoch:
+                on_epoch(epoch)
+        elapsed = time.perf_counter() - start
+    done = int(np.isfinite(losses).sum()) or 1
+    if diverged:  # what a diverged net predicts is noise: it counts as chance from there on
+        accs[np.isnan(accs)] = 1.0 / classes
+    return RunCurves(losses, accs, elapsed / done, diverged)
+
+
+# ---- the race --------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Race:
+    config: RaceConfig
+    keys: tuple[str, ...]
+    run_seeds: tuple[int, ...]
+    loss: np.ndarray  # (activations, seeds, epochs)
+    test_accuracy: np.ndarray  # (activations, seeds, epochs)
+    seconds_per_epoch: np.ndarray  # (activations,) median over seeds
+    chance: float
+    notes: tuple[Note, ...]
+
+    @property
+    def final(self) -> np.ndarray:
+        """(activations, seeds): test accuracy after the last epoch."""
+        return self.test_accuracy[:, :, -1]
+
+    def mean(self) -> np.ndarray:
+        return self.final.mean(axis=1)
+
+    def spread(self) -> np.ndarray:
+        """Standard deviation over seeds (0 with one seed)."""
+        return self.final.std(axis=1)
+
+    def ranking(self) -> list[list[str]]:
+        return ranking(dict(zip(self.keys, self.final, strict=True)))
+
+
+def ranking(results: Mapping[str, np.ndarray]) -> list[list[str]]:
+    """Groups of keys, best first, by mean final accuracy; a key ties with the group before it when their spreads
+    (mean ± standard deviation over seeds) overlap with any member's."""
+    order = sorted(results, key=lambda k: -float(np.mean(results[k])))
+    band = {k: (float(np.mean(v)) - float(np.std(v)), float(np.mean(v)) + float(np.std(v))) for k, v in
+            results.items()}
+    groups: list[list[str]] = []
+    for k in order:
+        lo, hi = band[k]
+        if groups and any(band[m][0] <= hi and lo <= band[m][1] for m in groups[-1]):
+            groups[-1].append(k)
+        else:
+            groups.append([k])
+    return groups
+
+
+def _name(key: str) -> str:
+    return get(key).name
+
+
+def verdict(groups: list[list[str]]) -> Note:
+    """One sentence: does the measured order (groups, best first) agree with the rule of thumb?"""
+    rank = {k: i for i, g in enumerate(groups) for k in g}
+    present = [k for k in RULE if k in rank]
+    rule = " > ".join(_name(k) for k in RULE)
+    if len(present) < 2:
+        return Note.of(TOO_FEW, rule=rule)
+    pairs = [(a, b) for i, a in enumerate(present) for b in present[i + 1:]]
+    inverted = [(b, a) for a, b in pairs if rank[b] < rank[a]]  # b, ranked below a by the rule, came first
+    if not inverted:
+        return Note.of(HELD, rule=rule, source=SOURCE)
+    listed = ", ".join(f"{_name(b)} > {_name(a)}" for b, a in inverted)
+    msg = HELD_EXCEPT if len(inverted) * 3 <= len(pairs) else NOT_HELD
+    return Note.of(msg, rule=rule, source=SOURCE, pairs=listed)
+
+
+def race(cfg: RaceConfig, progress: Progress | None = None,
+         memo: Callable[[str, int, Callable[[], RunCurves]], RunCurves] | None = None) -> Race:
+    """Every activation of cfg trained once per seed (seeds cfg.seed, cfg.seed + 1, …) on the same split.
+    `memo(key, run_seed, compute)` may cache single runs (the page keys them by the config)."""
+    say = progress or (lambda fraction, note=None: None)
+    cfg, notes = cfg.clamped()
+    say(0.0, Note.of(LOADING, data=Msg(DATASET_LABELS[cfg.data])))
+    classes = dataset(cfg.data)[2]
+    run_seeds = tuple(cfg.seed + i for i in range(cfg.seeds))
+    memo = memo or (lambda key, s, compute: compute())
+    n_runs = len(cfg.activations) * len(run_seeds)
+    loss = np.full((len(cfg.activations), len(run_seeds), cfg.epochs), np.nan)
+    acc = np.full_like(loss, np.nan)
+    secs = np.zeros((len(cfg.activations), len(run_seeds)))
+    done = 0
+    for a, key in enumerate(cfg.activations):
+        diverged = 0
+        for s, run_seed in enumerate(run_seeds):
+            def tick(epoch, a=a, s=s, key=key, run_seed=run_seed):
+                say((a * len(run_seeds) + s + (epoch + 1) / cfg.epochs) / n_runs,
+                    Note.of(RACING, name=_name(key), seed=run_seed, epoch=epoch + 1, epochs=cfg.epochs))
+
+            run = memo(key, run_seed, lambda key=key, run_seed=run_seed, tick=tick: train_one(cfg, key, run_seed,
+                                                                                                 tick))
+            loss[a, s], acc[a, s], secs[a, s] = run.loss, run.test_accuracy, run.seconds_per_epoch
+            diverged += run.diverged
+            done += 1
+        if diverged:
+            notes.append(Note.count(DIVERGED, diverged, name=_name(key), runs=len(run_seeds)))
+    say(1.0, None)
+    result = Race(cfg, cfg.activations, run_seeds, loss, acc, np.median(secs, axis=1), 1.0 / classes, ())
+    chance = [k for k, m in zip(result.keys, result.mean(), strict=True) if m <= result.chance + 0.05]
+    if chance:
+        notes.append(Note.of(AT_CHANCE, chance=result.chance, names=", ".join(_name(k) for k in chance)))
+    return replace(result, notes=tuple(notes))

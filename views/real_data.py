@@ -1,0 +1,76 @@
+"""Real data: activations raced on scikit-learn's digits (or breast cancer), several seeds each, against the rule
+of thumb the learners' notes quote."""
+import streamlit as st
+
+from charts import realdata as charts
+from i18n import N_, _, _f, fill, render
+from i18n.numbers import num, percent
+from labs import realdata
+from ui import cache, own, page
+from ui.urlstate import PageState
+from ui.widgets import activation_name
+
+R = realdata.RACE
+state = page.start("real_data", N_("Real data"))
+page.presets(state, realdata.PRESETS, list(R),
+             formats={"activations": lambda keys: ", ".join(activation_name(k) for k in keys)},
+             intro=N_("**Presets**: one click sets every control below (hover for what each one sets)."))
+
+
+def ranking_text(groups: list[list[str]]) -> str:
+    """1. ReLU = LeakyReLU (tied: their spreads overlap), 2. …"""
+    return "  \n".join(fill("{rank}. {names}", rank=i + 1, names=" = ".join(activation_name(k) for k in g))
+                       for i, g in enumerate(groups))
+
+
+def results_table(res: realdata.Race) -> str:
+    head = "| " + " | ".join((_("activation"), _("init used"), _("test accuracy"), _("± over seeds"),
+                              _("ms per epoch"))) + " |\n|---|---|---:|---:|---:|\n"
+    rows = [fill("| {name} | {init} | {mean} | {sd} | {ms} |", name=activation_name(k),
+                 init=_(realdata.INIT_LABELS[realdata.init_for(k, res.config.init)]).split(" (")[0],
+                 mean=percent(m, 1), sd=percent(s, 1), ms=num(t * 1e3, ".3g"))
+            for k, m, s, t in zip(res.keys, res.mean(), res.spread(), res.seconds_per_epoch, strict=True)]
+    return head + "\n".join(rows)
+
+
+@st.fragment  # a control change reruns the race here without redrawing the page's text
+def race_panel(state: PageState) -> None:
+    state.section("race")
+    picked = state.widget(R.activations, format_func=activation_name)
+    controls, main = st.columns([1, 2.6], gap="medium")
+    with controls:
+        values = state.widgets(R, only=[c.name for c in R if c is not R.activations])
+    cfg, notes = realdata.RaceConfig.of({**values, "activations": own.keys(state, picked)}).clamped()
+    for n in notes:
+        state.note(n)
+    with main:
+        if not picked:
+            st.info(_("Pick at least one activation."))
+            state.end_section()
+            return
+        res = page.with_progress(lambda p: cache.lab("race", cfg, lambda: realdata.race(cfg, p), 16),
+                                 _("Training every activation, seed by seed…"), show=cache.peek("race", cfg) is None)
+        for n in res.notes:
+            state.note(n)
+        st.markdown(render(realdata.verdict(res.ranking())))
+        st.markdown(_f("**Measured order** (best first; `=` where the spread over seeds overlaps):  \n{ranking}",
+                       ranking=ranking_text(res.ranking())))
+        names = [activation_name(k) for k in res.keys]
+        page.chart(charts.accuracy_figure(names, res.final, res.run_seeds, res.chance),
+                   alt=_f("Final test accuracy of {names}, one point per seed.", names=", ".join(names)))
+        page.chart(charts.curves_figure(names, res.loss, res.test_accuracy),
+                   alt=_("Training loss and test accuracy per epoch, median over seeds with the range as a band."))
+        left, right = st.columns([1.3, 1], gap="large")
+        left.markdown(results_table(res))
+        page.chart(charts.speed_figure(names, res.seconds_per_epoch), where=right,
+                   alt=_("Measured milliseconds per epoch for each activation."))
+        st.caption(_f("{data}: {train} training and {test} test examples (stratified split from the seed, "
+                      "standardized on the training split); seeds {seeds}.",
+                      data=_(realdata.DATASET_LABELS[cfg.data]), train=realdata.sizes(cfg.data)[0],
+                      test=realdata.sizes(cfg.data)[1], seeds=", ".join(str(s) for s in res.run_seeds)))
+    state.end_section()
+
+
+race_panel(state)
+page.more("real_data", N_("Why the rule of thumb is a heuristic"))
+state.finish()
