@@ -21,7 +21,7 @@ def _band_color(hex_color: str, alpha: float = 0.18) -> str:
 def accuracy_figure(names: Sequence[str], final: np.ndarray, seeds: Sequence[int], chance: float,
                     height: int = 380) -> go.Figure:
     """One row per activation, best mean at the top: each seed's final test accuracy as a point, the mean as a
-    bar with ± one standard deviation over seeds; the chance level as a dotted line."""
+    diamond with ± one standard deviation over seeds; the chance level as a dotted line when it is near."""
     order = np.argsort(-final.mean(axis=1), kind="stable")[::-1]  # Plotly draws the first category at the bottom
     # Translators: hover text; %{y} is an activation's name, %{x:.1%} an accuracy, %{customdata} a seed.
     point_hover = _("%{y}, seed %{customdata}: %{x:.1%}") + "<extra></extra>"
@@ -29,24 +29,30 @@ def accuracy_figure(names: Sequence[str], final: np.ndarray, seeds: Sequence[int
     mean_hover = _("%{y}: mean %{x:.1%} ± %{error_x.array:.1%}") + "<extra></extra>"
     ys = [names[i] for i in order]
     traces = [
-        dict(type="bar", orientation="h", y=ys, x=final[order].mean(axis=1), name=_("mean over seeds"),
-             marker={"color": _band_color(PALETTE[0], 0.35)},
-             error_x={"type": "data", "array": final[order].std(axis=1), "visible": True, "color": PALETTE[0]},
-             hovertemplate=mean_hover),
         dict(type="scatter", mode="markers", y=np.repeat(ys, final.shape[1]).tolist(), x=final[order].ravel(),
              customdata=np.tile(np.asarray(seeds), len(order)), name=_("one seed"),
              marker={"color": PALETTE[1], "size": 9, "symbol": "circle-open", "line": {"width": 2}},
              hovertemplate=point_hover),
+        dict(type="scatter", mode="markers", y=ys, x=final[order].mean(axis=1), name=_("mean ± std over seeds"),
+             marker={"color": PALETTE[0], "size": 13, "symbol": "diamond"},
+             error_x={"type": "data", "array": final[order].std(axis=1), "visible": True, "color": PALETTE[0],
+                      "thickness": 2, "width": 8},
+             hovertemplate=mean_hover),
     ]
-    shapes = [{"type": "line", "xref": "x", "yref": "paper", "x0": chance, "x1": chance, "y0": 0, "y1": 1,
-               "line": {"dash": "dot", "color": "#999999", "width": 2}}]
-    notes = [{"text": _("chance"), "x": chance, "y": 1.0, "xref": "x", "yref": "paper", "showarrow": False,
-              "yanchor": "bottom", "font": {"size": 12, "color": "#999999"}}]
-    lo = max(0.0, min(chance, float(np.nanmin(final))) - 0.05)
+    low = float(np.nanmin(final))
+    near = low < chance + 0.25  # some net is near chance: show where chance is
+    lo = max(0.0, (min(chance, low) if near else low) - 0.03)
+    shapes, notes = [], []
+    if near:
+        shapes = [{"type": "line", "xref": "x", "yref": "paper", "x0": chance, "x1": chance, "y0": 0, "y1": 1,
+                   "line": {"dash": "dot", "color": "#999999", "width": 2}}]
+        notes = [{"text": _("chance"), "x": chance, "y": 1.0, "xref": "x", "yref": "paper", "showarrow": False,
+                  "yanchor": "bottom", "font": {"size": 12, "color": "#999999"}}]
     return figure(traces, dict(
-        height=max(height, 60 + 42 * len(names)), margin={**MARGIN, "t": 60}, legend=LEGEND_TOP, barmode="overlay",
-        shapes=shapes, annotations=notes, hovermode="closest",
-        xaxis={"title": {"text": _("test accuracy after the last epoch")}, "range": [lo, 1.0], "tickformat": ".0%"},
+        height=max(height, 80 + 42 * len(names)), margin={**MARGIN, "t": 60}, legend=LEGEND_TOP, shapes=shapes,
+        annotations=notes, hovermode="closest",
+        xaxis={"title": {"text": _("test accuracy after the last epoch")}, "range": [lo, 1.0 + 0.01],
+               "tickformat": ".0%"},
         yaxis={"automargin": True},
     ))
 
@@ -71,15 +77,15 @@ def curves_figure(names: Sequence[str], loss: np.ndarray, accuracy: np.ndarray, 
                                                                                "width": 2},
                                hovertemplate=f"{name}: %{{y:.3g}}<extra></extra>", **axes))
     epoch = _("epoch")
-    titles = [{"text": _("training loss (median, band: all seeds)"), "x": 0.215, "y": 1.0, "xref": "paper",
-               "yref": "paper", "showarrow": False, "yanchor": "bottom"},
-              {"text": _("test accuracy (median, band: all seeds)"), "x": 0.795, "y": 1.0, "xref": "paper",
-               "yref": "paper", "showarrow": False, "yanchor": "bottom"}]
+    titles = [{"text": _("training loss"), "x": 0.215, "y": 1.0, "xref": "paper", "yref": "paper",
+               "showarrow": False, "yanchor": "bottom"},
+              {"text": _("test accuracy"), "x": 0.785, "y": 1.0, "xref": "paper", "yref": "paper",
+               "showarrow": False, "yanchor": "bottom"}]
     return figure(traces, dict(
         height=height, margin={**MARGIN, "t": 80}, hovermode="x unified", annotations=titles,
         legend={**LEGEND_TOP, "y": 1.1},
         xaxis={"domain": [0, 0.43], "title": {"text": epoch}, "anchor": "y"},
-        yaxis={"anchor": "x", "type": "log", "title": {"text": _("cross-entropy")}},
+        yaxis={"anchor": "x", "type": "log", "dtick": 1, "title": {"text": _("cross-entropy (log scale)")}},
         xaxis2={"domain": [0.57, 1], "title": {"text": epoch}, "anchor": "y2"},
         yaxis2={"anchor": "x2", "tickformat": ".0%", "title": {"text": _("test accuracy")}},
     ))
@@ -94,6 +100,6 @@ def speed_figure(names: Sequence[str], seconds_per_epoch: np.ndarray, height: in
                         x=(seconds_per_epoch[order] * 1e3).tolist(), marker={"color": PALETTE[2]},
                         hovertemplate=hover, name=_("ms per epoch"))], dict(
         height=max(height, 60 + 30 * len(names)), margin=MARGIN, showlegend=False,
-        xaxis={"title": {"text": _("milliseconds per epoch, measured (median over seeds)")}},
+        xaxis={"title": {"text": _("ms per epoch (median over seeds)")}},
         yaxis={"automargin": True},
     ))

@@ -34,6 +34,7 @@ STATES = {
     "gradient_flow": {"init": "normal", "bias": "constant", "act": "elu", "depth": "5", "t.init": "normal"},
     "dying_relu": {"bias": "constant", "act": "prelu", "steps": "50"},
     "self_normalizing": {"dropout": "dropout", "depth": "10"},
+    "real_data": {"seeds": "1", "epochs": "2"},
     "why_nonlinear": {"r.mode": "hand"},
     "vector": {"m.k": "6"},
 }

@@ -31,6 +31,9 @@ STATES = {
     # refused link; then the labs with a formula that is undefined for half the inputs
     "views/own.py": [{}, {"formula": "x + sin(a*x)**2/a", "range.a": "0,3"},
                      {"formula": "log(x) + abs(b)", "autograd": "1"}, {"formula": "__import__('os')", "x": "1,1"}],
+    # the race: its verdict, ranking, charts and table; then notices of a hostile link, chance and divergence
+    "views/real_data.py": [{"seeds": "2", "epochs": "2"},
+                           {"lr": "3.0", "acts": "relu,sigmoid,bogus", "seeds": "1", "epochs": "2", "depth": "99"}],
     "views/gradient_flow.py#own": [{"act": "own", "formula": "log(x)", "t.act": "own"}],
     "views/self_normalizing.py#own": [{"acts": "selu,own", "formula": "sqrt(x)"}],
 }

@@ -27,7 +27,7 @@ def results_table(res: realdata.Race) -> str:
     head = "| " + " | ".join((_("activation"), _("init used"), _("test accuracy"), _("± over seeds"),
                               _("ms per epoch"))) + " |\n|---|---|---:|---:|---:|\n"
     rows = [fill("| {name} | {init} | {mean} | {sd} | {ms} |", name=activation_name(k),
-                 init=_(realdata.INIT_LABELS[realdata.init_for(k, res.config.init)]).split(" (")[0],
+                 init=_(realdata.INIT_SHORT[realdata.init_for(k, res.config.init)]),
                  mean=percent(m, 1), sd=percent(s, 1), ms=num(t * 1e3, ".3g"))
             for k, m, s, t in zip(res.keys, res.mean(), res.spread(), res.seconds_per_epoch, strict=True)]
     return head + "\n".join(rows)
@@ -60,7 +60,8 @@ def race_panel(state: PageState) -> None:
                    alt=_f("Final test accuracy of {names}, one point per seed.", names=", ".join(names)))
         page.chart(charts.curves_figure(names, res.loss, res.test_accuracy),
                    alt=_("Training loss and test accuracy per epoch, median over seeds with the range as a band."))
-        left, right = st.columns([1.3, 1], gap="large")
+        st.caption(_("Lines: the median over seeds; bands: from the worst seed to the best."))
+        left, right = st.columns([1.5, 1], gap="large")
         left.markdown(results_table(res))
         page.chart(charts.speed_figure(names, res.seconds_per_epoch), where=right,
                    alt=_("Measured milliseconds per epoch for each activation."))
