@@ -18,6 +18,19 @@ def _band_color(hex_color: str, alpha: float = 0.18) -> str:
     return f"rgba({r},{g},{b},{alpha})"
 
 
+def _spread(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per column (epoch): min, median and max over the rows (seeds) that have a value; NaN where none has (every
+    seed's run had diverged by then)."""
+    ok = np.isfinite(values)
+    filled = np.where(ok, values, np.nan)
+    out = np.full((3, values.shape[1]), np.nan)
+    cols = ok.any(axis=0)
+    if cols.any():
+        v = filled[:, cols]
+        out[0, cols], out[1, cols], out[2, cols] = np.nanmin(v, 0), np.nanmedian(v, 0), np.nanmax(v, 0)
+    return out[0], out[1], out[2]
+
+
 def accuracy_figure(names: Sequence[str], final: np.ndarray, seeds: Sequence[int], chance: float,
                     height: int = 380) -> go.Figure:
     """One row per activation, best mean at the top: each seed's final test accuracy as a point, the mean as a
@@ -65,8 +78,7 @@ def curves_figure(names: Sequence[str], loss: np.ndarray, accuracy: np.ndarray, 
     for i, name in enumerate(names):
         color, dash = PALETTE[i % len(PALETTE)], _DASHES[(i // len(PALETTE)) % len(_DASHES)]
         for panel, values in (("", loss[i]), ("2", accuracy[i])):
-            with np.errstate(all="ignore"):
-                lo, mid, hi = np.nanmin(values, 0), np.nanmedian(values, 0), np.nanmax(values, 0)
+            lo, mid, hi = _spread(values)
             axes = {"xaxis": f"x{panel}", "yaxis": f"y{panel}"}
             traces.append(dict(type="scatter", x=np.concatenate([epochs, epochs[::-1]]).tolist(),
                                y=finite_or_none(np.concatenate([hi, lo[::-1]])), fill="toself",
