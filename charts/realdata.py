@@ -62,7 +62,8 @@ def accuracy_figure(names: Sequence[str], final: np.ndarray, seeds: Sequence[int
         notes = [{"text": _("chance"), "x": chance, "y": 1.0, "xref": "x", "yref": "paper", "showarrow": False,
                   "yanchor": "bottom", "font": {"size": 12, "color": "#999999"}}]
     return figure(traces, dict(
-        height=max(height, 80 + 42 * len(names)), margin={**MARGIN, "t": 60}, legend=LEGEND_TOP, shapes=shapes,
+        height=max(height, 80 + 42 * len(names)), margin={**MARGIN, "t": 70}, legend={**LEGEND_TOP, "y": 1.08},
+        shapes=shapes,
         annotations=notes, hovermode="closest",
         xaxis={"title": {"text": _("test accuracy after the last epoch")}, "range": [lo, 1.0 + 0.01],
                "tickformat": ".0%"},

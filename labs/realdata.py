@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, fields, replace
 from functools import cache
 
@@ -110,6 +110,8 @@ HELD = N_("The rule of thumb ({rule}, from {source}) **held** here: the measured
 HELD_EXCEPT = N_("The rule of thumb ({rule}, from {source}) **held except** for {pairs}.")
 NOT_HELD = N_("The rule of thumb ({rule}, from {source}) **did not hold** at this depth and with these settings: "
               "{pairs}.")
+STUCK = N_("The rule of thumb ({rule}, from {source}) **cannot be judged** here: {names} stayed at chance, so "
+           "their order is a tie at the bottom. Change the depth, the init or the learning rate.")
 TOO_FEW = N_("The rule of thumb ranks {rule}; this race has fewer than two of them, so it says nothing about it.")
 
 
@@ -356,6 +358,13 @@ class Race:
     def ranking(self) -> list[list[str]]:
         return ranking(dict(zip(self.keys, self.final, strict=True)))
 
+    def at_chance(self) -> list[str]:
+        """The activations whose mean final accuracy is within 5 points of chance."""
+        return [k for k, m in zip(self.keys, self.mean(), strict=True) if m <= self.chance + 0.05]
+
+    def verdict(self) -> Note:
+        return verdict(self.ranking(), self.at_chance())
+
 
 def ranking(results: Mapping[str, np.ndarray]) -> list[list[str]]:
     """Groups of keys, best first, by mean final accuracy; a key ties with the group before it when their spreads
@@ -377,13 +386,17 @@ def _name(key: str) -> str:
     return get(key).name
 
 
-def verdict(groups: list[list[str]]) -> Note:
-    """One sentence: does the measured order (groups, best first) agree with the rule of thumb?"""
+def verdict(groups: list[list[str]], stuck: Collection[str] = ()) -> Note:
+    """One sentence: does the measured order (groups, best first) agree with the rule of thumb? `stuck`: the
+    activations that stayed at chance (two or more of the rule's, and there is no order to judge)."""
     rank = {k: i for i, g in enumerate(groups) for k in g}
     present = [k for k in RULE if k in rank]
     rule = " > ".join(_name(k) for k in RULE)
     if len(present) < 2:
         return Note.of(TOO_FEW, rule=rule)
+    at_chance = [k for k in present if k in stuck]
+    if len(at_chance) >= 2:
+        return Note.of(STUCK, rule=rule, source=SOURCE, names=", ".join(_name(k) for k in at_chance))
     pairs = [(a, b) for i, a in enumerate(present) for b in present[i + 1:]]
     inverted = [(b, a) for a, b in pairs if rank[b] < rank[a]]  # b, ranked below a by the rule, came first
     if not inverted:
@@ -424,7 +437,7 @@ def race(cfg: RaceConfig, progress: Progress | None = None,
             notes.append(Note.count(DIVERGED, diverged, name=_name(key), runs=len(run_seeds)))
     say(1.0, None)
     result = Race(cfg, cfg.activations, run_seeds, loss, acc, np.median(secs, axis=1), 1.0 / classes, ())
-    chance = [k for k, m in zip(result.keys, result.mean(), strict=True) if m <= result.chance + 0.05]
+    chance = result.at_chance()
     if chance:
         notes.append(Note.of(AT_CHANCE, chance=result.chance, names=", ".join(_name(k) for k in chance)))
     return replace(result, notes=tuple(notes))

@@ -104,10 +104,16 @@ def test_ranking_ties_where_the_spreads_overlap():
     ([["gelu"], ["relu"], ["tanh"]], R.HELD, ""),  # only the rule's own activations are compared
 ])
 def test_the_sentence_follows_the_numbers(groups, verdict, named):
-    note = R.verdict(groups)
+    note = R.verdict(groups, stuck=["gelu"])  # one at chance, and not of the rule: it changes nothing
     assert note.msgid == verdict
     text = render(note)
     assert named in text and ("Géron" in text or verdict == R.TOO_FEW)
+
+
+def test_a_race_where_the_rule_s_activations_stay_at_chance_is_not_judged():
+    note = R.verdict([["selu"], ["elu", "relu", "sigmoid"]], stuck=["relu", "sigmoid"])
+    assert note.msgid == R.STUCK and "ReLU, Sigmoid" in render(note)
+    assert R.verdict([["selu"], ["elu", "relu", "sigmoid"]], stuck=["sigmoid"]).msgid == R.HELD
 
 
 # ---- bounded sizes --------------------------------------------------------------------------------------------

@@ -52,7 +52,7 @@ def race_panel(state: PageState) -> None:
                                  _("Training every activation, seed by seed…"), show=cache.peek("race", cfg) is None)
         for n in res.notes:
             state.note(n)
-        st.markdown(render(realdata.verdict(res.ranking())))
+        st.markdown(render(res.verdict()))
         st.markdown(_f("**Measured order** (best first; `=` where the spread over seeds overlaps):  \n{ranking}",
                        ranking=ranking_text(res.ranking())))
         names = [activation_name(k) for k in res.keys]
