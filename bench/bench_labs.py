@@ -3,8 +3,9 @@
 Every timed run uses settings not seen before (a new seed), so no cache helps. Figures only.
 From the repository root:  python bench/bench_labs.py [--repeat 5]
 Targets: dying ReLU 300 full-batch steps of a 2x64 net on 500 points <= 500 ms warm, the sweep
-(8 learning rates x 3 seeds x 2 activations) <= 15 s; every change on an experiment page <= 300 ms
-server time when warm (or a progress indicator).
+(8 learning rates x 3 seeds x 2 activations) <= 15 s; the real-data lab's default race (6 activations x 3 seeds
+x 20 epochs, 2 x 64, digits) <= 10 s on one core; every change on an experiment page <= 300 ms server time
+when warm (or a progress indicator).
 """
 from __future__ import annotations
 
@@ -64,6 +65,14 @@ def main() -> None:
           f"max {worst:.0f} ms")
     med, worst = timed(lambda s: nonlinear.train_xor("nonlinear", nonlinear.XorConfig(seed=s)), args.repeat)
     print(f"nonlinear.train_xor, 500 steps: median {med:.0f} ms  max {worst:.0f} ms")
+    from labs import realdata
+
+    race = realdata.RaceConfig()
+    med, worst = timed(lambda s: one_thread(lambda: realdata.race(realdata.RaceConfig(seed=s))),
+                       max(1, args.repeat // 2))
+    print(f"realdata.race, default ({len(race.activations)} activations x {race.seeds} seeds x {race.epochs} epochs, "
+          f"{race.depth} x {race.width}, digits; one thread): median {med / 1e3:.1f} s  max {worst / 1e3:.1f} s  "
+          f"(target <= 10 s; estimated {realdata.estimate_seconds(race):.1f} s)")
 
     print("page reruns after a change (AppTest reruns the whole page; the browser reruns only a fragment):")
     for page, widget, key, values in (

@@ -32,6 +32,7 @@ SHOTS = [  # file name, path and query, viewport, theme, script to run before th
     ("home-dark.png", "/", (1400, 1000), "dark", None),
     ("explorer-phone.png", "/explorer?fn=gelu", (390, 1400), "light", None),
     ("own.png", "/own?formula=x%2Bsin(a*x)**2/a&a=3.0&x=-4.0,4.0", (1400, 1150), "light", None),
+    ("real-data.png", "/real_data?depth=10&init=default", (1400, 1500), "light", None),
     # 한국어: the README's Korean section
     ("ko-explorer.png", "/explorer?lang=ko&fn=selu&eps=0.05", (1400, 1000), "light", None),
     ("ko-gradient-flow.png", "/gradient_flow?lang=ko", (1400, 1000), "light", None),

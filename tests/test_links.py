@@ -15,7 +15,7 @@ from urllib.parse import parse_qsl
 import pytest
 from pagekit import open_page, parse_link, widget_values
 
-from labs import catalog
+from labs import catalog, realdata
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -34,6 +34,8 @@ README_LINKS = [
     # the teachers' section: a formula of one's own
     ("own", "formula=x*tanh(exp(x))", {"formula": "x*tanh(exp(x))", "x": (-6.0, 6.0)}),
     ("gradient_flow", "act=own&formula=x*tanh(softplus(x))", {"act": "own", "depth": 20}),
+    ("real_data", "lang=ko&depth=10&init=default", {"depth": 10, "init": "default", "seeds": 3}),
+    ("real_data", "depth=10&init=default", {"depth": 10, "init": "default", "acts": list(realdata.RULE)}),
 ]
 LINKS = README_LINKS + [
     ("explorer", "fn=elu&alpha=2&x=-10.5,4", {"fn": "elu", "alpha": 2.0, "x": (-10.5, 4.0)}),
@@ -73,7 +75,7 @@ LINKS = README_LINKS + [
      {"z1": 2.5, "z5": -1.0, "T": 0.5, "glu.b": 4.0, "m.preset": "|x|", "m.k": 3, "m.a3": 1.5, "m.c3": -2.0}),
 ]
 # Opened as pages too: the README's, and one link of most pages (the slow lab pages' first link only)
-OPENED = [0, 1, 2, 3, 8, 13, 14, 19, 21, 22]
+OPENED = [0, 1, 2, 3, 8, 15, 16, 21, 23, 24]
 assert [LINKS[i][0] for i in OPENED] == ["explorer", "explorer", "compare", "explorer", "own", "compare",
                                          "gradient_flow", "self_normalizing", "why_nonlinear", "vector"]
 
