@@ -25,7 +25,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import cache, partial
+from functools import cache, lru_cache, partial
 from typing import Any
 
 import numpy as np
@@ -1247,6 +1247,17 @@ def parse(source: object) -> tuple[Formula | None, list[Note]]:
             while len(_cache) > CACHE_SIZE:
                 _cache.popitem(last=False)
     return formula, notes
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def canonical(text: str) -> str | None:
+    """The canonical text of a formula the whitelist accepts (what `parse` would give as `normalized`), without
+    building it: no SymPy (a picker names the learner's formula with it)."""
+    try:
+        tree, normalized, _, _ = _check(text)
+    except Exception:  # noqa: BLE001
+        return None
+    return normalized if tree is not None else None
 
 
 def check(source: object) -> list[Note]:

@@ -64,10 +64,10 @@ def normalized(text: str) -> tuple[str | None, list[Note]]:
 
 
 def example_of(text: str) -> F.Example | None:
-    """The example this formula is (by its canonical text), if any."""
-    target = normalized(text)[0]
+    """The example this formula is (by its canonical text; the whitelist alone decides it, without SymPy)."""
+    target = F.canonical(text)
     for ex in F.EXAMPLES:
-        if target is not None and normalized(ex.formula)[0] == target:
+        if target is not None and F.canonical(ex.formula) == target:
             return ex
     return None
 

@@ -33,8 +33,9 @@ def formula() -> str:
 
 
 def name() -> str:
-    """How pages name it: its canonical text (`x * sigmoid(a * x)`), as the labs' messages do."""
-    return lab.normalized(formula())[0]
+    """How pages name it: its canonical text (`x * sigmoid(a * x)`), as the labs' messages do (no SymPy: a picker
+    names it on every page)."""
+    return F.canonical(formula()) or formula()
 
 
 def key() -> str:
