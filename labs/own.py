@@ -9,9 +9,8 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 
-from activations import OWN, ActivationSpec, Param, get, is_own, own_key
+from activations import ActivationSpec, Param, get
 from activations import formula as F
-from activations.registry import own_formula
 from i18n import N_, Note, Raw
 
 from .controls import Range, Schema, Text, Toggle
@@ -102,6 +101,3 @@ def spec(key: str, ranges: dict[str, tuple[float, float]], defaults: dict[str, f
         params.append(Param(p.name, value, lo, hi, step_for(lo, hi), p.help, p.symbol))
     return replace(base, params=tuple(params))
 
-
-__all__ = ["FORMULA", "OWN", "RANGES", "SCHEMA", "default_ranges", "default_values", "example_of", "is_own",
-           "normalized", "own_formula", "own_key", "spec", "step_for"]

@@ -406,21 +406,18 @@ def verdict(groups: list[list[str]], stuck: Collection[str] = ()) -> Note:
     return Note.of(msg, rule=rule, source=SOURCE, pairs=listed)
 
 
-def race(cfg: RaceConfig, progress: Progress | None = None,
-         memo: Callable[[str, int, Callable[[], RunCurves]], RunCurves] | None = None) -> Race:
-    """Every activation of cfg trained once per seed (seeds cfg.seed, cfg.seed + 1, …) on the same split.
-    `memo(key, run_seed, compute)` may cache single runs (the page keys them by the config)."""
+def race(cfg: RaceConfig, progress: Progress | None = None) -> Race:
+    """Every activation of cfg trained once per seed (seeds cfg.seed, cfg.seed + 1, …) on the same split;
+    progress(fraction, note) after every epoch of every run."""
     say = progress or (lambda fraction, note=None: None)
     cfg, notes = cfg.clamped()
     say(0.0, Note.of(LOADING, data=Msg(DATASET_LABELS[cfg.data])))
     classes = dataset(cfg.data)[2]
     run_seeds = tuple(cfg.seed + i for i in range(cfg.seeds))
-    memo = memo or (lambda key, s, compute: compute())
     n_runs = len(cfg.activations) * len(run_seeds)
     loss = np.full((len(cfg.activations), len(run_seeds), cfg.epochs), np.nan)
     acc = np.full_like(loss, np.nan)
     secs = np.zeros((len(cfg.activations), len(run_seeds)))
-    done = 0
     for a, key in enumerate(cfg.activations):
         diverged = 0
         for s, run_seed in enumerate(run_seeds):
@@ -428,11 +425,9 @@ def race(cfg: RaceConfig, progress: Progress | None = None,
                 say((a * len(run_seeds) + s + (epoch + 1) / cfg.epochs) / n_runs,
                     Note.of(RACING, name=_name(key), seed=run_seed, epoch=epoch + 1, epochs=cfg.epochs))
 
-            run = memo(key, run_seed, lambda key=key, run_seed=run_seed, tick=tick: train_one(cfg, key, run_seed,
-                                                                                                 tick))
+            run = train_one(cfg, key, run_seed, tick)
             loss[a, s], acc[a, s], secs[a, s] = run.loss, run.test_accuracy, run.seconds_per_epoch
             diverged += run.diverged
-            done += 1
         if diverged:
             notes.append(Note.count(DIVERGED, diverged, name=_name(key), runs=len(run_seeds)))
     say(1.0, None)

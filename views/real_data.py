@@ -18,7 +18,7 @@ page.presets(state, realdata.PRESETS, list(R),
 
 
 def ranking_text(groups: list[list[str]]) -> str:
-    """1. ReLU = LeakyReLU (tied: their spreads overlap), 2. …"""
+    """1. ReLU = LeakyReLU, 2. Sigmoid: `=` joins a tie (their spreads over seeds overlap)."""
     return "  \n".join(fill("{rank}. {names}", rank=i + 1, names=" = ".join(activation_name(k) for k in g))
                        for i, g in enumerate(groups))
 
