@@ -307,7 +307,14 @@ def test_a_typed_formula_is_shared_by_link_and_trains_in_a_lab(browser, server):
         b.idle()
         q = query(b)
         assert q.get("act") == ["own"] and q.get("formula") == ["x*tanh(exp(a*x))"], b.page.url
-        assert "max |f′| of x * tanh(exp(a * x))" in b.main_text()
+        # the metric names the formula (textContent: a long metric label may be clipped on screen)
+        label = "max |f′| of x * tanh(exp(a * x))"
+        try:
+            b.page.wait_for_function("(t) => document.querySelector(\"[data-testid='stMain']\").textContent"
+                                     ".includes(t)", arg=label, timeout=TIMEOUT_MS)
+        except Exception:  # say what the metrics did show
+            shown = b.page.locator("[data-testid='stMetricLabel']").all_text_contents()
+            raise AssertionError(f"no metric {label!r}; the metrics: {shown}") from None
         assert b.exceptions() == [] and b.console_errors == []
     finally:
         b.close()
