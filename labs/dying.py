@@ -25,7 +25,9 @@ from activations import validate
 from activations.registry import get, known
 from i18n import N_, Msg, Nn_, Note, Raw
 
+from . import optim
 from .controls import Choice, Number, Preset, Schema, Steps, seed
+from .optim import OPTIMIZER_LABELS, OPTIMIZERS
 from .seeding import DATA as DATA_SALT
 from .seeding import derived_seed, seeded
 
@@ -36,7 +38,6 @@ if TYPE_CHECKING:
 Progress = Callable[[float, "Note | None"], None]  # progress(fraction done, where it is), for page.with_progress
 
 DATASETS: tuple[str, ...] = ("moons", "circles", "spiral", "xor", "blobs")
-OPTIMIZERS: tuple[str, ...] = ("sgd", "momentum", "adam")  # momentum = SGD(momentum=0.9)
 INITS: tuple[str, ...] = ("default", "kaiming_normal", "xavier_normal")
 BIAS_INITS: tuple[str, ...] = ("default", "constant")
 SIZES = (100, 200, 500, 1000, 2000)
@@ -62,7 +63,6 @@ _SECONDS_PER_MAC, _SECONDS_PER_STEP = 5e-11, 1.5e-4
 
 DATASET_LABELS = {"moons": N_("moons"), "circles": N_("circles"), "spiral": N_("spiral"), "xor": N_("xor"),
                   "blobs": N_("blobs")}
-OPTIMIZER_LABELS = {"sgd": N_("SGD"), "momentum": N_("SGD + momentum 0.9"), "adam": N_("Adam")}
 INIT_LABELS = {"default": N_("PyTorch default (kaiming_uniform_, a=√5)"),
                "kaiming_normal": N_("He / Kaiming normal"), "xavier_normal": N_("Xavier / Glorot normal")}
 BIAS_LABELS = {"default": N_("PyTorch default"),
@@ -395,14 +395,6 @@ def _forward(linears, acts, head, x: torch.Tensor, keep: bool = False) -> tuple[
     return head(h).squeeze(1), pre
 
 
-def _optimizer(cfg: TrainConfig, params: list[nn.Parameter]) -> torch.optim.Optimizer:
-    import torch
-
-    if cfg.optimizer == "adam":
-        return torch.optim.Adam(params, lr=cfg.lr)
-    return torch.optim.SGD(params, lr=cfg.lr, momentum=0.9 if cfg.optimizer == "momentum" else 0.0)
-
-
 def _layer_params(cfg: TrainConfig, acts: list[nn.Module]) -> list[dict]:
     """The core's parameters of each layer's activation as the module has them now (PReLU: the learned slope)."""
     if cfg.activation == "prelu":
@@ -515,7 +507,7 @@ def _train(cfg: TrainConfig, X: np.ndarray, y: np.ndarray, frames: bool, progres
         linears, acts, head = _build(cfg)
     modules = nn.ModuleList([*linears, *acts, head])
     params = [p for p in modules.parameters() if p.requires_grad]
-    opt = _optimizer(cfg, params)
+    opt = optim.make(cfg.optimizer, params, cfg.lr)
     handles, rrelu_sample = (_rrelu_slopes(acts, *(cfg.param_dict[b] for b in ("lower", "upper")))
                              if key == "rrelu" else ([], None))
 

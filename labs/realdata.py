@@ -22,7 +22,9 @@ from activations import OWN, is_own, known
 from activations.registry import REGISTRY, get
 from i18n import N_, Msg, Nn_, Note
 
+from . import optim
 from .controls import Choice, Multi, Number, Preset, Schema, Steps, seed
+from .optim import OPTIMIZER_LABELS, OPTIMIZERS
 from .seeding import DATA, derived_seed, generator, seeded
 
 Progress = Callable[[float, Note | None], None]
@@ -39,8 +41,6 @@ INIT_LABELS = {"matched": N_("matched: each activation with its paper's init"),
                "xavier_normal": N_("Xavier / Glorot normal"), "lecun_normal": N_("LeCun normal")}
 INIT_SHORT = {"default": N_("PyTorch default"), "kaiming_normal": N_("He"), "xavier_normal": N_("Xavier"),
               "lecun_normal": N_("LeCun")}  # the init a run used, in the results table
-OPTIMIZERS = ("sgd", "momentum", "adam")
-OPTIMIZER_LABELS = {"sgd": N_("SGD"), "momentum": N_("SGD + momentum 0.9"), "adam": N_("Adam")}
 WIDTHS = (16, 32, 64, 128, 256)
 BATCHES = (16, 32, 64, 128, 256)
 LRS = (0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
@@ -275,14 +275,6 @@ def _build(cfg: RaceConfig, key: str, features: int, classes: int):
     return nn.Sequential(*layers, head)
 
 
-def _optimizer(cfg: RaceConfig, params):
-    import torch
-
-    if cfg.optimizer == "adam":
-        return torch.optim.Adam(params, lr=cfg.lr)
-    return torch.optim.SGD(params, lr=cfg.lr, momentum=0.9 if cfg.optimizer == "momentum" else 0.0)
-
-
 def train_one(cfg: RaceConfig, key: str, run_seed: int, on_epoch: Callable[[int], None] | None = None) -> RunCurves:
     """One activation, one seed (cfg already checked). The weights and the batch order come from run_seed."""
     import torch
@@ -299,7 +291,7 @@ def train_one(cfg: RaceConfig, key: str, run_seed: int, on_epoch: Callable[[int]
     diverged = False
     with seeded(run_seed):  # the weights, and RReLU's random slopes while training
         net = _build(cfg, key, Xtr.shape[1], classes)
-        opt = _optimizer(cfg, net.parameters())
+        opt = optim.make(cfg.optimizer, net.parameters(), cfg.lr)
         start = time.perf_counter()
         for epoch in range(cfg.epochs):
             net.train()

@@ -76,13 +76,9 @@ def bind(state: PageState) -> None:
     given, text = state.read(lab.FORMULA)  # a refused formula's note is among the link's notices
     if given:
         adopt(text)
-    current = dict(ranges())
-    for name, control in lab.RANGES.items():
-        given, value = state.read(control)
-        if given:
-            current[name] = tuple(value)
-    if state.fresh and state.from_url:
-        st.session_state[RANGES] = current
+    given = {name: state.read(control) for name, control in lab.RANGES.items()}  # marks the keys as read
+    if any(g for g, _ in given.values()):
+        st.session_state[RANGES] = {**ranges(), **{n: tuple(v) for n, (g, v) in given.items() if g}}
 
 
 def write(state: PageState) -> None:
