@@ -51,12 +51,13 @@ def curve_figure(
     regions: Sequence[Region] = (),
     *,
     title: str = "",
-    autograd: np.ndarray | None = None,
+    autograd: tuple[np.ndarray, np.ndarray] | None = None,
     band: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
     band_label: str = "",
     height: int = 460,
 ) -> go.Figure:
-    """f and f' over x, with shaded regions, optional autograd markers and an optional band (RReLU)."""
+    """f and f' over x, with shaded regions, optional autograd markers (x, f' by autograd: on their own grid, the
+    measured one) and an optional band (RReLU)."""
     ylo, yhi = y_limits(f, df)
     half = 0.5 * float(x[1] - x[0]) if len(x) > 1 else 0.05
     traces = _region_traces(regions, ylo, yhi, half)
@@ -73,10 +74,11 @@ def curve_figure(
                              line={"color": DF_COLOR, "width": 3, "dash": "dash"},
                              hovertemplate="f′(x) = %{y:.6g}<extra></extra>"))
     if autograd is not None:
-        n = len(x)
+        ax, ay = autograd
+        n = len(ax)
         idx = np.unique(np.linspace(0, n - 1, min(n, 61)).round().astype(int))  # markers, not a second line
         traces.append(dict(type="scatter",
-            x=x[idx], y=autograd[idx], name=_("f′ by torch autograd"), mode="markers",
+            x=ax[idx], y=ay[idx], name=_("f′ by torch autograd"), mode="markers",
             marker={"color": AUTOGRAD_COLOR, "size": 8, "symbol": "circle-open", "line": {"width": 2}},
             hovertemplate=_("autograd f′ = %{y:.6g}") + "<extra></extra>",
         ))
@@ -141,10 +143,12 @@ def gallery_figure(tiles: Sequence[tuple[str, np.ndarray, np.ndarray, np.ndarray
     traces = []
     for i, (_title, x, f, df) in enumerate(tiles):
         n = "" if i == 0 else str(i + 1)
+        # float32: a 170-px tile shows no finer than 1e-3 of its range, hover says 3 digits; half of Home's bytes
+        x, f32, df32 = (np.asarray(a, dtype=np.float32) for a in (x, f, df))
         common = dict(type="scatter", x=x, mode="lines", showlegend=i == 0, xaxis=f"x{n}", yaxis=f"y{n}")
-        traces.append(dict(common, y=f, name="f", legendgroup="f", line={"color": F_COLOR, "width": 2},
+        traces.append(dict(common, y=f32, name="f", legendgroup="f", line={"color": F_COLOR, "width": 2},
                            hovertemplate="f = %{y:.3g}<extra></extra>"))
-        traces.append(dict(common, y=df, name="f′", legendgroup="df",
+        traces.append(dict(common, y=df32, name="f′", legendgroup="df",
                            line={"color": DF_COLOR, "width": 2, "dash": "dash"},
                            hovertemplate="f′ = %{y:.3g}<extra></extra>"))
         axes[f"yaxis{n}"]["range"] = list(y_limits(f, df))

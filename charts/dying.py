@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 
 from i18n import N_, _, _f, pgettext
 
-from .base import LEGEND_TOP, MARGIN, PALETTE, figure
+from .base import LEGEND_TOP, MARGIN, PALETTE, figure, shading
 
 BOX = 3.0  # the data are standardized: [-3, 3]^2 shows them
 DEAD_COLOR, ALIVE_COLOR = "#999999", PALETTE[5]
@@ -62,24 +62,35 @@ def unit_lines(w: np.ndarray, b: np.ndarray, dead: np.ndarray) -> tuple[tuple[np
     return pick(~dead), pick(dead)
 
 
-def shading(p: np.ndarray) -> np.ndarray:
-    """P(class 1) as 0..255 bytes for the heatmap: a quarter of float32's size, and 1/255 steps are finer than the
-    eye sees in a 35%-opaque tint. A diverged run's NaN shows as 0.5 (no tint)."""
-    return np.round(np.nan_to_num(np.clip(p, 0.0, 1.0), nan=0.5) * 255).astype(np.uint8)
-
-
 def _frame_traces(run, i: int) -> list[dict]:
+    """Step i's shading and unit lines, whole: the animation's first traces and the stills."""
+    static, (z, alive, dead) = _STATIC_TRACES, _frame_data(run, i)
+    return [dict(static[0], x=run.grid_axis, y=run.grid_axis, z=z),
+            dict(static[1], x=alive[0], y=alive[1], name=_(static[1]["name"])),
+            dict(static[2], x=dead[0], y=dead[1], name=_(static[2]["name"]))]
+
+
+# What every frame shares with the first: sent once. A frame carries only what moves (Plotly merges it into the
+# trace): the shading's z and the lines' x, y, about half of a whole frame (61 of them on every retrain).
+_STATIC_TRACES = (
+    dict(type="heatmap", zmin=0, zmax=255, zsmooth="best", showscale=False, hoverinfo="skip",
+         colorscale=[[0, "rgba(0,114,178,0.35)"], [0.5, "rgba(255,255,255,0.0)"], [1, "rgba(230,159,0,0.35)"]]),
+    dict(type="scatter", mode="lines", name=N_("unit's line w·x+b=0: alive"), line={"color": ALIVE_COLOR, "width": 1},
+         opacity=0.6, hoverinfo="skip"),
+    dict(type="scatter", mode="lines", name=N_("unit's line: dead (data all on its off side)"),
+         line={"color": DEAD_COLOR, "width": 2, "dash": "dot"}, hoverinfo="skip"),
+)
+
+
+def _frame_data(run, i: int):
     alive, dead = unit_lines(run.first_w[i], run.first_b[i], run.dead_first[i])
-    return [
-        dict(type="heatmap", x=run.grid_axis, y=run.grid_axis, z=shading(run.boundary[i]), zmin=0, zmax=255,
-             zsmooth="best",
-             colorscale=[[0, "rgba(0,114,178,0.35)"], [0.5, "rgba(255,255,255,0.0)"], [1, "rgba(230,159,0,0.35)"]],
-             showscale=False, hoverinfo="skip"),
-        dict(type="scatter", x=alive[0], y=alive[1], mode="lines", name=_("unit's line w·x+b=0: alive"),
-             line={"color": ALIVE_COLOR, "width": 1}, opacity=0.6, hoverinfo="skip"),
-        dict(type="scatter", x=dead[0], y=dead[1], mode="lines", name=_("unit's line: dead (data all on its off side)"),
-             line={"color": DEAD_COLOR, "width": 2, "dash": "dot"}, hoverinfo="skip"),
-    ]
+    return shading(run.boundary[i]), alive, dead
+
+
+def _frame_delta(run, i: int) -> list[dict]:
+    z, alive, dead = _frame_data(run, i)
+    return [{"type": "heatmap", "z": z}, {"type": "scatter", "x": alive[0], "y": alive[1]},
+            {"type": "scatter", "x": dead[0], "y": dead[1]}]
 
 
 def training_animation(run, height: int = 560) -> go.Figure:
@@ -95,7 +106,7 @@ def training_animation(run, height: int = 560) -> go.Figure:
     first = _frame_traces(run, 0) + data_traces
     frames, steps = [], []
     for i, step in enumerate(run.steps):
-        frames.append({"name": str(int(step)), "data": _frame_traces(run, i), "traces": [0, 1, 2],
+        frames.append({"name": str(int(step)), "data": _frame_delta(run, i), "traces": [0, 1, 2],
                        "layout": {"title": {"text": _title(run, i)}}})
         steps.append({"label": str(int(step)), "method": "animate",
                       "args": [[str(int(step))], {"mode": "immediate", "frame": {"duration": 0, "redraw": True},

@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 
 from i18n import _, _f
 
-from .base import LEGEND_TOP, MARGIN, PALETTE, figure
+from .base import LEGEND_TOP, MARGIN, PALETTE, even_x, figure, shading
 
 _SYMBOLS = ("circle", "square", "diamond", "triangle-up", "x", "cross")
 
@@ -21,7 +21,8 @@ def boundary_figure(fit, name: str = "", height: int = 360) -> go.Figure:
         title = _("linear: at best ½ everywhere (no colour)")
     else:
         title = _f("{name}: a bent boundary", name=name)
-    traces = [dict(type="heatmap", x=axis, y=axis, z=fit.boundary, zmin=0, zmax=1, showscale=False,
+    # uint16, not bytes: the linear net's map is ~1/2 everywhere and moves by less than 1/255 when its depth does
+    traces = [dict(type="heatmap", x=axis, y=axis, z=shading(fit.boundary, np.uint16), zmin=0, zmax=65535, showscale=False,
                    colorscale=[[0, "rgba(0,114,178,0.4)"], [0.5, "rgba(255,255,255,0)"], [1, "rgba(230,159,0,0.4)"]],
                    hoverinfo="skip")]
     for c in (0, 1):
@@ -37,11 +38,13 @@ def boundary_figure(fit, name: str = "", height: int = 360) -> go.Figure:
 
 def relu_fit_figure(x, y, approx, terms: Sequence[np.ndarray] = (), knots=(), height: int = 380) -> go.Figure:
     """The target and the sum of ReLUs (dashed), the single terms (thin grey) and the knots (dotted)."""
-    traces = [dict(type="scatter", x=x, y=y, name=_("target"), mode="lines", line={"color": PALETTE[0], "width": 3}),
-              dict(type="scatter", x=x, y=approx, name=_("sum of ReLUs"), mode="lines",
+    xs = even_x(x)  # every trace shares the grid: x0 and dx instead of the same 601 numbers in each one
+    traces = [dict(type="scatter", **xs, y=y, name=_("target"), mode="lines", line={"color": PALETTE[0], "width": 3}),
+              dict(type="scatter", **xs, y=approx, name=_("sum of ReLUs"), mode="lines",
                    line={"color": PALETTE[1], "width": 2.5, "dash": "dash"})]
     for i, p in enumerate(terms):
-        traces.append(dict(type="scatter", x=x, y=p, name=_("one ReLU term") if i == 0 else None, showlegend=i == 0,
+        # float32: thin grey lines without hover, drawn to a fraction of a pixel (half the bytes of float64)
+        traces.append(dict(type="scatter", **xs, y=np.asarray(p, dtype=np.float32), name=_("one ReLU term") if i == 0 else None, showlegend=i == 0,
                            legendgroup="pieces", mode="lines", line={"color": PALETTE[7], "width": 1},
                            opacity=0.6, hoverinfo="skip"))
     shapes = [{"type": "line", "x0": k, "x1": k, "y0": 0, "y1": 1, "yref": "paper",

@@ -13,7 +13,8 @@ from i18n import N_, Note
 
 from .controls import Choice, Multi, Range, Schema, Steps, Toggle
 
-GRID_POINTS = 801  # smooth at any chart width (Plotly simplifies further); kinks are added exactly
+GRID_POINTS = 801  # what is measured and downloaded: regions, the autograd check, the CSV; kinks added exactly
+PLOT_POINTS = 401  # what is drawn: ~2 px apart on a wide chart, and half the browser's work per slider move
 COMPARE_POINTS = 301  # per curve: up to 16 traces share the browser's redraw
 MAX_CURVES = 8
 GALLERY_X, GALLERY_POINTS = (-5.0, 5.0), 201  # Home's small multiples: every function at its defaults

@@ -423,16 +423,34 @@ def test_divergence_is_recorded_not_raised():
 # ---- the charts --------------------------------------------------------------------------------------------------
 
 def test_animation_payload_is_compact_and_keeps_the_boundary():
-    """61 frames are sent to the browser on every retrain: bytes for the shading, float32 for the lines."""
+    """61 frames are sent to the browser on every retrain: bytes for the shading, float32 for the lines, and only
+    what moves (the rest is merged from the first traces by Plotly)."""
     run = D.train(D.TrainConfig(steps=300, record_every=5, grid=40))
     fig = json.loads(charts.training_animation(run).to_json())
     assert len(fig["frames"]) == 61
-    assert sum(len(json.dumps(f)) for f in fig["frames"]) < 600_000  # was 1 MB with float32 shading
+    assert sum(len(json.dumps(f)) for f in fig["frames"]) < 300_000  # 1 MB with float32 shading, 550 kB whole
+    whole = [charts._frame_traces(run, i) for i in (0, 30, 60)]
+    for i, traces in zip((0, 30, 60), whole, strict=True):
+        frame = charts.training_animation(run).to_dict()["frames"][i]["data"]
+        assert [set(t) for t in frame] == [{"type", "z"}, {"type", "x", "y"}, {"type", "x", "y"}]
+        for delta, full in zip(frame, traces, strict=True):
+            assert delta["type"] == full["type"]
+            for k in set(delta) - {"type"}:  # the same values as the whole trace it replaces
+                assert delta[k] == convert(full[k])
     shading = charts.shading(run.boundary[-1])
     assert shading.dtype == np.uint8
     assert np.abs(shading / 255 - run.boundary[-1]).max() <= 0.5 / 255 + 1e-6  # rounding only
     # a diverged run's NaN probabilities show as no tint, not as a class colour
     assert (charts.shading(np.full((2, 2), np.nan)) == 128).all()
+
+
+def convert(a):
+    """An array as Chart.to_dict sends it (base64 with its dtype)."""
+    from _plotly_utils.utils import convert_to_base64
+
+    box = {"v": a}
+    convert_to_base64(box)
+    return box["v"]
 
 
 def test_frame_titles_are_translated_per_step():

@@ -54,7 +54,7 @@ def test_curve_figure_is_valid_and_names_its_regions(key):
     f, df = spec.f(X), spec.df(X)
     rs = analysis.regions(X, df, 0.01)
     band = (X[X <= 0], 0.1 * X[X <= 0], 0.3 * X[X <= 0]) if key == "rrelu" else None
-    fig = validated(curves.curve_figure(X, f, df, rs, autograd=df, band=band, band_label="band", title="t"))
+    fig = validated(curves.curve_figure(X, f, df, rs, autograd=(X, df), band=band, band_label="band", title="t"))
     names = [t["name"] for t in fig["data"]]
     assert "f(x)" in names and "f′(x)" in names and "f′ by torch autograd" in names
     assert ("band" in names) == (key == "rrelu")
@@ -137,7 +137,7 @@ def pseudo():
 
 
 def test_every_word_in_the_curve_charts_is_translated(pseudo):
-    charts = [curve_chart("rrelu", autograd=X, band=(X, X, X), band_label="⟦band⟧"), curve_chart("sigmoid"),
+    charts = [curve_chart("rrelu", autograd=(X, X), band=(X, X, X), band_label="⟦band⟧"), curve_chart("sigmoid"),
               curve_chart("selu"), compare_chart("both"), gallery_chart()[0], cost_chart()]
     for chart in charts:
         texts = _chart_texts(chart.to_dict())

@@ -39,7 +39,8 @@ def panel(state: PageState, spec, x_range: Control, eps_control: Control, autogr
     x, f, df = explore.curve(key, params, lo, hi)
     gaps, gap_notes = explore.gaps(key, params, x)
     regions = analysis.regions(x, df, eps) + gaps
-    band = explore.rrelu_band(x, params) if key == "rrelu" else None
+    drawn = explore.curve(key, params, lo, hi, explore.PLOT_POINTS)  # what the chart draws: kinks still exact
+    band = explore.rrelu_band(drawn[0], params) if key == "rrelu" else None
     grad = None
     if show_autograd:
         with st.spinner(_("Loading PyTorch and running autograd…")):
@@ -49,7 +50,8 @@ def panel(state: PageState, spec, x_range: Control, eps_control: Control, autogr
 
     with chart:
         fig = curves.curve_figure(
-            x, f, df, regions, autograd=grad, band=band,
+            *drawn, regions,
+            autograd=None if grad is None else (x, grad), band=band,
             band_label=_f("training: slope ~ U({lower:.3g}, {upper:.3g})", lower=params.get("lower", 0),
                           upper=params.get("upper", 0)),
         )

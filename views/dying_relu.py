@@ -59,7 +59,17 @@ def experiment(state: PageState) -> None:
                           data=_(dying.DATASET_LABELS[cfg.data.dataset])))
         st.caption(_("Each line is one first-layer unit's w·x + b = 0. A unit is alive on one side of its line; a "
                      "dotted grey line has every point on its dead side. Press ▶ or drag the step slider."))
+    state.end_section()
+    st.session_state[BASE] = cfg  # the sweep below starts from this experiment's settings
+    # Fragments of their own inside this one: a change above reruns them too, a change of their picker reruns only
+    # that section (one training), never the animation above (61 frames to send and draw again).
+    fixes(state, cfg, name, run)
+    learned(state, cfg)
 
+
+@st.fragment
+def fixes(state: PageState, cfg: dying.TrainConfig, name: str, run: dying.Run) -> None:
+    state.section("fixes")
     st.subheader(_("The fixes, from the same initial weights"))
     f1, f2 = st.columns([1, 3])
     fix = state.widget(F.fix, where=f1, format_func=activation_name)
@@ -76,7 +86,12 @@ def experiment(state: PageState) -> None:
     page.chart(charts.boundary_figure(fixed, _f("{name} after {steps} steps (same start)", name=fix_name,
                                                 steps=cfg.steps)),
                where=b2, alt=_f("Final decision boundary of {name}.", name=fix_name))
+    state.end_section()
 
+
+@st.fragment
+def learned(state: PageState, cfg: dying.TrainConfig) -> None:
+    state.section("learned")
     st.subheader(_("PReLU and RReLU"))
     which = state.widget(F.learned, format_func=activation_name)
     other = trained(dying.variant(cfg, which))
@@ -88,7 +103,6 @@ def experiment(state: PageState) -> None:
                    alt=_("Histogram of RReLU's random training slopes and its fixed evaluation slope."))
         st.caption(render(dying.rrelu_summary(other)))
     state.end_section()
-    st.session_state[BASE] = cfg  # the sweep below starts from this experiment's settings
 
 
 experiment(state)

@@ -1,0 +1,144 @@
+"""Where a slider move's time goes in the browser, and what it costs on the wire, page by page.
+
+One `streamlit run app.py` and one bare one-slider app (the probe's reference), one Chromium, interleaved rounds.
+For every page given (default: every page; Home is only opened), after its first chart: --presses presses of
+ArrowRight / ArrowLeft on the page's first slider (the one `../shared/tools/browser_probe.py` presses), each timed
+  first msg  key press -> the first websocket message of the rerun (the server began answering)
+  chart      key press -> some chart's data changed (the probe's figure)
+  idle       key press -> the script is not running any more (every element of the rerun has arrived)
+and the bytes the page received over its websocket for the open and for each press (Streamlit's messages,
+decompressed). Medians; ratios to the bare app's (open: its first chart; presses: its chart time) in the same
+rounds, each page in a new browser context (a new visitor) on a warm server. Nothing is asserted.
+
+Usage: python bench/bench_actions.py [--pages explorer,compare] [--presses 7] [--query lang=ko] [--json OUT]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from bench.appserver import CHROMIUM, CHROMIUM_ARGS, DEV_ARGS, free_port, running_server  # noqa: E402
+
+# The probe's reference app and its fingerprint of every chart's data, so the figures read as the probe's.
+BARE = '''
+import numpy as np, plotly.graph_objects as go, streamlit as st
+a = st.slider("alpha", 0.0, 3.0, 1.0, 0.01)
+x = np.linspace(-6, 6, 1001)
+y = np.where(x > 0, x, a * np.expm1(x))
+st.plotly_chart(go.Figure([go.Scatter(x=x, y=y), go.Scatter(x=x, y=np.where(x > 0, 1.0, y + a))]))
+'''
+FINGERPRINT = """() => Array.from(document.querySelectorAll('.js-plotly-plot'))
+  .map(d => d.data ? JSON.stringify(d.data.map(t => [t.x, t.y, t.z])).length + ':' +
+        JSON.stringify(d.data.map(t => [t.y, t.z])).slice(0, 4000) : '').join('|')"""
+IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+PAGES = ("home", "explorer", "compare", "own", "gradient_flow", "dying_relu", "self_normalizing", "real_data",
+         "why_nonlinear", "vector")
+
+
+class Wire:
+    """Bytes received and the time of the last message on a page's websockets."""
+
+    def __init__(self, page):
+        self.rx, self.first = 0, None
+        page.on("websocket", lambda ws: ws.on("framereceived", self._frame))
+
+    def _frame(self, payload) -> None:
+        self.rx += len(payload)
+        if self.first is None:
+            self.first = time.perf_counter()
+
+    def reset(self) -> None:
+        self.rx, self.first = 0, None
+
+
+def measure(page, wire: Wire, url: str, presses: int) -> dict:
+    wire.reset()
+    t = time.perf_counter()
+    page.goto(url, timeout=120_000)
+    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=120_000)
+    first_chart = time.perf_counter() - t
+    page.wait_for_selector(IDLE, timeout=120_000)
+    page.wait_for_timeout(300)  # late messages of the open
+    out = {"open_s": first_chart, "open_kb": wire.rx / 1024, "first_msg_ms": [], "chart_ms": [], "idle_ms": [],
+           "press_kb": []}
+    sliders = page.locator("[data-testid='stSlider'] input[type=range]")
+    if not sliders.count():  # Home: opened only
+        return out
+    sliders.first.focus()
+    for i in range(presses):
+        before = page.evaluate(FINGERPRINT)
+        wire.reset()
+        t = time.perf_counter()
+        page.keyboard.press("ArrowRight" if i % 2 == 0 else "ArrowLeft")
+        page.wait_for_function(f"(b) => ({FINGERPRINT})() !== b", arg=before, timeout=60_000)
+        out["chart_ms"].append((time.perf_counter() - t) * 1e3)
+        page.wait_for_selector(IDLE, timeout=60_000)
+        out["idle_ms"].append((time.perf_counter() - t) * 1e3)
+        page.wait_for_timeout(200)
+        out["first_msg_ms"].append(((wire.first or t) - t) * 1e3)
+        out["press_kb"].append(wire.rx / 1024)
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--pages", default=",".join(PAGES))
+    ap.add_argument("--presses", type=int, default=7)
+    ap.add_argument("--rounds", type=int, default=1, help="passes over the pages, each with the bare app first")
+    ap.add_argument("--query", default="")
+    ap.add_argument("--json")
+    args = ap.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    pages = [p for p in args.pages.split(",") if p]
+    q = ("?" + args.query) if args.query else ""
+    results: dict[str, list[dict]] = {p: [] for p in ["bare", *pages]}
+    with tempfile.TemporaryDirectory() as tmp:
+        bare = Path(tmp, "bare.py")
+        bare.write_text(BARE)
+        port = free_port()
+        with open(Path(tmp, "app.log"), "w+") as log, open(Path(tmp, "bare.log"), "w+") as blog, \
+                running_server(log=log) as (base, _), \
+                running_server(["streamlit", "run", str(bare), f"--server.port={port}", *DEV_ARGS], log=blog, port=port) as (
+                    bare_base, _), sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            for _round in range(args.rounds + 1):  # round 0 warms the server's caches and imports
+                for name in ["bare", *pages]:
+                    ctx = browser.new_context(viewport={"width": 1400, "height": 900})
+                    page = ctx.new_page()
+                    wire = Wire(page)
+                    url = f"{bare_base}/{q}" if name == "bare" else f"{base}/{'' if name == 'home' else name}{q}"
+                    res = measure(page, wire, url, args.presses)
+                    if _round:
+                        results[name].append(res)
+                    ctx.close()
+            browser.close()
+    med = statistics.median
+    floor = med(v for r in results["bare"] for v in r["chart_ms"])
+    print(f"{'page':<18} {'open s':>7} {'x bare':>7} {'open KB':>8} {'1st msg':>8} {'chart':>7} {'x bare':>7} {'idle':>7} "
+          f"{'KB/press':>9}")
+    summary = {}
+    for name, runs in results.items():
+        pressed = [v for r in runs for v in r["chart_ms"]]
+        row = {k: med([v for r in runs for v in r[k]] or [float("nan")])
+               for k in ("first_msg_ms", "chart_ms", "idle_ms", "press_kb")}
+        row |= {k: med(r[k] for r in runs) for k in ("open_s", "open_kb")}
+        row["x_bare"] = row["chart_ms"] / floor if pressed else float("nan")
+        row["open_x_bare"] = row["open_s"] / summary["bare"]["open_s"] if summary else 1.0
+        summary[name] = row
+        print(f"{name:<18} {row['open_s']:>7.2f} {row['open_x_bare']:>6.2f}x {row['open_kb']:>8.0f} "
+              f"{row['first_msg_ms']:>8.0f} {row['chart_ms']:>7.0f} {row['x_bare']:>6.2f}x {row['idle_ms']:>7.0f} "
+              f"{row['press_kb']:>9.1f}")
+    if args.json:
+        Path(args.json).write_text(json.dumps({"summary": summary, "runs": results}, indent=1))
+
+
+if __name__ == "__main__":
+    main()
