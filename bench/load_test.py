@@ -21,7 +21,7 @@ Stages (every figure is printed, nothing about time is asserted):
      after a few seconds at rest: RSS_N ("RSS at warm-up end")
      MB per session = (RSS_N - RSS1) / (N - 1)
   3. the load: every session loops over the pages for --seconds (hard stop: in-flight actions are
-     dropped), at most --max-loops passes each; session i starts at page i mod 7, so that every page is
+     dropped), at most --max-loops passes each; session i starts at page i mod 9, so that every page is
      under load even when one pass takes longer than the stage. RSS at the end = median of the stage's
      last 5 samples; also after a few seconds at rest. Slope = least-squares fit of RSS (MB) on time
      (min) over the stage-3 samples.
@@ -74,9 +74,11 @@ PAGES = [
     ("/", "Activation Lab", None),
     ("/explorer", "Explorer", ""),
     ("/compare", "Compare", "x-range"),
+    ("/own", "Your own activation", ""),
     ("/gradient_flow", "Gradient flow", "Depth (hidden layers)"),
     ("/dying_relu", "Dying ReLU", "Noise"),
     ("/self_normalizing", "Self-normalizing networks", "Input mean"),
+    ("/real_data", "Real data", "Hidden layers"),
     ("/why_nonlinear", "Why non-linear?", "Number of ReLUs"),
     ("/vector", "Softmax, GLU and Maxout", "logit z1"),
 ]

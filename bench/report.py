@@ -205,7 +205,7 @@ def load_section(res: dict, data: dict | None) -> str:
           f"{data['presses']} key presses (ArrowRight, ArrowLeft, ...) on one slider, each timed until a chart's "
           "data changed (Home has no slider). Stage 1: one session on a cold server; stage 2: sessions 2.."
           f"{n} arrive together and do one pass each (the warm-up); stage 3: every session loops for "
-          f"{data['seconds']:.0f} s (hard stop), session i starting at page i mod 7. The slider goes one step "
+          f"{data['seconds']:.0f} s (hard stop), session i starting at page i mod 9. The slider goes one step "
           "and back, so after stage 1 its values come from the server's caches: stages 2 and 3 measure serving "
           f"and drawing, not computing. **The server and the {n} browsers share this machine's cores**: a "
           "learner on their own computer waits less.\n\n")

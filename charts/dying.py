@@ -66,8 +66,8 @@ def _frame_traces(run, i: int) -> list[dict]:
     """Step i's shading and unit lines, whole: the animation's first traces and the stills."""
     static, (z, alive, dead) = _STATIC_TRACES, _frame_data(run, i)
     return [dict(static[0], x=run.grid_axis, y=run.grid_axis, z=z),
-            dict(static[1], x=alive[0], y=alive[1], name=_(static[1]["name"])),
-            dict(static[2], x=dead[0], y=dead[1], name=_(static[2]["name"]))]
+            dict(static[1], x=alive[0], y=alive[1], name=_(ALIVE_LINE)),
+            dict(static[2], x=dead[0], y=dead[1], name=_(DEAD_LINE))]
 
 
 # What every frame shares with the first: sent once. A frame carries only what moves (Plotly merges it into the
@@ -75,11 +75,11 @@ def _frame_traces(run, i: int) -> list[dict]:
 _STATIC_TRACES = (
     dict(type="heatmap", zmin=0, zmax=255, zsmooth="best", showscale=False, hoverinfo="skip",
          colorscale=[[0, "rgba(0,114,178,0.35)"], [0.5, "rgba(255,255,255,0.0)"], [1, "rgba(230,159,0,0.35)"]]),
-    dict(type="scatter", mode="lines", name=N_("unit's line w·x+b=0: alive"), line={"color": ALIVE_COLOR, "width": 1},
-         opacity=0.6, hoverinfo="skip"),
-    dict(type="scatter", mode="lines", name=N_("unit's line: dead (data all on its off side)"),
-         line={"color": DEAD_COLOR, "width": 2, "dash": "dot"}, hoverinfo="skip"),
+    dict(type="scatter", mode="lines", line={"color": ALIVE_COLOR, "width": 1}, opacity=0.6, hoverinfo="skip"),
+    dict(type="scatter", mode="lines", line={"color": DEAD_COLOR, "width": 2, "dash": "dot"}, hoverinfo="skip"),
 )
+ALIVE_LINE = N_("unit's line w·x+b=0: alive")
+DEAD_LINE = N_("unit's line: dead (data all on its off side)")
 
 
 def _frame_data(run, i: int):
