@@ -10,11 +10,13 @@ and the bytes the page received over its websocket for the open and for each pre
 decompressed). Medians; ratios to the bare app's (open: its first chart; presses: its chart time) in the same
 rounds, each page in a new browser context (a new visitor) on a warm server. Nothing is asserted.
 
-Usage: python bench/bench_actions.py [--pages explorer,compare] [--presses 7] [--query lang=ko] [--json OUT]
+Usage: python bench/bench_actions.py [--pages explorer,compare] [--presses 7] [--rounds 2] [--query lang=ko]
+                                     [--against OTHER_CHECKOUT] [--json OUT]
 """
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import statistics
 import sys
@@ -94,35 +96,46 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=1, help="passes over the pages, each with the bare app first")
     ap.add_argument("--query", default="")
     ap.add_argument("--json")
+    ap.add_argument("--against", metavar="DIR",
+                    help="another checkout of the app, served too and measured in the same rounds, page by page "
+                         "(rows 'page@other'): an A/B of a change on a noisy machine")
     args = ap.parse_args()
     from playwright.sync_api import sync_playwright
 
     pages = [p for p in args.pages.split(",") if p]
     q = ("?" + args.query) if args.query else ""
-    results: dict[str, list[dict]] = {p: [] for p in ["bare", *pages]}
-    with tempfile.TemporaryDirectory() as tmp:
+    names = ["bare", *(n for p in pages for n in ([p, f"{p}@other"] if args.against else [p]))]
+    results: dict[str, list[dict]] = {n: [] for n in names}
+    with tempfile.TemporaryDirectory() as tmp, contextlib.ExitStack() as stack:
         bare = Path(tmp, "bare.py")
         bare.write_text(BARE)
-        port = free_port()
-        with open(Path(tmp, "app.log"), "w+") as log, open(Path(tmp, "bare.log"), "w+") as blog, \
-                running_server(log=log) as (base, _), \
-                running_server(["streamlit", "run", str(bare), f"--server.port={port}", *DEV_ARGS], log=blog, port=port) as (
-                    bare_base, _), sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            for _round in range(args.rounds + 1):  # round 0 warms the server's caches and imports
-                for name in ["bare", *pages]:
-                    ctx = browser.new_context(viewport={"width": 1400, "height": 900})
-                    page = ctx.new_page()
-                    wire = Wire(page)
-                    url = f"{bare_base}/{q}" if name == "bare" else f"{base}/{'' if name == 'home' else name}{q}"
-                    res = measure(page, wire, url, args.presses)
-                    if _round:
-                        results[name].append(res)
-                    ctx.close()
-            browser.close()
+        bases = {}
+        for name, argv, cwd in (("app", None, ROOT), ("other", None, Path(args.against or ROOT)),
+                                ("bare", ["streamlit", "run", str(bare)], ROOT)):
+            if name == "other" and not args.against:
+                continue
+            port = free_port()
+            argv = [*(argv or ["streamlit", "run", "app.py"]), f"--server.port={port}", *DEV_ARGS]
+            log = stack.enter_context(open(Path(tmp, f"{name}.log"), "w+"))
+            bases[name] = stack.enter_context(running_server(argv, log=log, cwd=cwd, port=port))[0]
+        p = stack.enter_context(sync_playwright())
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for _round in range(args.rounds + 1):  # round 0 warms the servers' caches and imports
+            for name in names:
+                page_name, _, other = name.partition("@")
+                ctx = browser.new_context(viewport={"width": 1400, "height": 900})
+                page = ctx.new_page()
+                wire = Wire(page)
+                path = "" if page_name in ("bare", "home") else page_name
+                url = f"{bases['bare' if name == 'bare' else other or 'app']}/{path}{q}"
+                res = measure(page, wire, url, args.presses)
+                if _round:
+                    results[name].append(res)
+                ctx.close()
+        browser.close()
     med = statistics.median
     floor = med(v for r in results["bare"] for v in r["chart_ms"])
-    print(f"{'page':<18} {'open s':>7} {'x bare':>7} {'open KB':>8} {'1st msg':>8} {'chart':>7} {'x bare':>7} {'idle':>7} "
+    print(f"{'page':<24} {'open s':>7} {'x bare':>7} {'open KB':>8} {'1st msg':>8} {'chart':>7} {'x bare':>7} {'idle':>7} "
           f"{'KB/press':>9}")
     summary = {}
     for name, runs in results.items():
@@ -133,7 +146,7 @@ def main() -> None:
         row["x_bare"] = row["chart_ms"] / floor if pressed else float("nan")
         row["open_x_bare"] = row["open_s"] / summary["bare"]["open_s"] if summary else 1.0
         summary[name] = row
-        print(f"{name:<18} {row['open_s']:>7.2f} {row['open_x_bare']:>6.2f}x {row['open_kb']:>8.0f} "
+        print(f"{name:<24} {row['open_s']:>7.2f} {row['open_x_bare']:>6.2f}x {row['open_kb']:>8.0f} "
               f"{row['first_msg_ms']:>8.0f} {row['chart_ms']:>7.0f} {row['x_bare']:>6.2f}x {row['idle_ms']:>7.0f} "
               f"{row['press_kb']:>9.1f}")
     if args.json:
