@@ -5,6 +5,8 @@ Runs, one after the other (so that they do not slow each other down), with this 
   bench/bench_gradflow.py       the Gradient-flow lab (core and page rerun)
   bench/bench_labs.py           the experiment labs (core and page reruns)
   bench/bench_own.py            the own activation in Chromium: a typed formula and its slider vs the Explorer's
+  bench/bench_actions.py        every page in Chromium: key press to first message, chart and idle, bytes per
+                                page open and per key press, next to the bare app in the same rounds
   bench/load_test.py --json     N real Chromium sessions against `streamlit run app.py`: latency percentiles,
                                 server memory (per session, at warm-up end and at the end, slope), exceptions
 and writes the figures with the date and the machine (cores, CPU model, RAM) to docs/benchmarks.md.
@@ -342,6 +344,7 @@ def main() -> None:
         flow = run("gradflow", ["bench/bench_gradflow.py", *flow_args], 1800)
         labs = run("labs", ["bench/bench_labs.py", *labs_args], 1800)
         own = run("own", ["bench/bench_own.py", *flow_args], 1800)
+        actions = run("actions", ["bench/bench_actions.py", "--rounds", "1" if args.quick else "2"], 2400)
         load = run("load", ["bench/load_test.py", "--sessions", "10", *load_args, "--json", str(load_json_path)],
                    warmup + load_seconds + 600)
         load_data = load_json(load_json_path)
@@ -366,7 +369,7 @@ def main() -> None:
         "was running and the times are inflated).\n\n"
     )
     status = [("page reruns, cold start", pages), ("gradient-flow lab", flow), ("experiment labs", labs),
-              ("own activation in Chromium", own), ("load test", load)]
+              ("own activation in Chromium", own), ("every page in Chromium", actions), ("load test", load)]
     bad = [n for n, r in status if r["rc"] != 0 and not (n == "load test" and r["rc"] == 1 and load_data)]
     if bad:
         doc += f"**Failed**: {', '.join(bad)} (see their sections).\n\n"
@@ -384,6 +387,14 @@ def main() -> None:
                         "and a move of its parameter's slider, next to the Explorer's slider and a bare one-slider "
                         "app in the same run (interleaved rounds). Targets: typing <= 2x the Explorer's slider; "
                         "the parameter's slider <= 1.3x the bare app.", own) + "\n"
+    doc += text_section("Every page in Chromium, per action", "A new visitor (a new browser context) opens each page "
+                        "on a warm server, then presses ArrowRight / ArrowLeft on its first slider 7 times (the "
+                        "probe's slider): *1st msg* = key press to the rerun's first websocket message, *chart* = to a "
+                        "chart's data changed, *idle* = to the end of the run in the browser; *open KB* and "
+                        "*KB/press* = what the page received (decompressed). Medians; *x bare* = the same figure of "
+                        "the bare one-slider app, measured in the same rounds. Targets: Explorer and Compare chart <= "
+                        "1.2x bare, every lab <= 2x; Home's open <= 1.2x; Dying ReLU <= 276 KB per open and 12.5 KB "
+                        "per press, Why non-linear <= 130 KB per open.", actions) + "\n"
     doc += load_section(load, load_data)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)

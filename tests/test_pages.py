@@ -129,6 +129,18 @@ def test_explorer_link_round_trip_with_the_autograd_check():
     assert "max |analytic f′ − autograd f′|" in " ".join(c.value for c in at.caption)
 
 
+def test_explorer_draws_fewer_points_than_it_measures_and_keeps_the_kinks():
+    """The chart gets PLOT_POINTS (+ 0 and the kinks, exactly); the autograd check keeps the measured grid: the
+    numbers shown are those of 801 points, whatever the chart draws."""
+    at = open_page("views/explorer.py", {"fn": "relu6", "x": "-3.0,7.0", "autograd": "1"})
+    x = values(trace(at, "f(x)"), "x")
+    kinks = {0.0, 6.0}
+    assert kinks <= set(x)
+    assert len(x) == explore.PLOT_POINTS + len(kinks - set(np.linspace(-3.0, 7.0, explore.PLOT_POINTS)))
+    grid = explore.grid("relu6", {}, -3.0, 7.0)
+    assert len(grid) >= explore.GRID_POINTS and f"over {len(grid)} points" in " ".join(c.value for c in at.caption)
+
+
 def test_explorer_hostile_link_is_clamped_and_says_so():
     at = AppTest.from_file(APP, default_timeout=120)
     at.query_params["fn"] = "elu"
