@@ -551,7 +551,7 @@ def _train(cfg: TrainConfig, X: np.ndarray, y: np.ndarray, frames: bool, progres
                 frame += 1
             if s == cfg.steps:
                 break
-            opt.zero_grad(set_to_none=False)
+            opt.zero_grad(set_to_none=True)
             loss = bce(_forward(linears, acts, head, xt)[0], yt)
             if not math.isfinite(float(loss.detach().item())):
                 diverged_at = s

@@ -499,3 +499,14 @@ def test_unit_lines_match_the_plain_loop():
         assert gx.dtype == np.float32 and len(gx) == len(wx) > 0
         np.testing.assert_allclose(gx, np.array(wx, dtype=np.float32), rtol=1e-6, atol=1e-6)
         np.testing.assert_allclose(gy, np.array(wy, dtype=np.float32), rtol=1e-6, atol=1e-6)
+
+
+def test_the_page_default_run_shows_the_same_numbers_as_before_the_speed_work():
+    """Pinned on fixed seeds (issue 14: speed must not change a number the page shows). The page's default: 9 of
+    128 units dead at the end (layer 1: 1 of 64, layer 2: 8 of 64), loss 0.188908, accuracy 92.8%; at step 0,
+    loss 0.649 and accuracy 85.8% with 1 first-layer unit dead. A change of the training loop that moves any of
+    these (even in the 6th digit of the loss) changes what learners read."""
+    run = D.train(D.config({}, None))
+    assert round(run.final_dead_fraction * 128) == 9 and list(run.dead_fraction[-1]) == [1 / 64, 8 / 64]
+    assert f"{run.final_loss:.6g}" == "0.188908" and f"{run.final_accuracy:.4f}" == "0.9280"
+    assert f"{run.loss[0]:.6g}" == "0.649039" and f"{run.accuracy[0]:.3f}" == "0.858" and run.dead_first[0].sum() == 1
