@@ -7,8 +7,9 @@ ArrowRight / ArrowLeft on the page's first slider (the one `../shared/tools/brow
   chart      key press -> some chart's data changed (the probe's figure)
   idle       key press -> the script is not running any more (every element of the rerun has arrived)
 and the bytes the page received over its websocket for the open and for each press (Streamlit's messages,
-decompressed). Medians; ratios to the bare app's (open: its first chart; presses: its chart time) in the same
-rounds, each page in a new browser context (a new visitor) on a warm server. Nothing is asserted.
+decompressed). Bytes and the first message are taken in a second visit of their own: copying every message out of
+the browser slows the page down. Medians; ratios to the bare app's (open: its first chart; presses: its chart
+time) in the same rounds, each page in a new browser context (a new visitor) on a warm server. Nothing asserted.
 
 Usage: python bench/bench_actions.py [--pages explorer,compare] [--presses 7] [--rounds 2] [--query lang=ko]
                                      [--against OTHER_CHECKOUT] [--json OUT]
@@ -49,7 +50,8 @@ class Wire:
 
     def __init__(self, page):
         self.rx, self.first = 0, None
-        page.on("websocket", lambda ws: ws.on("framereceived", self._frame))
+        if page is not None:
+            page.on("websocket", lambda ws: ws.on("framereceived", self._frame))
 
     def _frame(self, payload) -> None:
         self.rx += len(payload)
@@ -60,7 +62,10 @@ class Wire:
         self.rx, self.first = 0, None
 
 
-def measure(page, wire: Wire, url: str, presses: int) -> dict:
+def measure(page, wire: Wire | None, url: str, presses: int) -> dict:
+    """Times without `wire` (its listener has every websocket payload copied out of the browser, which slows the
+    page down: up to 2x on the Explorer), bytes and the first message's time with it."""
+    wire = wire or Wire(None)
     wire.reset()
     t = time.perf_counter()
     page.goto(url, timeout=120_000)
@@ -123,15 +128,18 @@ def main() -> None:
         for _round in range(args.rounds + 1):  # round 0 warms the servers' caches and imports
             for name in names:
                 page_name, _, other = name.partition("@")
-                ctx = browser.new_context(viewport={"width": 1400, "height": 900})
-                page = ctx.new_page()
-                wire = Wire(page)
                 path = "" if page_name in ("bare", "home") else page_name
                 url = f"{bases['bare' if name == 'bare' else other or 'app']}/{path}{q}"
-                res = measure(page, wire, url, args.presses)
+                res = {}
+                for counted in (False, True):  # timed as a learner has it, then counted in a visit of its own
+                    ctx = browser.new_context(viewport={"width": 1400, "height": 900})
+                    page = ctx.new_page()
+                    got = measure(page, Wire(page) if counted else None, url, args.presses)
+                    keep = ("open_kb", "press_kb", "first_msg_ms") if counted else ("open_s", "chart_ms", "idle_ms")
+                    res |= {k: got[k] for k in keep}
+                    ctx.close()
                 if _round:
                     results[name].append(res)
-                ctx.close()
         browser.close()
     med = statistics.median
     floor = med(v for r in results["bare"] for v in r["chart_ms"])
