@@ -93,7 +93,7 @@ def _frame_delta(run, i: int) -> list[dict]:
             {"type": "scatter", "x": dead[0], "y": dead[1]}]
 
 
-def training_animation(run, height: int = 560) -> go.Figure:
+def training_animation(run, height: int = 580) -> go.Figure:
     """The data cloud, the decision boundary and each first-layer unit's line, frame by frame. Play/pause and a
     step slider run in the browser: no server round trip per frame. Frame titles are translated once per frame."""
     data_traces = [
@@ -118,14 +118,15 @@ def training_animation(run, height: int = 560) -> go.Figure:
              "args": [[None], {"mode": "immediate", "frame": {"duration": 0, "redraw": False},
                                "transition": {"duration": 0}}]}
     return figure(first, dict(
-        height=height, margin={"l": 10, "r": 10, "t": 50, "b": 150}, title={"text": _title(run, 0), "x": 0.01},
+        height=height, margin={"l": 10, "r": 10, "t": 50, "b": 170}, title={"text": _title(run, 0), "x": 0.01},
         xaxis={"range": [-BOX, BOX], "title": {"text": "x₁"}, "constrain": "domain"},
         yaxis={"range": [-BOX, BOX], "title": {"text": "x₂"}, "scaleanchor": "x"},
         legend={"orientation": "v", "yanchor": "top", "y": 1.0, "xanchor": "left", "x": 1.02},
-        # buttons above a full-width step slider: side by side they overlapped on narrow columns
-        updatemenus=[{"type": "buttons", "direction": "left", "x": 0, "y": -0.14, "xanchor": "left",
+        # buttons below the x axis' title (fixed margins: no automargin to make room), above a full-width step
+        # slider: side by side they overlapped on narrow columns
+        updatemenus=[{"type": "buttons", "direction": "left", "x": 0, "y": -0.19, "xanchor": "left",
                       "yanchor": "top", "showactive": False, "buttons": [play, pause]}],
-        sliders=[{"active": 0, "steps": steps, "x": 0, "len": 1.0, "y": -0.22, "yanchor": "top",
+        sliders=[{"active": 0, "steps": steps, "x": 0, "len": 1.0, "y": -0.27, "yanchor": "top",
                   # Translators: before the animation's current step number ("step 120").
                   "currentvalue": {"prefix": pgettext("animation slider", "step") + " ", "visible": True,
                                    "xanchor": "right"}, "pad": {"t": 10}}],
