@@ -143,8 +143,8 @@ def main() -> None:
         browser.close()
     med = statistics.median
     floor = med(v for r in results["bare"] for v in r["chart_ms"])
-    print(f"{'page':<24} {'open s':>7} {'x bare':>7} {'open KB':>8} {'1st msg':>8} {'chart':>7} {'x bare':>7} {'idle':>7} "
-          f"{'KB/press':>9}")
+    print(f"{'page':<24} {'open s':>7} {'x bare':>7} {'open KB':>8} {'1st msg':>8} {'chart':>7} {'x bare':>7} "
+          f"{'idle':>7} {'KB/press':>9}")
     summary = {}
     for name, runs in results.items():
         pressed = [v for r in runs for v in r["chart_ms"]]

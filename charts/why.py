@@ -22,9 +22,9 @@ def boundary_figure(fit, name: str = "", height: int = 360) -> go.Figure:
     else:
         title = _f("{name}: a bent boundary", name=name)
     # uint16, not bytes: the linear net's map is ~1/2 everywhere and moves by less than 1/255 when its depth does
-    traces = [dict(type="heatmap", x=axis, y=axis, z=shading(fit.boundary, np.uint16), zmin=0, zmax=65535, showscale=False,
-                   colorscale=[[0, "rgba(0,114,178,0.4)"], [0.5, "rgba(255,255,255,0)"], [1, "rgba(230,159,0,0.4)"]],
-                   hoverinfo="skip")]
+    traces = [dict(type="heatmap", x=axis, y=axis, z=shading(fit.boundary, np.uint16), zmin=0, zmax=65535,
+                   showscale=False, hoverinfo="skip",
+                   colorscale=[[0, "rgba(0,114,178,0.4)"], [0.5, "rgba(255,255,255,0)"], [1, "rgba(230,159,0,0.4)"]])]
     for c in (0, 1):
         traces.append(dict(type="scatter", x=fit.x[fit.y == c, 0], y=fit.x[fit.y == c, 1], mode="markers",
                            name=_f("class {c}", c=c), hoverinfo="skip",
@@ -44,7 +44,8 @@ def relu_fit_figure(x, y, approx, terms: Sequence[np.ndarray] = (), knots=(), he
                    line={"color": PALETTE[1], "width": 2.5, "dash": "dash"})]
     for i, p in enumerate(terms):
         # float32: thin grey lines without hover, drawn to a fraction of a pixel (half the bytes of float64)
-        traces.append(dict(type="scatter", **xs, y=np.asarray(p, dtype=np.float32), name=_("one ReLU term") if i == 0 else None, showlegend=i == 0,
+        traces.append(dict(type="scatter", **xs, y=np.asarray(p, dtype=np.float32),
+                           name=_("one ReLU term") if i == 0 else None, showlegend=i == 0,
                            legendgroup="pieces", mode="lines", line={"color": PALETTE[7], "width": 1},
                            opacity=0.6, hoverinfo="skip"))
     shapes = [{"type": "line", "x0": k, "x1": k, "y0": 0, "y1": 1, "yref": "paper",

@@ -429,9 +429,9 @@ def test_animation_payload_is_compact_and_keeps_the_boundary():
     fig = json.loads(charts.training_animation(run).to_json())
     assert len(fig["frames"]) == 61
     assert sum(len(json.dumps(f)) for f in fig["frames"]) < 300_000  # 1 MB with float32 shading, 550 kB whole
-    whole = [charts._frame_traces(run, i) for i in (0, 30, 60)]
-    for i, traces in zip((0, 30, 60), whole, strict=True):
-        frame = charts.training_animation(run).to_dict()["frames"][i]["data"]
+    frames = charts.training_animation(run).to_dict()["frames"]
+    for i in (0, 30, 60):
+        traces, frame = charts._frame_traces(run, i), frames[i]["data"]
         assert [set(t) for t in frame] == [{"type", "z"}, {"type", "x", "y"}, {"type", "x", "y"}]
         for delta, full in zip(frame, traces, strict=True):
             assert delta["type"] == full["type"]
