@@ -61,14 +61,28 @@ def gallery_links(at: AppTest) -> str:
 
 
 # ---- Home -------------------------------------------------------------------------------------------------------
+def every_family(at: AppTest):
+    """Home opened on each family's tab in turn (only the open tab draws): yields (family label, at)."""
+    for label in [t.label for t in at.tabs]:
+        at.session_state["home:family"] = label
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        yield label, at
+
+
 def test_home_gallery_and_links_open_every_activation_in_the_explorer():
     at = open_page("views/home.py")
     assert not at.warning and url(at) == {}  # a clean link gives no notice
     families = activations.families()
-    assert [s.value for s in at.subheader] == list(families)
-    assert len(at.get("plotly_chart")) == len(families)
-    titles = gallery_links(at)
-    links = {p.query_string: p for p in page_links(at)}
+    assert [t.label for t in at.tabs] == list(families)
+    assert len(at.get("plotly_chart")) == 1  # only the open family draws
+    titles, links = "", {}
+    for label, tab in every_family(at):
+        assert len(at.get("plotly_chart")) == 1 and url(tab) == {}  # the tab is not a link parameter
+        shown = {p.query_string for p in page_links(tab)}
+        assert shown == {f"fn={s.key}" for s in families[label]}, label
+        titles += gallery_links(tab)
+        links.update({p.query_string: p for p in page_links(at)})
     for key, spec in activations.REGISTRY.items():
         assert f'explorer?fn={key}"' in titles, key  # the tile's title, in English: no lang in the link
         link = links[f"fn={key}"]
@@ -360,8 +374,9 @@ def test_the_language_stays_in_every_link(monkeypatch):
     monkeypatch.setenv("ACTIVATION_LAB_PSEUDO", "1")
     at = open_page("views/home.py", {"lang": i18n.PSEUDO})
     assert url(at) == {"lang": "qps"} and at.title[0].value == "⟦Activation Lab⟧"
-    assert 'explorer?fn=relu&lang=qps"' in gallery_links(at)
-    assert {p.query_string for p in page_links(at)} == {f"fn={k}&lang=qps" for k in activations.REGISTRY}
+    assert 'explorer?fn=sigmoid&lang=qps"' in gallery_links(at)  # the first family's tab
+    shown = {p.query_string for _, tab in every_family(at) for p in page_links(tab)}
+    assert shown == {f"fn={k}&lang=qps" for k in activations.REGISTRY}
     at.switch_page("views/explorer.py")
     at.run()
     assert url(at) == {"lang": "qps"}

@@ -12,6 +12,7 @@ from ui import lang, page
 from ui.text import activation_note
 
 COLS = 4
+TAB = "home:family"  # the open family's tab label
 
 state = page.start("home", N_("Activation Lab"))  # Home has no controls: any link parameter is reported and dropped
 
@@ -34,15 +35,21 @@ def family_gallery(family: str, language: str, code: str | None):
 
 
 code = lang.url_value()
-for family, specs in activations.families().items():
-    st.subheader(_(family))
-    page.chart(family_gallery(family, i18n.current(), code),
-               alt=_f("{family}: {names} with their derivatives.", family=_(family),
-                      names=", ".join(s.name for s in specs)))
-    cols = st.columns(COLS)
-    for i, spec in enumerate(specs):
-        cols[i % COLS].page_link("views/explorer.py", label=_f("Open {name}", name=spec.name),
-                                 icon=":material/arrow_forward:", query_params=link_query(spec.key, code),
-                                 help=activation_note(spec.key)[0] or None)
+families = activations.families()
+# One family at a time: the tabs rerun the page on a switch and only the open one draws, so a new visitor's first
+# chart no longer waits for the other galleries (each ~20 curves) to render in the browser first.
+tabs = st.tabs([_(family) for family in families], key=TAB, on_change="rerun")
+for tab, (family, specs) in zip(tabs, families.items(), strict=True):
+    if tab.open is False:
+        continue
+    with tab:
+        page.chart(family_gallery(family, i18n.current(), code),
+                   alt=_f("{family}: {names} with their derivatives.", family=_(family),
+                          names=", ".join(s.name for s in specs)))
+        cols = st.columns(COLS)
+        for i, spec in enumerate(specs):
+            cols[i % COLS].page_link("views/explorer.py", label=_f("Open {name}", name=spec.name),
+                                     icon=":material/arrow_forward:", query_params=link_query(spec.key, code),
+                                     help=activation_note(spec.key)[0] or None)
 
 state.finish()
