@@ -78,11 +78,11 @@ def test_home_gallery_and_links_open_every_activation_in_the_explorer():
     assert len(at.get("plotly_chart")) == 1  # only the open family draws
     titles, links = "", {}
     for label, tab in every_family(at):
-        assert len(at.get("plotly_chart")) == 1 and url(tab) == {}  # the tab is not a link parameter
+        assert len(tab.get("plotly_chart")) == 1 and url(tab) == {}  # the tab is not a link parameter
         shown = {p.query_string for p in page_links(tab)}
         assert shown == {f"fn={s.key}" for s in families[label]}, label
         titles += gallery_links(tab)
-        links.update({p.query_string: p for p in page_links(at)})
+        links.update({p.query_string: p for p in page_links(tab)})
     for key, spec in activations.REGISTRY.items():
         assert f'explorer?fn={key}"' in titles, key  # the tile's title, in English: no lang in the link
         link = links[f"fn={key}"]
