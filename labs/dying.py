@@ -624,6 +624,12 @@ def shows_progress(cfg: TrainConfig) -> bool:
     return estimated_seconds(cfg) > 0.5
 
 
+def trains_alongside(cfg: TrainConfig) -> bool:
+    """Whether train(cfg) may run in the background while another training runs: short (no progress bar to
+    show) and not stochastic (RReLU holds the RNG lock for its whole training, so the other would wait)."""
+    return not shows_progress(cfg) and cfg.activation not in _STOCHASTIC
+
+
 def prelu_summary(run: Run) -> Note:
     """PReLU's learned slopes at the end, layer by layer."""
     slopes = listed([Note.of(LAYER_SLOPE, layer=i + 1, slope=float(v)) for i, v in enumerate(run.prelu_slopes[-1])])

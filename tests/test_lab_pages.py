@@ -176,3 +176,25 @@ def test_vector_maxout_preset_link():
     assert dict(at.query_params) == {"m.preset": "convex bowl"}  # its 5 pieces are the preset's defaults
     at.slider(key="vector:convex bowl.m.a1").set_value(-1.0).run()
     assert dict(at.query_params) == {"m.preset": "convex bowl", "m.a1": "-1.0"}
+
+
+def test_dying_relu_starts_the_sections_below_early_and_trains_each_config_once(monkeypatch):
+    """The fix and PReLU/RReLU train in the background while the experiment does (ui.cache.prefetch), from the
+    pickers' values as their sections will draw them: a link's, then the learner's. A wrong guess would train a
+    config nobody shows."""
+    import collections
+    import random
+
+    from labs import dying
+
+    trained = collections.Counter()
+    real = dying.train
+    monkeypatch.setattr(dying, "train",
+                        lambda cfg, progress=None: trained.update([cfg.activation]) or real(cfg, progress))
+    seed = str(random.randrange(10**6))  # settings no earlier test has trained: nothing comes from the cache
+    at = open_page("views/dying_relu.py", {"fix": "elu", "seed": seed, "steps": "50"})
+    assert trained == {"relu": 1, "elu": 1, "prelu": 1}
+    assert metric(at, "dead units: ELU")
+    trained.clear()
+    at.slider(key="dying_relu:noise").set_value(0.25).run()  # the learner's picks now, not the link's
+    assert not at.exception and trained == {"relu": 1, "elu": 1, "prelu": 1}

@@ -5,6 +5,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -66,8 +67,42 @@ def _cache(kind: str, max_entries: int) -> BoundedCache:
 
 def lab(kind: str, key: Any, compute: Callable[[], Any], max_entries: int = 32) -> Any:
     """compute() with torch on one thread, cached under `key` in the bounded cache `kind` (one per result kind,
-    so a big result kind cannot evict a small one). `key` must be plain and hashable: a frozen config."""
+    so a big result kind cannot evict a small one). `key` must be plain and hashable: a frozen config.
+    If prefetch() is computing `key` already, its result is awaited; if it has not started, it is called off and
+    compute() runs here (with the caller's progress bar)."""
+    with _PENDING_LOCK:
+        pending = _PENDING.get((kind, key))
+    if pending is not None and not pending.cancel():
+        try:
+            return pending.result()
+        except Exception:  # noqa: BLE001 - computed again below, so the page reports it as its own error
+            pass
     return _cache(kind, max_entries).get_or_compute(key, lambda: one_thread(compute))
+
+
+# One background worker for the whole server: a page's later sections start computing while its first one does,
+# on the second core; more would only make concurrent learners' runs slower.
+_POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="prefetch")
+_PENDING: dict[tuple[str, Any], Future] = {}
+_PENDING_LOCK = threading.Lock()
+
+
+def prefetch(kind: str, key: Any, compute: Callable[[], Any], max_entries: int = 32) -> None:
+    """Start lab(kind, key, compute) in the background unless it is cached or under way: for a section further
+    down the page whose settings are already known. compute() must not touch Streamlit (no progress bar)."""
+    cache = _cache(kind, max_entries)
+    with _PENDING_LOCK:
+        if key in cache or (kind, key) in _PENDING:
+            return
+        future = _POOL.submit(cache.get_or_compute, key, lambda: one_thread(compute))
+        _PENDING[(kind, key)] = future
+
+    def done(_future: Future) -> None:
+        with _PENDING_LOCK:
+            if _PENDING.get((kind, key)) is future:
+                del _PENDING[(kind, key)]
+
+    future.add_done_callback(done)
 
 
 def peek(kind: str, key: Any) -> Any:

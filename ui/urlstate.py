@@ -103,6 +103,17 @@ class PageState:
             return False, control.default
         return self._from_link(control)
 
+    def peek(self, control: Control, scope: str = "") -> Any:
+        """The value `control`'s widget will have when a later section draws it, without drawing, noting or
+        claiming anything (to start that section's work early): its kept value, else the link's, else the last
+        one the learner left, else the default."""
+        wkey = widget_key(self.page, control.url, scope)
+        if wkey in st.session_state and not (self.fresh and self.from_url):
+            return st.session_state[wkey]
+        if self.fresh and self.from_url and control.url in self.query:
+            return control.parse(self.query[control.url])[0]
+        return self.saved.get(wkey, control.default)
+
     def _keep(self, wkey: str, control: Control, value: Any) -> Any:
         self.saved[wkey] = value
         self.values[control.url] = value
