@@ -7,6 +7,8 @@ from ui import lang
 # A Material icon, not an emoji: an emoji favicon makes Streamlit compile its emoji table on cold start.
 st.set_page_config(page_title="Activation Lab", page_icon=":material/show_chart:", layout="wide")
 lang.choose()  # before anything is written: every word below is in the learner's language
+# A wide table (a lab's results, in Korean too) scrolls inside its own box on a phone instead of the whole page.
+st.html("<style>[data-testid='stMarkdownContainer'] table {display: block; overflow-x: auto; max-width: 100%}</style>")
 
 # (file, title, icon, URL path): the paths are fixed, so links work in every language.
 PAGES = [

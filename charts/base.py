@@ -10,7 +10,11 @@ from _plotly_utils.utils import convert_to_base64
 
 # Okabe-Ito: distinguishable with every common colour-vision deficiency, and on light and dark themes.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999")
-_MODEBAR = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
+# The toolbar keeps what a learner uses (PNG, zoom, pan, reset): one short row at the chart's top right.
+_MODEBAR = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2},
+            "modeBarButtonsToRemove": ["select2d", "lasso2d", "zoomIn2d", "zoomOut2d", "autoScale2d",
+                                       "toggleSpikelines", "hoverClosestCartesian", "hoverCompareCartesian"]}
+MODEBAR_BAND = 30  # px at the top of every chart where that row lies: titles and top legends start below it
 
 
 def separators() -> str:
@@ -94,10 +98,29 @@ def _fixed_margins(layout: dict) -> None:
         margin[side] = max(margin.get(side, 0), room)
 
 
+def _below_modebar(layout: dict) -> None:
+    """Title and a legend above the plot hang from MODEBAR_BAND px below the chart's top (container coordinates)
+    and push the plot down as far as they need (a legend wrapping to three rows on a phone, a two-line title),
+    instead of sitting where the toolbar is drawn."""
+    top = MODEBAR_BAND
+    title = layout.get("title")
+    if isinstance(title, dict) and title.get("text"):
+        layout["title"] = title = {"x": 0.01, **title, "yref": "container", "y": 1.0, "yanchor": "top",
+                                   "automargin": True, "pad": {"t": MODEBAR_BAND, "b": 6}}
+        size = (title.get("font") or {}).get("size", 17)
+        top += 6 + round(1.35 * size * (1 + str(title["text"]).count("<br>")))
+    legend = layout.get("legend")
+    if (isinstance(legend, dict) and legend.get("orientation") == "h" and legend.get("yref", "paper") == "paper"
+            and legend.get("y", 1.02) >= 1):
+        height = layout.get("height") or 450
+        layout["legend"] = {**legend, "yref": "container", "y": 1 - top / height, "yanchor": "top"}
+
+
 def figure(traces: list[dict], layout: dict, frames: list[dict] | None = None) -> Chart:
     # Plain dicts in one call, not validated at run time: tests/test_plots.py validates every builder's output.
     fig = {"data": traces, "layout": {k: v for k, v in layout.items() if v is not None}}
     _fixed_margins(fig["layout"])
+    _below_modebar(fig["layout"])
     fig["layout"].setdefault("separators", separators())  # Plotly's own number formatting (ticks, hover)
     if frames:
         fig["frames"] = frames

@@ -15,7 +15,8 @@ BOX = 3.0  # the data are standardized: [-3, 3]^2 shows them
 DEAD_COLOR, ALIVE_COLOR = "#999999", PALETTE[5]
 CLASS_COLORS = (PALETTE[0], PALETTE[1])
 CLASS = N_("class {c}")
-FRAME_TITLE = N_("step {step}: loss {loss:.3g}, accuracy {accuracy:.0%}, first layer {dead}/{units} units dead")
+# Translators: the animation's title, one line: keep it short enough for a phone (about 35 characters).
+FRAME_TITLE = N_("step {step}: loss {loss:.3g}, accuracy {accuracy:.0%}")
 # Translators: hover text of a dead-unit curve. Keep every %{…} as it is (Plotly fills them): %{meta[0]} is the
 # activation's name, %{meta[1]} the layer's number, %{y:.0f} the share of dead units in percent.
 DEAD_HOVER = N_("%{meta[0]}, layer %{meta[1]}: %{y:.0f}% dead")
@@ -66,8 +67,8 @@ def _frame_traces(run, i: int) -> list[dict]:
     """Step i's shading and unit lines, whole: the animation's first traces and the stills."""
     static, (z, alive, dead) = _STATIC_TRACES, _frame_data(run, i)
     return [dict(static[0], x=run.grid_axis, y=run.grid_axis, z=z),
-            dict(static[1], x=alive[0], y=alive[1], name=_(ALIVE_LINE)),
-            dict(static[2], x=dead[0], y=dead[1], name=_(DEAD_LINE))]
+            dict(static[1], x=alive[0], y=alive[1], name=_line_name(ALIVE_LINE, run, i, False)),
+            dict(static[2], x=dead[0], y=dead[1], name=_line_name(DEAD_LINE, run, i, True))]
 
 
 # What every frame shares with the first: sent once. A frame carries only what moves (Plotly merges it into the
@@ -78,8 +79,16 @@ _STATIC_TRACES = (
     dict(type="scatter", mode="lines", line={"color": ALIVE_COLOR, "width": 1}, opacity=0.6, hoverinfo="skip"),
     dict(type="scatter", mode="lines", line={"color": DEAD_COLOR, "width": 2, "dash": "dot"}, hoverinfo="skip"),
 )
-ALIVE_LINE = N_("unit's line w·x+b=0: alive")
-DEAD_LINE = N_("unit's line: dead (data all on its off side)")
+# The legend counts the first layer's units per frame (the title has no room for it on a phone).
+# Translators: legend entry of the animation; {n} is a number of units.
+ALIVE_LINE = N_("units' lines w·x+b=0, alive: {n}")
+# Translators: legend entry of the animation; {n} is a number of units.
+DEAD_LINE = N_("units' lines, dead (data all on the off side): {n}")
+
+
+def _line_name(message: str, run, i: int, dead: bool) -> str:
+    count = int(run.dead_first[i].sum())
+    return _f(message, n=count if dead else run.dead_first.shape[1] - count)
 
 
 def _frame_data(run, i: int):
@@ -89,8 +98,9 @@ def _frame_data(run, i: int):
 
 def _frame_delta(run, i: int) -> list[dict]:
     z, alive, dead = _frame_data(run, i)
-    return [{"type": "heatmap", "z": z}, {"type": "scatter", "x": alive[0], "y": alive[1]},
-            {"type": "scatter", "x": dead[0], "y": dead[1]}]
+    return [{"type": "heatmap", "z": z},
+            {"type": "scatter", "x": alive[0], "y": alive[1], "name": _line_name(ALIVE_LINE, run, i, False)},
+            {"type": "scatter", "x": dead[0], "y": dead[1], "name": _line_name(DEAD_LINE, run, i, True)}]
 
 
 def training_animation(run, height: int = 580) -> go.Figure:
@@ -118,15 +128,17 @@ def training_animation(run, height: int = 580) -> go.Figure:
              "args": [[None], {"mode": "immediate", "frame": {"duration": 0, "redraw": False},
                                "transition": {"duration": 0}}]}
     return figure(first, dict(
-        height=height, margin={"l": 10, "r": 10, "t": 50, "b": 170}, title={"text": _title(run, 0), "x": 0.01},
-        xaxis={"range": [-BOX, BOX], "title": {"text": "x₁"}, "constrain": "domain"},
-        yaxis={"range": [-BOX, BOX], "title": {"text": "x₂"}, "scaleanchor": "x"},
-        legend={"orientation": "v", "yanchor": "top", "y": 1.0, "xanchor": "left", "x": 1.02},
+        # The plot takes the width it has (no square aspect: beside a legend on the right it was 64 px wide on a
+        # phone and half the width on a desktop); the legend above it wraps on a narrow screen.
+        height=height, margin={"l": 10, "r": 10, "t": 50, "b": 190}, legend=LEGEND_TOP,
+        title={"text": _title(run, 0), "x": 0.01, "font": {"size": 15}},
+        xaxis={"range": [-BOX, BOX], "title": {"text": "x₁"}},
+        yaxis={"range": [-BOX, BOX], "title": {"text": "x₂"}},
         # buttons below the x axis' title (fixed margins: no automargin to make room), above a full-width step
         # slider: side by side they overlapped on narrow columns
-        updatemenus=[{"type": "buttons", "direction": "left", "x": 0, "y": -0.19, "xanchor": "left",
+        updatemenus=[{"type": "buttons", "direction": "left", "x": 0, "y": -0.23, "xanchor": "left",
                       "yanchor": "top", "showactive": False, "buttons": [play, pause]}],
-        sliders=[{"active": 0, "steps": steps, "x": 0, "len": 1.0, "y": -0.27, "yanchor": "top",
+        sliders=[{"active": 0, "steps": steps, "x": 0, "len": 1.0, "y": -0.34, "yanchor": "top",
                   # Translators: before the animation's current step number ("step 120").
                   "currentvalue": {"prefix": pgettext("animation slider", "step") + " ", "visible": True,
                                    "xanchor": "right"}, "pad": {"t": 10}}],
@@ -134,8 +146,7 @@ def training_animation(run, height: int = 580) -> go.Figure:
 
 
 def _title(run, i: int) -> str:
-    return _f(FRAME_TITLE, step=int(run.steps[i]), loss=float(run.loss[i]), accuracy=float(run.accuracy[i]),
-              dead=int(run.dead_first[i].sum()), units=run.dead_first.shape[1])
+    return _f(FRAME_TITLE, step=int(run.steps[i]), loss=float(run.loss[i]), accuracy=float(run.accuracy[i]))
 
 
 def dead_curves(runs: Sequence[tuple[str, object]], height: int = 340) -> go.Figure:

@@ -19,10 +19,12 @@ def histogram_heatmap(layers: np.ndarray, edges: np.ndarray, hist: np.ndarray, h
     z = np.where(np.isfinite(hist), hist, np.nan)
     trace = dict(type="heatmap", x=centers, y=layers, z=z, colorscale="Viridis", zmin=0,
                  # Translators: the colour bar of a histogram: the share of a layer's values in one bin
-                 colorbar={"title": {"text": _("share")}, "thickness": 12},
+                 # below the plot, across: beside it the bar took two fifths of a half-width column
+                 colorbar={"title": {"text": _("share"), "side": "right"}, "orientation": "h", "thickness": 10,
+                           "y": -0.2, "yanchor": "top", "len": 1.0},
                  hovertemplate=_("layer %{y}<br>value ≈ %{x:.3g}<br>share %{z:.1%}") + _EXTRA)
     return figure([trace], dict(
-        height=height, margin=MARGIN,
+        height=height, margin={**MARGIN, "b": 100},
         xaxis={"title": {"text": _("activation value h = f(z)")}},
         yaxis={"title": {"text": _("layer (1 = input side)")}, "autorange": "reversed"},
     ))

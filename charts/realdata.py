@@ -90,15 +90,12 @@ def curves_figure(names: Sequence[str], loss: np.ndarray, accuracy: np.ndarray, 
                                                                                "width": 2},
                                hovertemplate=f"{name}: %{{y:.3g}}<extra></extra>", **axes))
     epoch = _("epoch")
-    titles = [{"text": _("training loss"), "x": 0.215, "y": 1.0, "xref": "paper", "yref": "paper",
-               "showarrow": False, "yanchor": "bottom"},
-              {"text": _("test accuracy"), "x": 0.785, "y": 1.0, "xref": "paper", "yref": "paper",
-               "showarrow": False, "yanchor": "bottom"}]
+    # The y titles name the panels: a title above each would sit under the legend where it wraps (a phone)
     return figure(traces, dict(
-        height=height, margin={**MARGIN, "t": 80}, hovermode="x unified", annotations=titles,
-        legend={**LEGEND_TOP, "y": 1.1},
+        height=height, margin=MARGIN, hovermode="x unified", legend=LEGEND_TOP,
         xaxis={"domain": [0, 0.43], "title": {"text": epoch}, "anchor": "y"},
-        yaxis={"anchor": "x", "type": "log", "dtick": 1, "title": {"text": _("cross-entropy (log scale)")}},
+        yaxis={"anchor": "x", "type": "log", "dtick": 1,
+               "title": {"text": _("training loss (cross-entropy, log scale)")}},
         xaxis2={"domain": [0.57, 1], "title": {"text": epoch}, "anchor": "y2"},
         yaxis2={"anchor": "x2", "tickformat": ".0%", "title": {"text": _("test accuracy")}},
     ))

@@ -38,15 +38,10 @@ def depth_stats_figure(layers: np.ndarray, mean: Mapping[str, np.ndarray], std: 
         {"type": "rect", "xref": "x2 domain", "yref": "y2", "x0": 0, "x1": 1, "y0": band_std[0], "y1": band_std[1],
          "fillcolor": _BAND, "line": {"width": 0}, "layer": "below"},
     ]
-    titles = [{"text": _("mean per layer"), "x": 0.215, "y": 1.0, "xref": "paper", "yref": "paper",
-               "showarrow": False, "yanchor": "bottom"},
-              {"text": _("standard deviation per layer"), "x": 0.795, "y": 1.0, "xref": "paper", "yref": "paper",
-               "showarrow": False, "yanchor": "bottom"}]
     layer = _("layer")
-    # two panel titles above the plots and the legend above them: more room at the top than MARGIN / LEGEND_TOP
+    # The y titles name the panels: a title above each would sit under the legend where it wraps (a phone)
     return figure(traces, dict(
-        height=height, margin={**MARGIN, "t": 80}, hovermode="x unified", shapes=shapes,
-        annotations=titles, legend={**LEGEND_TOP, "y": 1.1},
+        height=height, margin=MARGIN, hovermode="x unified", shapes=shapes, legend=LEGEND_TOP,
         xaxis={"domain": [0, 0.43], "title": {"text": layer}, "anchor": "y"},  # room for the right panel's y title
         yaxis={"anchor": "x", "range": [-1.5, 1.5], "title": {"text": _("mean of activations")}},
         xaxis2={"domain": [0.59, 1], "title": {"text": layer}, "anchor": "y2"},

@@ -41,6 +41,34 @@ SHOTS = [  # file name, path and query, viewport, theme, script to run before th
 ]
 
 
+# Every page on a phone (390 px, touch), in both languages: from the top to the end of its first chart, which on a
+# phone comes after the controls (they stack above it).
+PHONE_PAGES = {"home": "/", "explorer": "/explorer", "compare": "/compare", "own": "/own",
+               "gradient-flow": "/gradient_flow", "dying-relu": "/dying_relu", "self-normalizing": "/self_normalizing",
+               "real-data": "/real_data", "why-nonlinear": "/why_nonlinear", "vector": "/vector"}
+FIRST_CHART_END = """() => { const main = document.querySelector("[data-testid='stMain']");
+  const chart = document.querySelector('.js-plotly-plot').getBoundingClientRect();
+  return Math.ceil(chart.bottom - main.getBoundingClientRect().top + main.scrollTop + 24); }"""
+
+
+def phone_shots(browser, base: str, out: Path) -> None:
+    for lang in ("en", "ko"):
+        context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
+                                      locale="ko-KR" if lang == "ko" else "en-US")
+        page = context.new_page()
+        for name, path in PHONE_PAGES.items():
+            page.set_viewport_size({"width": 390, "height": 844})
+            page.goto(base + path + ("?lang=ko" if lang == "ko" else ""), timeout=90000)
+            page.wait_for_selector(".js-plotly-plot .main-svg", timeout=90000)
+            page.wait_for_selector(IDLE, timeout=90000)
+            page.set_viewport_size({"width": 390, "height": min(page.evaluate(FIRST_CHART_END), 4000)})
+            page.wait_for_timeout(1500)  # Plotly redraws for the new height
+            file = out / f"phone-{'ko-' if lang == 'ko' else ''}{name}.png"
+            page.screenshot(path=str(file))
+            print("wrote", file)
+        context.close()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--out", default=str(ROOT / "docs" / "img"))
@@ -63,6 +91,7 @@ def main() -> None:
                 page.screenshot(path=str(out / name))
                 print("wrote", out / name)
                 page.close()
+            phone_shots(browser, base, out)
             browser.close()
 
 

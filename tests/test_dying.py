@@ -432,7 +432,7 @@ def test_animation_payload_is_compact_and_keeps_the_boundary():
     frames = charts.training_animation(run).to_dict()["frames"]
     for i in (0, 30, 60):
         traces, frame = charts._frame_traces(run, i), frames[i]["data"]
-        assert [set(t) for t in frame] == [{"type", "z"}, {"type", "x", "y"}, {"type", "x", "y"}]
+        assert [set(t) for t in frame] == [{"type", "z"}, {"type", "x", "y", "name"}, {"type", "x", "y", "name"}]
         for delta, full in zip(frame, traces, strict=True):
             assert delta["type"] == full["type"]
             for k in set(delta) - {"type"}:  # the same values as the whole trace it replaces
@@ -462,13 +462,17 @@ def test_frame_titles_are_translated_per_step():
         i18n.activate(i18n.DEFAULT)
     titles = [f["layout"]["title"]["text"] for f in fig["frames"]]
     assert [t.split(":")[0] for t in titles] == ["⟦step 0", "⟦step 10", "⟦step 20"]
-    assert all(t.startswith("⟦") and t.endswith("units dead⟧") for t in titles)
+    assert all(t.startswith("⟦") and t.endswith("⟧") for t in titles)
+    names = [t["name"] for t in fig["frames"][-1]["data"][1:]]  # the legend counts the units per frame
+    assert all(n.startswith("⟦") and n.endswith("⟧") for n in names)
     buttons = [b["label"] for b in fig["layout"]["updatemenus"][0]["buttons"]]
     assert buttons == ["⟦▶ play⟧", "⟦❚❚ pause⟧"]
     english = charts.training_animation(run).to_dict()["frames"][-1]["layout"]["title"]["text"]
     dead = int(run.dead_first[-1].sum())
-    assert english == (f"step 20: loss {run.loss[-1]:.3g}, accuracy {run.accuracy[-1]:.0%}, "
-                       f"first layer {dead}/64 units dead")
+    assert english == f"step 20: loss {run.loss[-1]:.3g}, accuracy {run.accuracy[-1]:.0%}"
+    names = [t["name"] for t in charts.training_animation(run).to_dict()["frames"][-1]["data"][1:]]
+    assert names == [f"units' lines w·x+b=0, alive: {64 - dead}",
+                     f"units' lines, dead (data all on the off side): {dead}"]
 
 
 def _unit_lines_by_hand(w, b, dead, box=3.0):

@@ -1,0 +1,54 @@
+"""Every page on a phone (390 x 844, touch) in Chromium, light and dark, English and Korean: each chart's plot area
+uses the width it has, nothing lies under a chart's toolbar, the page never scrolls sideways; and the training
+animation plays, pauses and scrubs by touch. (The desktop's twin is test_layout_desktop.py: two files, so two
+test workers run them side by side.)"""
+from __future__ import annotations
+
+import pytest
+from layoutkit import PHONE, TIMEOUT_MS, browser, open_page, server, walk  # noqa: F401 (fixtures)
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_every_page_reads_well_on_a_phone(browser, server, lang, theme):  # noqa: F811
+    assert walk(browser, server, PHONE, theme, lang) == []
+
+
+# The animation's state as Plotly holds it: the slider's active step and the title of the frame shown.
+ANIMATION = """() => { const el = document.querySelector('.js-plotly-plot');
+  return {active: el._fullLayout.sliders[0].active, title: el._fullLayout.title.text,
+          names: el._fullData.slice(1, 3).map(t => t.name)}; }"""
+
+
+def centre(box) -> tuple[float, float]:
+    return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_the_training_animation_plays_pauses_and_scrubs_by_touch(browser, server, lang):  # noqa: F811
+    context = PHONE.context(browser, "light", lang)
+    try:
+        page = context.new_page()
+        # a learning rate too high: first-layer units die while it trains, so the legend's counts move too
+        open_page(page, server + "/dying_relu?opt=adam&lr=0.3" + ("&lang=ko" if lang == "ko" else ""))
+        chart = page.locator(".js-plotly-plot").first
+        chart.scroll_into_view_if_needed()
+        start = page.evaluate(ANIMATION)
+        assert start["active"] == 0
+        play, pause = (chart.locator(".updatemenu-button").nth(i) for i in (0, 1))
+        page.touchscreen.tap(*centre(play.bounding_box()))
+        page.wait_for_function(f"() => ({ANIMATION})().active >= 3", timeout=TIMEOUT_MS)  # it plays
+        page.touchscreen.tap(*centre(pause.bounding_box()))
+        page.wait_for_timeout(400)
+        paused = page.evaluate(ANIMATION)
+        page.wait_for_timeout(600)
+        assert page.evaluate(ANIMATION)["active"] == paused["active"] < 60  # and stops where it was
+        assert paused["title"] != start["title"]  # the title follows the step
+        rail = chart.locator(".slider-rail-rect").bounding_box()
+        assert rail["width"] >= 0.6 * chart.bounding_box()["width"]  # wide enough for a finger
+        page.touchscreen.tap(rail["x"] + 0.9 * rail["width"], rail["y"] + rail["height"] / 2)
+        page.wait_for_function(f"(a) => ({ANIMATION})().active > a + 10", arg=paused["active"], timeout=TIMEOUT_MS)
+        end = page.evaluate(ANIMATION)
+        assert end["names"] != start["names"]  # the legend's counts follow the step too
+    finally:
+        context.close()
