@@ -63,3 +63,4 @@ def close_browser() -> None:
     with contextlib.suppress(Exception):
         if pw is not None:
             pw.stop()
+

@@ -2,6 +2,8 @@ import os
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
@@ -15,3 +17,20 @@ def pytest_sessionfinish(session, exitstatus):
     kit = sys.modules.get("browserkit")  # the browser tests' shared Chromium, if they started it
     if kit is not None:
         kit.close_browser()
+
+
+# For the browser tests: one Chromium for the session (browserkit), and one app server per test module.
+@pytest.fixture(scope="module")
+def browser():
+    from browserkit import launch_browser
+
+    with launch_browser() as b:
+        yield b
+
+
+@pytest.fixture(scope="module")
+def server(browser):
+    from browserkit import running_server
+
+    with running_server() as base:
+        yield base

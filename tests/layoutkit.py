@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import pytest
-from browserkit import launch_browser, running_server
-
 PAGES = {  # sidebar order (app.py's PAGES); each page as a link opens it, with its first chart drawn
     "home": "/", "explorer": "/explorer", "compare": "/compare", "own": "/own", "gradient_flow": "/gradient_flow",
     "dying_relu": "/dying_relu", "self_normalizing": "/self_normalizing", "real_data": "/real_data",
@@ -107,15 +104,3 @@ def walk(browser, base: str, screen: Screen, theme: str, lang: str) -> list[str]
         return found
     finally:
         context.close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with launch_browser() as b:
-        yield b
-
-
-@pytest.fixture(scope="module")
-def server(browser):
-    with running_server() as base:
-        yield base

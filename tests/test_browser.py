@@ -11,7 +11,6 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from browserkit import launch_browser, running_server
 
 import i18n
 from labs import explore, gradflow
@@ -47,17 +46,6 @@ CHART_DATA = """() => {
 FINGERPRINT = """() => Array.from(document.querySelectorAll('.js-plotly-plot'))
   .map(el => JSON.stringify((el.data || []).map(t => [t.x, t.y]))).join('|')"""
 
-
-@pytest.fixture(scope="module")
-def browser():
-    with launch_browser() as b:
-        yield b
-
-
-@pytest.fixture(scope="module")
-def server(browser):
-    with running_server() as base:
-        yield base
 
 
 class Tab:

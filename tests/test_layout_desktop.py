@@ -4,10 +4,10 @@ toolbar, the page never scrolls sideways. (The phone's twin is test_layout_phone
 from __future__ import annotations
 
 import pytest
-from layoutkit import DESKTOP, browser, server, walk  # noqa: F401 (fixtures)
+from layoutkit import DESKTOP, walk
 
 
 @pytest.mark.parametrize("theme", ["light", "dark"])
 @pytest.mark.parametrize("lang", ["en", "ko"])
-def test_every_page_reads_well_on_a_desktop(browser, server, lang, theme):  # noqa: F811
+def test_every_page_reads_well_on_a_desktop(browser, server, lang, theme):
     assert walk(browser, server, DESKTOP, theme, lang) == []

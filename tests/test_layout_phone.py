@@ -5,12 +5,12 @@ test workers run them side by side.)"""
 from __future__ import annotations
 
 import pytest
-from layoutkit import PHONE, TIMEOUT_MS, browser, open_page, server, walk  # noqa: F401 (fixtures)
+from layoutkit import PHONE, TIMEOUT_MS, open_page, walk
 
 
 @pytest.mark.parametrize("theme", ["light", "dark"])
 @pytest.mark.parametrize("lang", ["en", "ko"])
-def test_every_page_reads_well_on_a_phone(browser, server, lang, theme):  # noqa: F811
+def test_every_page_reads_well_on_a_phone(browser, server, lang, theme):
     assert walk(browser, server, PHONE, theme, lang) == []
 
 
@@ -25,7 +25,7 @@ def centre(box) -> tuple[float, float]:
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
-def test_the_training_animation_plays_pauses_and_scrubs_by_touch(browser, server, lang):  # noqa: F811
+def test_the_training_animation_plays_pauses_and_scrubs_by_touch(browser, server, lang):
     context = PHONE.context(browser, "light", lang)
     try:
         page = context.new_page()
