@@ -12,7 +12,7 @@ from activations.analysis import AMPLIFYING, DEAD, SATURATING, Region
 from activations.formula import OVERFLOW, UNDEFINED
 from i18n import N_, _, fill, ngettext
 
-from .base import MARGIN, PALETTE, figure, y_limits
+from .base import MARGIN, MODEBAR_BAND, PALETTE, figure, y_limits
 
 F_COLOR, DF_COLOR, AUTOGRAD_COLOR = PALETTE[0], PALETTE[1], PALETTE[2]
 REGION_STYLE = {  # kind -> (fill colour, legend label); named in the legend, not told by colour alone
@@ -114,7 +114,8 @@ def compare_figure(curves: Sequence[tuple[str, np.ndarray, np.ndarray, np.ndarra
     """Several activations overlaid. curves: (label, x, f, df); show: 'f', 'df' or 'both' (two panels)."""
     panels = {"f": ["f"], "df": ["df"], "both": ["f", "df"]}[show]
     titles = {"f": "f(x)", "df": "f′(x)"}
-    axes, notes = _grid_axes(1, len(panels), 0.08, 0.0, [titles[p] for p in panels] if len(panels) > 1 else ())
+    # the y titles name the panels (a title above each would sit under the legend where it wraps)
+    axes, _notes = _grid_axes(1, len(panels), 0.08, 0.0, ())
     traces = []
     for i, (label, x, f, df) in enumerate(curves):
         color = PALETTE[i % len(PALETTE)]
@@ -131,8 +132,7 @@ def compare_figure(curves: Sequence[tuple[str, np.ndarray, np.ndarray, np.ndarra
         axes[f"xaxis{n}"]["title"] = {"text": "x"}
         axes[f"yaxis{n}"]["title"] = {"text": titles[panel]}
     return figure(traces, dict(height=height, hovermode="x unified", margin={"l": 10, "r": 10, "t": 70, "b": 10},
-                                legend={"orientation": "h", "yanchor": "bottom", "y": 1.08, "x": 0},
-                                annotations=notes, **axes))
+                                legend={"orientation": "h", "yanchor": "bottom", "y": 1.08, "x": 0}, **axes))
 
 
 def gallery_figure(tiles: Sequence[tuple[str, np.ndarray, np.ndarray, np.ndarray]], cols: int = 4,
@@ -156,10 +156,10 @@ def gallery_figure(tiles: Sequence[tuple[str, np.ndarray, np.ndarray, np.ndarray
         n = "" if i == 0 else str(i + 1)
         axes[f"xaxis{n}"].update(tickfont={"size": 9}, zeroline=True, visible=i < len(tiles))
         axes[f"yaxis{n}"].update(tickfont={"size": 9}, zeroline=True, visible=i < len(tiles))
-    return figure(traces, dict(height=tile_height * rows + 60, margin=MARGIN,
-                                hovermode="x unified", annotations=notes,
-                                legend={"orientation": "h", "yanchor": "bottom",
-                                        "y": 1.0 + 30 / (tile_height * rows), "x": 0}, **axes))
+    # No legend: the page says which line is f and which f′ (blue solid, orange dashed), and above the tiles it sat
+    # on the first tile's title. The first row's titles stay below the toolbar's band.
+    return figure(traces, dict(height=tile_height * rows + 74, margin={**MARGIN, "t": MODEBAR_BAND + 24},
+                                hovermode="x unified", annotations=notes, showlegend=False, **axes))
 
 
 # Translators: a bar's hover text in the cost chart. Keep every %{…} as it is (Plotly fills them): %{y} is the

@@ -93,19 +93,16 @@ def training_figure(runs: Sequence[tuple[str, np.ndarray, np.ndarray, np.ndarray
                            showlegend=False, mode="lines", line={"color": color, "width": 2, "dash": dash},
                            xaxis="x2", yaxis="y2",
                            hovertemplate=_f("{run}: ‖g‖ {y}", run=label, y="%{y:.3e}") + _EXTRA))
-    notes = [
-        {"text": _("training loss (MSE)"), "x": 0.23, "y": 1.0, "xref": "paper", "yref": "paper",
-         "showarrow": False, "yanchor": "bottom"},
-        {"text": pgettext("backprop", "global gradient norm before clipping"), "x": 0.77, "y": 1.0,
-         "xref": "paper", "yref": "paper", "showarrow": False, "yanchor": "bottom"},
-    ]
     # Translators: a training step (one SGD update), the x-axis of both panels
     step = pgettext("training", "step")
+    # The y titles name the panels: a title above each would sit under the legend where it wraps (a phone)
     return figure(traces, dict(
-        height=height, margin={**MARGIN, "t": 70}, hovermode="x unified", annotations=notes,
-        legend={**LEGEND_TOP, "y": 1.1},
-        xaxis={"domain": [0, 0.46], "title": {"text": step}, "anchor": "y"},
-        yaxis={"type": "log", "exponentformat": "power", "anchor": "x"},
-        xaxis2={"domain": [0.54, 1], "title": {"text": step}, "anchor": "y2"},
-        yaxis2={"type": "log", "exponentformat": "power", "anchor": "x2"},
+        height=height, margin=MARGIN, hovermode="x unified", legend=LEGEND_TOP,
+        xaxis={"domain": [0, 0.41], "title": {"text": step}, "anchor": "y"},
+        yaxis={"type": "log", "exponentformat": "power", "anchor": "x",
+               "title": {"text": _("training loss (MSE)")}},
+        xaxis2={"domain": [0.61, 1], "title": {"text": step}, "anchor": "y2"},
+        # Translators: the y axis of a narrow panel (keep it short): ‖g‖ is the global gradient norm
+        yaxis2={"type": "log", "exponentformat": "power", "anchor": "x2",
+                "title": {"text": _("‖g‖ before clipping")}},
     ))

@@ -43,7 +43,8 @@ MEASURE = """() => {
     return {width: el.getBoundingClientRect().width, plot: plot,
             title: (el.layout && el.layout.title && el.layout.title.text) || '',
             modebar: box(el.querySelector('.modebar')), titleBox: box(el.querySelector('.gtitle')),
-            legend: box(el.querySelector('.legend')), top: el.getBoundingClientRect().top};
+            legend: box(el.querySelector('.legend')), top: el.getBoundingClientRect().top,
+            notes: Array.from(el.querySelectorAll('.infolayer .annotation')).map(box).filter(Boolean)};
   });
   const wide = [document.scrollingElement, ...document.querySelectorAll(
       "[data-testid='stMain'], [data-testid='stAppViewContainer'], [data-testid='stAppScrollToBottomContainer']")]
@@ -75,6 +76,10 @@ def problems(measured: dict) -> list[str]:
         for part in ("titleBox", "legend"):
             if overlap(c["modebar"], c[part]) > 2:  # a pixel of anti-aliasing is not an overlap
                 out.append(f"{name}: the modebar covers its {'title' if part == 'titleBox' else 'legend'}")
+        for note in c["notes"]:  # panel titles and labels: not under the toolbar, the legend or the title
+            for part in ("modebar", "legend", "titleBox"):
+                if overlap(note, c[part]) > 2:
+                    out.append(f"{name}: a label lies under its {part.replace('Box', '')}")
     return out
 
 
