@@ -30,7 +30,6 @@ SHOTS = [  # file name, path and query, viewport, theme, script to run before th
     ("gradient-flow.png", "/gradient_flow", (1400, 1000), "light", None),
     ("dying-relu.png", "/dying_relu?opt=adam&lr=0.3", (1400, 1000), "light", LAST_FRAME),
     ("home-dark.png", "/", (1400, 1000), "dark", None),
-    ("explorer-phone.png", "/explorer?fn=gelu", (390, 1400), "light", None),
     ("own.png", "/own?formula=x%2Bsin(a*x)**2/a&a=3.0&x=-4.0,4.0", (1400, 1150), "light", None),
     ("real-data.png", "/real_data?depth=10&init=default", (1400, 1500), "light", None),
     # 한국어: the README's Korean section
