@@ -15,6 +15,7 @@ _MODEBAR = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "sca
             "modeBarButtonsToRemove": ["select2d", "lasso2d", "zoomIn2d", "zoomOut2d", "autoScale2d",
                                        "toggleSpikelines", "hoverClosestCartesian", "hoverCompareCartesian"]}
 MODEBAR_BAND = 30  # px at the top of every chart where that row lies: titles and top legends start below it
+LEGEND_ROW = 30  # px of one row of a horizontal legend (12 px text), measured in Chromium
 
 
 def separators() -> str:
@@ -106,14 +107,19 @@ def _below_modebar(layout: dict) -> None:
     title = layout.get("title")
     if isinstance(title, dict) and title.get("text"):
         layout["title"] = title = {"x": 0.01, **title, "yref": "container", "y": 1.0, "yanchor": "top",
-                                   "automargin": True, "pad": {"t": MODEBAR_BAND, "b": 6}}
+                                   "automargin": True, "pad": {"t": MODEBAR_BAND + 4, "b": 6}}  # +4: its cap height
         size = (title.get("font") or {}).get("size", 17)
-        top += 6 + round(1.35 * size * (1 + str(title["text"]).count("<br>")))
+        top += 10 + round(1.35 * size * (1 + str(title["text"]).count("<br>")))
     legend = layout.get("legend")
     if (isinstance(legend, dict) and legend.get("orientation") == "h" and legend.get("yref", "paper") == "paper"
             and legend.get("y", 1.02) >= 1):
         height = layout.get("height") or 450
         layout["legend"] = {**legend, "yref": "container", "y": 1 - top / height, "yanchor": "top"}
+        top += LEGEND_ROW
+    # The room they reserve, given up front: a margin that grows after the first draw makes Plotly draw the chart
+    # again (on every rerun). Only a legend that wraps (a phone) still pushes the plot further down.
+    margin = layout["margin"] = dict(layout.get("margin") or {})
+    margin["t"] = max(margin.get("t", 0), top + 4)
 
 
 def figure(traces: list[dict], layout: dict, frames: list[dict] | None = None) -> Chart:

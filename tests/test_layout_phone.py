@@ -52,3 +52,21 @@ def test_the_training_animation_plays_pauses_and_scrubs_by_touch(browser, server
         assert end["names"] != start["names"]  # the legend's counts follow the step too
     finally:
         context.close()
+
+
+def test_a_preset_is_one_tap_on_a_phone(browser, server):
+    """The presets stack into full-width buttons on a phone: a tap sets the controls and the address."""
+    context = PHONE.context(browser, "dark", "ko")
+    try:
+        page = context.new_page()
+        open_page(page, server + "/dying_relu?lang=ko")
+        button = page.locator(".st-key-preset-high-lr button:visible")
+        box = button.bounding_box()
+        assert box["width"] >= 0.8 * PHONE.width - 40  # full width, easy to hit
+        button.scroll_into_view_if_needed()
+        box = button.bounding_box()
+        page.touchscreen.tap(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        page.wait_for_function("() => new URLSearchParams(location.search).get('lr') === '0.3'", timeout=TIMEOUT_MS)
+        assert "opt=adam" in page.url and "lang=ko" in page.url
+    finally:
+        context.close()
