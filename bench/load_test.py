@@ -465,7 +465,7 @@ def print_report(r: dict) -> None:
     passes = list(r["passes"].values())
     opened = list(r["load_pages_opened"].values())
     if passes:
-        print(f"complete passes over the 8 pages per session (warm-up included): min {min(passes)}, "
+        print(f"complete passes over the {len(PAGES)} pages per session (warm-up included): min {min(passes)}, "
               f"max {max(passes)}; pages opened per session in stage 3: {opened}")
     print("\nKB recv = median of what the page received over its websocket per action, all stages")
     print("latency (s): load = page load -> first chart; open = sidebar click -> first chart; "

@@ -214,7 +214,8 @@ def load_section(res: dict, data: dict | None) -> str:
     s += (f"Stage 1 took {fmt(st['stage1_warm_s'], '.0f')} s, stage 2 {fmt(st['stage2_warm_s'], '.0f')} s"
           f"{'' if st['warmup_complete'] else ' (**incomplete**: the warm-up hit its time limit)'}, stage 3 "
           f"{fmt(st['load_s'], '.0f')} s. Pages opened per session during stage 3: "
-          f"{', '.join(str(v) for v in data.get('load_pages_opened', {}).values())} (a complete pass is 8).\n\n")
+          f"{', '.join(str(v) for v in data.get('load_pages_opened', {}).values())} "
+          "(a complete pass opens every page once).\n\n")
     s += "### Server memory\n\n"
     s += ("| | RSS MB |\n|---|---:|\n"
           f"| server alone, before any session | {fmt(m['rss0_mb'], '.0f')} |\n"
