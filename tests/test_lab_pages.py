@@ -198,3 +198,13 @@ def test_dying_relu_starts_the_sections_below_early_and_trains_each_config_once(
     trained.clear()
     at.slider(key="dying_relu:noise").set_value(0.25).run()  # the learner's picks now, not the link's
     assert not at.exception and trained == {"relu": 1, "elu": 1, "prelu": 1}
+    # back later through a link that names other controls: the picker takes its default there, not the ELU the
+    # learner left (a link defines the whole view)
+    at.switch_page("views/home.py")
+    at.run()
+    trained.clear()
+    at.query_params["seed"], at.query_params["steps"] = seed, "60"
+    at.switch_page("views/dying_relu.py")
+    at.run()
+    assert not at.exception and trained == {"relu": 1, "leaky_relu": 1, "prelu": 1}
+    assert metric(at, "dead units: LeakyReLU")

@@ -105,13 +105,14 @@ class PageState:
 
     def peek(self, control: Control, scope: str = "") -> Any:
         """The value `control`'s widget will have when a later section draws it, without drawing, noting or
-        claiming anything (to start that section's work early): its kept value, else the link's, else the last
-        one the learner left, else the default."""
+        claiming anything (to start that section's work early): as _seed will set it. Entering from a link: the
+        link's value, or the default where the link is silent. Otherwise: its kept value, else the last one the
+        learner left, else the default."""
         wkey = widget_key(self.page, control.url, scope)
-        if wkey in st.session_state and not (self.fresh and self.from_url):
+        if self.fresh and self.from_url:
+            return control.parse(self.query[control.url])[0] if control.url in self.query else control.default
+        if wkey in st.session_state:
             return st.session_state[wkey]
-        if self.fresh and self.from_url and control.url in self.query:
-            return control.parse(self.query[control.url])[0]
         return self.saved.get(wkey, control.default)
 
     def _keep(self, wkey: str, control: Control, value: Any) -> Any:

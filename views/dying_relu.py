@@ -45,10 +45,11 @@ def experiment(state: PageState) -> None:
     cfg = dying.config(values, params)
     name = activation_name(act)
     # The sections below train from the same start: they begin now, on the second core, while this one trains.
-    later = (own.key_for(state, state.peek(F.fix)), state.peek(F.learned))
-    for variant in (dying.variant(cfg, key) for key in later):
-        if dying.trains_alongside(variant) and dying.trains_alongside(cfg):
-            cache.prefetch("dying", variant, lambda v=variant: dying.train(v))
+    if dying.trains_alongside(cfg):
+        for key in (own.key_for(state, state.peek(F.fix)), state.peek(F.learned)):
+            variant = dying.variant(cfg, key)
+            if dying.trains_alongside(variant):
+                cache.prefetch("dying", variant, lambda v=variant: dying.train(v))
     with main:
         run = trained(cfg)
         for note in run.notes:
