@@ -12,7 +12,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from bench.appserver import CHROMIUM, CHROMIUM_ARGS, running_server  # noqa: E402
+from bench.appserver import CHROMIUM, CHROMIUM_ARGS, app_pages, running_server  # noqa: E402
 
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 # The Dying ReLU shot shows the animation's last frame, scrolled so that the chart with its play button and
@@ -42,9 +42,6 @@ SHOTS = [  # file name, path and query, viewport, theme, script to run before th
 
 # Every page on a phone (390 px, touch), in both languages: from the top to the end of its first chart, which on a
 # phone comes after the controls (they stack above it).
-PHONE_PAGES = {"home": "/", "explorer": "/explorer", "compare": "/compare", "own": "/own",
-               "gradient-flow": "/gradient_flow", "dying-relu": "/dying_relu", "self-normalizing": "/self_normalizing",
-               "real-data": "/real_data", "why-nonlinear": "/why_nonlinear", "vector": "/vector"}
 FIRST_CHART_END = """() => { const main = document.querySelector("[data-testid='stMain']");
   const chart = document.querySelector('.js-plotly-plot').getBoundingClientRect();
   return Math.ceil(chart.bottom - main.getBoundingClientRect().top + main.scrollTop + 24); }"""
@@ -55,7 +52,8 @@ def phone_shots(browser, base: str, out: Path) -> None:
         context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
                                       locale="ko-KR" if lang == "ko" else "en-US")
         page = context.new_page()
-        for name, path in PHONE_PAGES.items():
+        for path in (path for _title, path in app_pages()):
+            name = path.strip("/").replace("_", "-") or "home"  # phone-dying-relu.png
             page.set_viewport_size({"width": 390, "height": 844})
             page.goto(base + path + ("?lang=ko" if lang == "ko" else ""), timeout=90000)
             page.wait_for_selector(".js-plotly-plot .main-svg", timeout=90000)

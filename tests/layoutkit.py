@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-PAGES = {  # sidebar order (app.py's PAGES); each page as a link opens it, with its first chart drawn
-    "home": "/", "explorer": "/explorer", "compare": "/compare", "own": "/own", "gradient_flow": "/gradient_flow",
-    "dying_relu": "/dying_relu", "self_normalizing": "/self_normalizing", "real_data": "/real_data",
-    "why_nonlinear": "/why_nonlinear", "vector": "/vector",
-}
+from bench.appserver import app_pages
+
+PAGES = [path for _title, path in app_pages()]  # every page, in the sidebar's order, as a link opens it
 MIN_PLOT_SHARE = 0.6  # of a chart's width, for its plot area (a colour bar may take the rest)
 
 
@@ -101,11 +99,11 @@ def walk(browser, base: str, screen: Screen, theme: str, lang: str) -> list[str]
     try:
         page = context.new_page()
         found = []
-        for name, path in PAGES.items():
+        for path in PAGES:
             open_page(page, base + path + ("?lang=ko" if lang == "ko" else ""))
             exceptions = page.locator("[data-testid='stException']").count()
-            found += [f"{name}: {p}" for p in problems(page.evaluate(MEASURE))]
-            found += [f"{name}: {exceptions} exception(s)"] if exceptions else []
+            found += [f"{path}: {p}" for p in problems(page.evaluate(MEASURE))]
+            found += [f"{path}: {exceptions} exception(s)"] if exceptions else []
         return found
     finally:
         context.close()

@@ -7,12 +7,12 @@ used). Without that browser the module is skipped, or fails when the CI environm
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 
 import i18n
+from bench.appserver import app_pages
 from labs import explore, gradflow
 
 TIMEOUT_MS = 60_000
@@ -135,16 +135,7 @@ KO = i18n.translations("ko")
 HANGUL = re.compile("[가-힣]")
 
 
-def _titles() -> list[str]:
-    """app.py's page titles after Home, in the sidebar's order (read from its PAGES list, not repeated here)."""
-    import ast
-
-    tree = ast.parse((Path(__file__).resolve().parent.parent / "app.py").read_text(encoding="utf-8"))
-    pages = next(n.value for n in tree.body if isinstance(n, ast.Assign) and n.targets[0].id == "PAGES")
-    return [entry.elts[1].args[0].value for entry in pages.elts][1:]
-
-
-PAGES = _titles()
+PAGES = [title for title, _path in app_pages()[1:]]  # the sidebar's titles after Home
 
 
 def ko(message: str) -> str:
