@@ -1,11 +1,11 @@
 """Real data: activations raced on scikit-learn's own data sets, several seeds each, so the numbers answer.
 
-The rule of thumb in the learners' notes (Géron, *Hands-On Machine Learning*, 2nd ed., ch. 11: "in general SELU >
-ELU > leaky ReLU > ReLU > tanh > logistic") is tested, not quoted: the same MLP is trained once per activation and
-seed on `load_digits` (1,797 8x8 digits, 10 classes) or `load_breast_cancer` (569 x 30, 2 classes), both shipped
-inside scikit-learn (no download). scikit-learn loads and splits the data; the nets are PyTorch, built from the
-registry's torch twins, so every activation (a learner's formula too) runs the same way. Deterministic from the
-seeds: the same link gives bit-identical numbers. No Streamlit here.
+The rule of thumb in the learners' notes (Géron, *Hands-On Machine Learning*, 2nd ed. (2019), ch. 11: "in general
+SELU > ELU > leaky ReLU > ReLU > tanh > logistic"; the 3rd edition (2022) changed this advice) is tested, not quoted:
+the same MLP is trained once per activation and seed on `load_digits` (1,797 8x8 digits, 10 classes) or
+`load_breast_cancer` (569 x 30, 2 classes), both shipped inside scikit-learn (no download). scikit-learn loads and
+splits the data; the nets are PyTorch, built from the registry's torch twins, so every activation (a learner's formula
+too) runs the same way. Deterministic from the seeds: the same link gives bit-identical numbers. No Streamlit here.
 """
 from __future__ import annotations
 
@@ -30,17 +30,20 @@ from .seeding import DATA, derived_seed, generator, seeded
 Progress = Callable[[float, Note | None], None]
 
 RULE = ("selu", "elu", "leaky_relu", "relu", "tanh", "sigmoid")  # the rule of thumb's order, best first
-SOURCE = "Géron, *Hands-On Machine Learning*, 2nd ed., ch. 11"
+SOURCE = N_("Géron, *Hands-On Machine Learning*, 2nd ed. (2019), ch. 11")
+LEVEL = 0.95  # two activations are told apart when their Student-t intervals over seeds at this level do not overlap
 KEYS = (*activations.keys_grouped(), OWN)
 DATASETS = ("digits", "breast_cancer")
 DATASET_LABELS = {"digits": N_("digits: 1,797 handwritten digits, 8×8 pixels, 10 classes"),
                   "breast_cancer": N_("breast cancer: 569 tumours, 30 measurements, 2 classes")}
 INITS = ("matched", "default", "kaiming_normal", "xavier_normal", "lecun_normal")
 INIT_LABELS = {"matched": N_("matched: each activation with its paper's init"),
-               "default": N_("PyTorch default (kaiming_uniform_, a=√5)"), "kaiming_normal": N_("He / Kaiming normal"),
-               "xavier_normal": N_("Xavier / Glorot normal"), "lecun_normal": N_("LeCun normal")}
-INIT_SHORT = {"default": N_("PyTorch default"), "kaiming_normal": N_("He"), "xavier_normal": N_("Xavier"),
-              "lecun_normal": N_("LeCun")}  # the init a run used, in the results table
+               "default": N_("PyTorch default (kaiming_uniform_, a=√5)"),
+               "kaiming_normal": N_("He / Kaiming normal (gain √2)"),
+               "xavier_normal": N_("Xavier / Glorot normal (gain = calculate_gain of the activation)"),
+               "lecun_normal": N_("LeCun normal (gain 1)")}
+INIT_SHORT = {"default": N_("PyTorch default"), "kaiming_normal": N_("He, gain √2"),
+              "xavier_normal": N_("Xavier, gain {gain}"), "lecun_normal": N_("LeCun")}  # a run's init, in the table
 WIDTHS = (16, 32, 64, 128, 256)
 BATCHES = (16, 32, 64, 128, 256)
 LRS = (0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
@@ -75,23 +78,33 @@ RACE = Schema(
 )
 SCHEMAS = {"race": RACE}
 
-PRESETS = {  # each one's text states what real runs show (tests/test_realdata.py checks it)
+MODERN = ("relu", "silu", "gelu", "selu", "elu", "leaky_relu")  # Géron's 3rd edition's picks, and the rule's
+
+PRESETS = {  # each factual clause is tested at the page's seeds for every activation it names (test_realdata_presets)
     "shallow": Preset(N_("Shallow, matched"), N_("Two layers, each activation with its own init: all six learn the "
-                                                 "digits (above 85%); the order is close."),
+                                                 "digits, above 90% with every seed."),
                       {"depth": 2, "init": "matched"}),
     "deep-default": Preset(N_("Deep, default init"),
                            N_("Ten layers with PyTorch's default init: ReLU, LeakyReLU and sigmoid stay at chance "
-                              "(10%), while tanh, ELU and SELU learn."), {"depth": 10, "init": "default"}),
-    "deep-matched": Preset(N_("Deep, matched"), N_("The same ten layers with each activation's own init: the ReLU "
-                                                   "family learns again; sigmoid still does not."),
+                              "(10%) with every seed, while tanh, ELU and SELU learn (above 60% with every seed)."),
+                           {"depth": 10, "init": "default"}),
+    "deep-matched": Preset(N_("Deep, matched"),
+                           N_("The same ten layers with each activation's own init: tanh learns with every seed and "
+                              "sigmoid with none; ReLU, LeakyReLU, ELU and SELU each learn with some seeds, while "
+                              "other runs diverge or stall at chance at this learning rate."),
                            {"depth": 10, "init": "matched"}),
     "selu-no-lecun": Preset(N_("SELU, He init"),
                             N_("SELU, ELU and ReLU at ten layers, all with He init: compare SELU with its LeCun init "
                                "in *Deep, matched*."), {"depth": 10, "init": "kaiming_normal",
                                                          "activations": ["selu", "elu", "relu"]}),
-    "lr-too-high": Preset(N_("Rate too high"), N_("A learning rate of 1: the ReLU family blows up or stalls at "
-                                                  "chance, while sigmoid, whose small gradient is usually its "
-                                                  "weakness, still learns."), {"lr": 1.0}),
+    "lr-too-high": Preset(N_("Rate too high"), N_("A learning rate of 1: ReLU, LeakyReLU, ELU and SELU blow up or "
+                                                  "stall at chance with every seed, while sigmoid, whose small "
+                                                  "gradient is usually its weakness, still learns (above 90%)."),
+                          {"lr": 1.0}),
+    "modern": Preset(N_("3rd edition's picks"),
+                     N_("Géron's 3rd edition (2022) calls ReLU a good default and Swish (SiLU here) probably better "
+                        "on complex tasks: SiLU and GELU race ReLU, LeakyReLU, ELU and SELU. The verdict still judges "
+                        "the 2nd edition's rule."), {"activations": list(MODERN)}),
 }
 
 # ---- messages ------------------------------------------------------------------------------------------------
@@ -103,13 +116,23 @@ TOO_LONG_SEEDS = N_("This race would take about {estimate} on this server even w
                     "{seeds} seed(s). Fewer activations or a smaller net allow more.")
 DIVERGED = Nn_("{name}: {n} run of {runs} diverged (the loss became inf or nan); its accuracy counts as chance.",
                "{name}: {n} runs of {runs} diverged (the loss became inf or nan); their accuracy counts as chance.")
-AT_CHANCE = N_("At chance level ({chance:.0%}) after training: {names}. Their gradients did not reach the early "
-               "layers, or the updates blew up.")
-HELD = N_("The rule of thumb ({rule}, from {source}) **held** here: the measured order agrees with it, ties where "
-          "the spread over seeds overlaps.")
-HELD_EXCEPT = N_("The rule of thumb ({rule}, from {source}) **held except** for {pairs}.")
-NOT_HELD = N_("The rule of thumb ({rule}, from {source}) **did not hold** at this depth and with these settings: "
-              "{pairs}.")
+AT_CHANCE = N_("At chance level ({chance:.0%}) after training, within 5 points: {names}.")
+SIGNAL_AT_INIT = N_("Before training, the last hidden layer's outputs varied with the input by: {values} (each unit's "
+                    "standard deviation over the training examples, averaged over the units and seeds; the input's "
+                    "is 1).")
+HELD = N_("The rule of thumb ({rule}, from {source}) **held** here: {agree} of its {total} pairs are told apart, "
+          "all in its order; the other {ties} tie.")
+HELD_EXCEPT = N_("The rule of thumb ({rule}, from {source}) **held except** for {pairs}: {against} of its {total} "
+                 "pairs are told apart against its order, {agree} in its order; the other {ties} tie.")
+NOT_HELD = N_("The rule of thumb ({rule}, from {source}) **did not hold** at these settings: {pairs}. {against} of "
+              "its {total} pairs are told apart against its order, {agree} in its order; the other {ties} tie.")
+NO_DIFFERENCE = N_("The rule of thumb ({rule}, from {source}): **no measurable difference** at these settings. All "
+                   "{total} pairs of its activations tie: their intervals overlap. {next}")
+SEEDS_WOULD = N_("If the means and spreads stayed as measured, {seeds} seeds would tell {first} and {second} apart, "
+                 "the pair nearest to it.")
+SEEDS_WOULD_NOT = N_("Even {most} seeds, the most this page runs, would not tell any pair apart at these spreads: the "
+                     "differences are smaller than what the seed changes.")
+ONE_SEED = N_("One seed measures no spread, so nothing can be told apart: race 3 seeds or more.")
 STUCK = N_("The rule of thumb ({rule}, from {source}) **cannot be judged** here: {names} stayed at chance, so "
            "their order is a tie at the bottom. Change the depth, the init or the learning rate.")
 TOO_FEW = N_("The rule of thumb ranks {rule}; this race has fewer than two of them, so it says nothing about it.")
@@ -238,6 +261,16 @@ def init_for(key: str, init: str) -> str:
     return "kaiming_normal"
 
 
+def xavier_gain(key: str) -> float:
+    """Xavier's gain, one definition across the app: `calculate_gain` of the activation (5/3 for tanh, 1 where
+    calculate_gain has no entry, a learner's formula included)."""
+    if key not in REGISTRY:
+        return 1.0
+    from .gradflow import init_gain
+
+    return init_gain(key)[0]
+
+
 # ---- one run ---------------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class RunCurves:
@@ -245,6 +278,14 @@ class RunCurves:
     test_accuracy: np.ndarray  # (epochs,) after each epoch
     seconds_per_epoch: float
     diverged: bool
+    train_accuracy: float = float("nan")  # after the last epoch, on the training split
+    signal_at_init: float = float("nan")  # spread_across_examples of the last hidden layer, before any update
+
+
+def spread_across_examples(h) -> float:
+    """How much a layer's output (examples x units) varies with the input: each unit's standard deviation over the
+    examples, averaged over the units. Near 0, the layer answers every input alike and the head sees no input."""
+    return float(h.double().std(dim=0, unbiased=False).mean())
 
 
 def _build(cfg: RaceConfig, key: str, features: int, classes: int):
@@ -264,7 +305,7 @@ def _build(cfg: RaceConfig, key: str, features: int, classes: int):
             if scheme == "kaiming_normal":
                 nn.init.kaiming_normal_(lin.weight, mode="fan_in", nonlinearity="relu")
             elif scheme == "xavier_normal":
-                nn.init.xavier_normal_(lin.weight)
+                nn.init.xavier_normal_(lin.weight, gain=xavier_gain(key))
             elif scheme == "lecun_normal":
                 nn.init.normal_(lin.weight, 0.0, 1.0 / math.sqrt(lin.in_features))
             if scheme != "default":
@@ -291,6 +332,9 @@ def train_one(cfg: RaceConfig, key: str, run_seed: int, on_epoch: Callable[[int]
     diverged = False
     with seeded(run_seed):  # the weights, and RReLU's random slopes while training
         net = _build(cfg, key, Xtr.shape[1], classes)
+        net.eval()  # evaluation mode draws no random numbers: the training below is the same with or without this
+        with torch.no_grad():
+            signal = spread_across_examples(net[:-1](xtr))
         opt = optim.make(cfg.optimizer, net.parameters(), cfg.lr)
         start = time.perf_counter()
         for epoch in range(cfg.epochs):
@@ -317,10 +361,15 @@ def train_one(cfg: RaceConfig, key: str, run_seed: int, on_epoch: Callable[[int]
             if on_epoch:
                 on_epoch(epoch)
         elapsed = time.perf_counter() - start
+        net.eval()
+        with torch.no_grad():
+            logits = net(xtr)
+        train_acc = float((logits.argmax(1) == ttr).double().mean()) if torch.isfinite(logits).all() else 1 / classes
     done = int(np.isfinite(losses).sum()) or 1
     if diverged:  # what a diverged net predicts is noise: it counts as chance from there on
         accs[np.isnan(accs)] = 1.0 / classes
-    return RunCurves(losses, accs, elapsed / done, diverged)
+        train_acc = 1.0 / classes
+    return RunCurves(losses, accs, elapsed / done, diverged, train_acc, signal)
 
 
 # ---- the race --------------------------------------------------------------------------------------------------
@@ -334,68 +383,134 @@ class Race:
     seconds_per_epoch: np.ndarray  # (activations,) median over seeds
     chance: float
     notes: tuple[Note, ...]
+    train_accuracy: np.ndarray | None = None  # (activations, seeds) after the last epoch
+    signal_at_init: np.ndarray | None = None  # (activations, seeds) spread_across_examples, last hidden layer
 
     @property
     def final(self) -> np.ndarray:
         """(activations, seeds): test accuracy after the last epoch."""
         return self.test_accuracy[:, :, -1]
 
+    def results(self) -> dict[str, np.ndarray]:
+        return dict(zip(self.keys, self.final, strict=True))
+
     def mean(self) -> np.ndarray:
         return self.final.mean(axis=1)
 
     def spread(self) -> np.ndarray:
-        """Standard deviation over seeds (0 with one seed)."""
-        return self.final.std(axis=1)
+        """Sample standard deviation over seeds (ddof 1; nan with one seed: one run measures no spread)."""
+        return np.array([sample_std(v) for v in self.final])
 
-    def ranking(self) -> list[list[str]]:
-        return ranking(dict(zip(self.keys, self.final, strict=True)))
+    def ranking(self) -> list[Standing]:
+        return ranking(self.results())
 
     def at_chance(self) -> list[str]:
         """The activations whose mean final accuracy is within 5 points of chance."""
         return [k for k, m in zip(self.keys, self.mean(), strict=True) if m <= self.chance + 0.05]
 
     def verdict(self) -> Note:
-        return verdict(self.ranking(), self.at_chance())
+        return verdict(self.results(), self.at_chance())
 
 
-def ranking(results: Mapping[str, np.ndarray]) -> list[list[str]]:
-    """Groups of keys, best first, by mean final accuracy; a key ties with the group before it when their spreads
-    (mean ± standard deviation over seeds) overlap with any member's."""
+def sample_std(values) -> float:
+    v = np.asarray(values, dtype=float)
+    return float(v.std(ddof=1)) if len(v) > 1 else float("nan")
+
+
+def t_quantile(df: int) -> float:
+    """Student's t quantile for a two-sided LEVEL interval with `df` degrees of freedom."""
+    from scipy import stats
+
+    return float(stats.t.ppf(0.5 + LEVEL / 2, df))
+
+
+def interval(values) -> tuple[float, float]:
+    """The mean's LEVEL Student-t interval over seeds, mean ± t·s/√n (s the sample standard deviation). One seed
+    measures no spread: its interval is unbounded (it ties with everything)."""
+    v = np.asarray(values, dtype=float)
+    if len(v) < 2:
+        return -math.inf, math.inf
+    half = t_quantile(len(v) - 1) * sample_std(v) / math.sqrt(len(v))
+    return float(v.mean()) - half, float(v.mean()) + half
+
+
+def tie(a, b) -> bool:
+    """Two activations tie when their own intervals overlap (pairwise: ties do not chain)."""
+    (lo_a, hi_a), (lo_b, hi_b) = interval(a), interval(b)
+    return lo_a <= hi_b and lo_b <= hi_a
+
+
+@dataclass(frozen=True)
+class Standing:
+    key: str
+    mean: float
+    low: float  # the LEVEL interval over seeds (±inf with one seed)
+    high: float
+    ties: tuple[str, ...]  # the activations whose own intervals overlap this one's, best first
+
+
+def ranking(results: Mapping[str, np.ndarray]) -> list[Standing]:
+    """Every activation, best mean final accuracy first, with the others it ties with, pair by pair: A may tie with
+    B and B with C while A and C are told apart."""
     order = sorted(results, key=lambda k: -float(np.mean(results[k])))
-    band = {k: (float(np.mean(v)) - float(np.std(v)), float(np.mean(v)) + float(np.std(v))) for k, v in
-            results.items()}
-    groups: list[list[str]] = []
-    for k in order:
-        lo, hi = band[k]
-        if groups and any(band[m][0] <= hi and lo <= band[m][1] for m in groups[-1]):
-            groups[-1].append(k)
-        else:
-            groups.append([k])
-    return groups
+    return [Standing(k, float(np.mean(results[k])), *interval(results[k]),
+                     tuple(o for o in order if o != k and tie(results[k], results[o]))) for k in order]
+
+
+def seeds_to_separate(a, b, most: int) -> int | None:
+    """The fewest seeds (up to `most`) whose intervals would no longer overlap if the two means and sample standard
+    deviations stayed as measured; None if even `most` would not, or if a spread is unknown (one seed)."""
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    gap, width = abs(float(a.mean() - b.mean())), sample_std(a) + sample_std(b)
+    if not math.isfinite(width) or gap == 0:
+        return None
+    for n in range(max(len(a), len(b), 2), most + 1):
+        if t_quantile(n - 1) * width / math.sqrt(n) < gap:
+            return n
+    return None
 
 
 def _name(key: str) -> str:
     return get(key).name
 
 
-def verdict(groups: list[list[str]], stuck: Collection[str] = ()) -> Note:
-    """One sentence: does the measured order (groups, best first) agree with the rule of thumb? `stuck`: the
-    activations that stayed at chance (two or more of the rule's, and there is no order to judge)."""
-    rank = {k: i for i, g in enumerate(groups) for k in g}
-    present = [k for k in RULE if k in rank]
+def verdict(results: Mapping[str, np.ndarray], stuck: Collection[str] = ()) -> Note:
+    """One sentence: does the measured order agree with the rule of thumb? Each pair of the rule's activations is
+    separated in its order, separated against it, or tied (their intervals overlap). `stuck`: the activations that
+    stayed at chance (two or more of the rule's, and there is no order to judge)."""
+    present = [k for k in RULE if k in results]
     rule = " > ".join(_name(k) for k in RULE)
     if len(present) < 2:
         return Note.of(TOO_FEW, rule=rule)
+    source = Msg(SOURCE)
     at_chance = [k for k in present if k in stuck]
     if len(at_chance) >= 2:
-        return Note.of(STUCK, rule=rule, source=SOURCE, names=", ".join(_name(k) for k in at_chance))
-    pairs = [(a, b) for i, a in enumerate(present) for b in present[i + 1:]]
-    inverted = [(b, a) for a, b in pairs if rank[b] < rank[a]]  # b, ranked below a by the rule, came first
-    if not inverted:
-        return Note.of(HELD, rule=rule, source=SOURCE)
-    listed = ", ".join(f"{_name(b)} > {_name(a)}" for b, a in inverted)
-    msg = HELD_EXCEPT if len(inverted) * 3 <= len(pairs) else NOT_HELD
-    return Note.of(msg, rule=rule, source=SOURCE, pairs=listed)
+        return Note.of(STUCK, rule=rule, source=source, names=", ".join(_name(k) for k in at_chance))
+    pairs = [(a, b) for i, a in enumerate(present) for b in present[i + 1:]]  # a above b in the rule
+    apart = [(a, b) for a, b in pairs if not tie(results[a], results[b])]
+    against = [(a, b) for a, b in apart if np.mean(results[b]) > np.mean(results[a])]
+    agree = len(apart) - len(against)
+    counts = {"rule": rule, "source": source, "agree": agree, "total": len(pairs), "ties": len(pairs) - len(apart)}
+    if not apart:
+        return Note.of(NO_DIFFERENCE, **counts, next=_next_step(results, pairs))
+    if not against:
+        return Note.of(HELD, **counts)
+    listed = ", ".join(f"{_name(b)} > {_name(a)}" for a, b in against)
+    msg = HELD_EXCEPT if agree >= 2 * len(against) else NOT_HELD
+    return Note.of(msg, **counts, against=len(against), pairs=listed)
+
+
+def _next_step(results: Mapping[str, np.ndarray], pairs: list[tuple[str, str]]) -> Note:
+    """What would tell the tied pairs apart: the fewest seeds for the pair nearest to separating, if the page can run
+    them."""
+    most = RACE.seeds.high
+    if min(len(results[k]) for pair in pairs for k in pair) < 2:
+        return Note.of(ONE_SEED)
+    needed = [(n, a, b) for a, b in pairs if (n := seeds_to_separate(results[a], results[b], most)) is not None]
+    if not needed:
+        return Note.of(SEEDS_WOULD_NOT, most=most)
+    n, a, b = min(needed, key=lambda t: t[0])
+    return Note.of(SEEDS_WOULD, seeds=n, first=_name(a), second=_name(b))
 
 
 def race(cfg: RaceConfig, progress: Progress | None = None) -> Race:
@@ -410,6 +525,7 @@ def race(cfg: RaceConfig, progress: Progress | None = None) -> Race:
     loss = np.full((len(cfg.activations), len(run_seeds), cfg.epochs), np.nan)
     acc = np.full_like(loss, np.nan)
     secs = np.zeros((len(cfg.activations), len(run_seeds)))
+    train_acc, signal = np.zeros_like(secs), np.zeros_like(secs)
     for a, key in enumerate(cfg.activations):
         diverged = 0
         for s, run_seed in enumerate(run_seeds):
@@ -419,12 +535,18 @@ def race(cfg: RaceConfig, progress: Progress | None = None) -> Race:
 
             run = train_one(cfg, key, run_seed, tick)
             loss[a, s], acc[a, s], secs[a, s] = run.loss, run.test_accuracy, run.seconds_per_epoch
+            train_acc[a, s], signal[a, s] = run.train_accuracy, run.signal_at_init
             diverged += run.diverged
         if diverged:
             notes.append(Note.count(DIVERGED, diverged, name=_name(key), runs=len(run_seeds)))
     say(1.0, None)
-    result = Race(cfg, cfg.activations, run_seeds, loss, acc, np.median(secs, axis=1), 1.0 / classes, ())
+    result = Race(cfg, cfg.activations, run_seeds, loss, acc, np.median(secs, axis=1), 1.0 / classes, (),
+                  train_acc, signal)
     chance = result.at_chance()
     if chance:
         notes.append(Note.of(AT_CHANCE, chance=result.chance, names=", ".join(_name(k) for k in chance)))
+        # what the run shows of the forward signal, stuck ones first: no cause named beyond what is measured
+        signal = dict(zip(cfg.activations, signal.mean(axis=1), strict=True))
+        order = chance + [k for k in cfg.activations if k not in chance]
+        notes.append(Note.of(SIGNAL_AT_INIT, values=", ".join(f"{_name(k)} {signal[k]:.1g}" for k in order)))
     return replace(result, notes=tuple(notes))
