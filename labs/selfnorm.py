@@ -34,8 +34,9 @@ Memo = Callable[[str, Callable[[], "LayerStats"]], "LayerStats"]
 
 COMPARED: tuple[str, ...] = ("selu", "relu", "tanh", "elu", "sigmoid")
 INITS: tuple[str, ...] = ("lecun_normal", "kaiming_normal", "xavier_normal")
+# Xavier means one thing across the app: xavier_normal_(w, gain=calculate_gain(activation)) (labs.gradflow.init_gain)
 INIT_LABELS = {"lecun_normal": N_("LeCun normal"), "kaiming_normal": N_("He / Kaiming normal"),
-               "xavier_normal": N_("Xavier / Glorot normal")}
+               "xavier_normal": N_("Xavier / Glorot normal (gain = calculate_gain of the activation)")}
 DROPOUTS: tuple[str, ...] = ("none", "dropout", "alpha_dropout")
 # The modules' own names are identifiers: only "none" is a word to translate (ui.urlstate passes labels to _()).
 DROPOUT_LABELS = {"none": N_("none"), "dropout": N_("nn.Dropout"), "alpha_dropout": N_("nn.AlphaDropout")}
@@ -53,7 +54,9 @@ DROPOUT = 0xD809  # derived_seed(seed, DROPOUT): the dropout masks' stream, inde
 # ---- the controls, declared once ---------------------------------------------------------------------------------
 
 SCHEMA = Schema(
-    Multi("acts", N_("Activations"), N_("All get the same weights and the same input batch."), list(COMPARED),
+    Multi("acts", N_("Activations"),
+          N_("All get the same input batch and the same weights (with Xavier, the same draws scaled by each "
+             "activation's gain)."), list(COMPARED),
           options=(*COMPARED, OWN), max_count=len(COMPARED) + 1),
     Choice("init", N_("Weight init"), N_("SELU's guarantee assumes LeCun normal: Var W = 1/fan_in."), "lecun_normal",
            options=INITS, labels=INIT_LABELS),
@@ -99,8 +102,16 @@ class SNConfig:
         return SNConfig(**{f.name: values[f.name] for f in fields(SNConfig)}), notes
 
 
-XAVIER_IS_LECUN = N_("Every layer here is width × width, so Xavier normal (gain 1) draws exactly LeCun normal's "
-                     "weights, N(0, 1/width): the curves are the same.")
+XAVIER_GAINS = N_("Xavier / Glorot normal is `xavier_normal_(w, gain=calculate_gain(activation))` here, as on the "
+                  "Gradient flow and Real data pages: every activation gets the same draws scaled by its own gain "
+                  "({gains}; 1 where `calculate_gain` has no entry). On these width × width layers that is the gain "
+                  "times LeCun normal's std, 1/√width.")
+# Translators: {first}, {last}: standard deviations measured at layer 1 and at the last layer {depth}
+XAVIER_SELU = N_("SELU's gain, `calculate_gain('selu')` = 3/4 (a value PyTorch found empirically), draws 3/4 of LeCun "
+                 "normal's std: here SELU's std is {first:.3f} at layer 1 and {last:.3f} at layer {depth}, outside "
+                 "the band. LeCun normal, the init SELU's guarantee assumes, keeps it in the band on standardized "
+                 "input.")
+GAIN_ITEM = "{name} {gain:.4g}"
 OVERFLOWED = N_("{name}: layer {layer} overflowed float32 (values beyond ±3.4e38): its mean and std and those of the "
                 "layers after it are shown as nan.")
 UNDEFINED = N_("{name}: layer {layer} has no value (NaN) for some of its finite inputs, as the formula is undefined "
@@ -108,11 +119,29 @@ UNDEFINED = N_("{name}: layer {layer} has no value (NaN) for some of its finite 
 FORWARDING = N_("{name}: forward through {depth} layers")
 
 
-def config_notes(cfg: SNConfig) -> list[Note]:
+def xavier_gain(key: str) -> float:
+    """Xavier's gain for activation `key`: `calculate_gain` of it (1 where it has no entry, a formula included), the
+    one definition the Gradient-flow and Real-data pages use too."""
+    from .gradflow import init_gain
+
+    return init_gain(key)[0]
+
+
+def config_notes(cfg: SNConfig, keys: Iterable[str]) -> list[Note]:
     """What the learner should know about a (checked) config before reading its curves."""
     if cfg.init == "xavier_normal":
-        # std √(2 / (fan_in + fan_out)) = 1/√width on these square layers: the very draws LeCun normal makes
-        return [Note.of(XAVIER_IS_LECUN)]
+        gains = ", ".join(GAIN_ITEM.format(name=get(k).name, gain=xavier_gain(k)) for k in keys)
+        return [Note.of(XAVIER_GAINS, gains=gains)]
+    return []
+
+
+def result_notes(cfg: SNConfig, stds: dict[str, np.ndarray]) -> list[Note]:
+    """What the measured curves of a (checked) config say that the learner should read in words: with Xavier, how
+    SELU's std drifts from layer 1 to the last when its gain is calculate_gain('selu') = 3/4 (filled from the run)."""
+    if cfg.init == "xavier_normal" and "selu" in stds and cfg.depth > 1 and not cfg.residual and cfg.dropout == "none":
+        std = stds["selu"]
+        if np.isfinite(std[[0, -1]]).all() and not STABLE_STD[0] <= std[-1] <= STABLE_STD[1]:
+            return [Note.of(XAVIER_SELU, first=float(std[0]), last=float(std[-1]), depth=cfg.depth)]
     return []
 
 
@@ -158,11 +187,12 @@ class DepthStats:
         return in_band(float(self.mean[key][layer]), float(self.std[key][layer]))
 
 
-def _weights(cfg: SNConfig) -> list:
+def _weights(cfg: SNConfig, gain: float = 1.0) -> list:
     """depth float32 (width, width) weight matrices drawn by gradflow.init_weights_, the Gradient-flow page's init.
 
     activation='relu' only matters for kaiming_normal, where it makes He's nonlinearity='relu' (gain √2); LeCun is
-    gain 1 and Xavier gets gain 1 explicitly."""
+    gain 1, and Xavier gets `gain` (xavier_gain of the activation). The same seed gives the same draws whatever the
+    gain: Xavier's weights for two activations differ by the ratio of their gains."""
     from torch import nn
 
     from .gradflow import NetConfig, init_weights_
@@ -173,7 +203,7 @@ def _weights(cfg: SNConfig) -> list:
         for _ in range(cfg.depth):
             # skip_init: nn.Linear's own reset_parameters would draw (and then throw away) a default init first
             lin = nn.utils.skip_init(nn.Linear, cfg.width, cfg.width, bias=False)
-            init_weights_(lin, net_cfg, gain=1.0)
+            init_weights_(lin, net_cfg, gain=gain)
             out.append(lin.weight.detach())
     return out
 
@@ -231,25 +261,29 @@ def depth_stats(cfg: SNConfig, activations: Iterable[str] = COMPARED, progress: 
                 memo: Memo | None = None) -> DepthStats:
     """Mean and std of every layer's output h_l of an untrained depth x width MLP (biases zero, no grad, float32).
 
-    Every activation sees the same weights, the same input batch and (with dropout) the same dropout masks, so the
-    curves differ only by the activation. h_l is what layer l + 1 receives: after dropout, and with residual=True
-    the sum h_{l-1} + f(W_l h_{l-1}). `memo(key, compute)` may cache each activation's LayerStats (ui.cache keyed
-    by this cfg and key): the weights are then drawn only if some activation is not cached, once."""
+    Every activation sees the same weights (with Xavier, the same draws scaled by its own gain), the same input batch
+    and (with dropout) the same dropout masks, so the curves differ only by the activation (and Xavier's gain). h_l
+    is what layer l + 1 receives: after dropout, and with residual=True the sum h_{l-1} + f(W_l h_{l-1}).
+    `memo(key, compute)` may cache each activation's LayerStats (ui.cache keyed by this cfg and key): the weights
+    are then drawn only if some activation is not cached, once per gain."""
     say = progress or (lambda fraction, note: None)
     cfg, notes = cfg.clamped()
     given = _as_list(activations)
     options = (*REGISTRY, *(k for k in given if is_own(k) and known(k)))  # a formula's key is an activation too
     keys, note = validate.choices("activations", given, options, COMPARED, len(options))
-    notes += ([note] if note else []) + config_notes(cfg)
-    weights = functools.cache(lambda: _weights(cfg))
+    notes += ([note] if note else []) + config_notes(cfg, keys)
+    # one set of weights held at a time (depth x width² floats): Xavier draws them again for each new gain
+    weights = functools.lru_cache(maxsize=1)(lambda gain: _weights(cfg, gain))
     memo = memo or (lambda key, compute: compute())
     means: dict[str, np.ndarray] = {}
     stds: dict[str, np.ndarray] = {}
     for i, key in enumerate(keys):
         say(i / len(keys), Note.of(FORWARDING, name=get(key).name, depth=cfg.depth))
-        res = memo(key, lambda key=key: _layer_stats(cfg, key, weights()))
+        gain = xavier_gain(key) if cfg.init == "xavier_normal" else 1.0
+        res = memo(key, lambda key=key, gain=gain: _layer_stats(cfg, key, weights(gain)))
         means[key], stds[key] = res.mean, res.std
         notes += res.notes
+    notes += result_notes(cfg, stds)
     say(1.0, None)
     return DepthStats(layers=np.arange(1, cfg.depth + 1), mean=means, std=stds, notes=tuple(notes))
 

@@ -1,4 +1,5 @@
-"""Why all-positive inputs (a sigmoid layer's outputs) make gradient descent zig-zag, and zero-centring fixes it.
+"""Why all-positive inputs (a sigmoid layer's outputs) make gradient descent zig-zag, and zero-centring fixes it;
+and the bias shift a layer's non-zero mean output hands the next layer (bias_shift).
 
 One linear unit with two weights, squared loss L(w) = mean((x·w - t)²) / 2, trained by plain full-batch gradient
 descent on the same inputs twice: as they come out of a sigmoid (all in (0, 1), mean ≈ 0.5) and minus their mean.
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from activations import functions as F
 from activations.functions import sigmoid
 from i18n import N_, Nn_, Note
 
@@ -185,3 +187,54 @@ def compare(config: ZeroConfig | None = None) -> Comparison:
 
 
 SCHEMAS = {"zero": ZERO}
+
+
+# ---- bias shift (Clevert, Unterthiner & Hochreiter 2016, the ELU paper) ---------------------------------------------
+# A unit of the next layer computes z_j = Σ_i w_ji h_i. If the h_i have mean μ, z_j's mean over the data is
+# μ · Σ_i w_ji: a bias the unit never asked for, set by the previous layer's mean output. Measured on one layer
+# here: standardized input x ~ N(0, 1), a width x width layer and its activation, then the next layer's weights;
+# both layers LeCun normal (Var W = 1/fan_in), no biases, so with Σ_i w_ji² ≈ 1 the shift's RMS over the units is
+# about |μ| itself.
+SHIFT_KEYS: tuple[str, ...] = ("sigmoid", "relu", "elu", "tanh", "selu")
+SHIFT_FUNCTIONS = {"sigmoid": F.sigmoid, "relu": F.relu, "elu": F.elu, "tanh": F.tanh, "selu": F.selu}
+SHIFT_ROWS = 2000  # inputs in the batch
+SHIFT_WIDTH = 256
+_SHIFT_STREAM = 0xB1A5  # the bias-shift data's own stream of the section's seed
+
+
+@dataclass(frozen=True)
+class Shift:
+    """One activation's bias shift, measured."""
+
+    key: str
+    out_mean: float  # mean of the layer's outputs h = f(z) over the batch and the units
+    out_std: float  # their std (population)
+    shift: float  # RMS over the next layer's units of their pre-activation mean over the batch
+    spread: float  # RMS over the next layer's units of their pre-activation std over the batch
+    predicted: float  # RMS over the units of out_mean · Σ_i w_ji: the shift if every h_i had the mean out_mean
+
+    @property
+    def ratio(self) -> float:
+        """The shift as a share of the spread the unit's inputs have anyway."""
+        return self.shift / self.spread if self.spread > 0 else float("nan")
+
+
+def bias_shift(seed: int = 0, keys: tuple[str, ...] = SHIFT_KEYS) -> tuple[Shift, ...]:
+    """For each activation: the mean of one layer's outputs on standardized input, and the shift of the next
+    layer's pre-activation means it causes. Same input and weights for every activation; NumPy, float64."""
+    v, _ = _checked(seed=seed)
+    rng = np.random.default_rng([v["seed"], _SHIFT_STREAM])
+    x = rng.standard_normal((SHIFT_ROWS, SHIFT_WIDTH))
+    w1, w2 = (rng.standard_normal((SHIFT_WIDTH, SHIFT_WIDTH)) / np.sqrt(SHIFT_WIDTH) for _ in range(2))
+    z = x @ w1.T
+    row_sums = w2.sum(axis=1)  # Σ_i w_ji for each unit j of the next layer
+    out = []
+    for key in keys:
+        h = SHIFT_FUNCTIONS[key](z)
+        z2 = h @ w2.T
+        mu = float(h.mean())
+        out.append(Shift(key=key, out_mean=mu, out_std=float(h.std()),
+                         shift=float(np.sqrt(np.mean(z2.mean(axis=0) ** 2))),
+                         spread=float(np.sqrt(np.mean(z2.var(axis=0)))),
+                         predicted=float(np.sqrt(np.mean((mu * row_sums) ** 2)))))
+    return tuple(out)

@@ -113,6 +113,63 @@ def test_relu_he_keeps_the_variance():
     assert small[-1] / small[0] < 1e-3
 
 
+SEEDS = range(4)  # the page's default seed (0) and three more: a preset's words must not hang on one draw
+
+
+def test_gradient_flow_presets_hold_at_seeds_0_to_3():
+    # Each factual clause of each preset's text, at the threshold its words imply (issue 21).
+    for seed in SEEDS:
+        # "the first layer's gradient is orders of magnitude below the last's"; gradient_flow.md, "more": "more than
+        # ten orders of magnitude" for the same net (measured 3e-17 .. 3e-16)
+        assert G.gradient_flow(preset_net("sigmoid-default", seed=seed)).first_last_ratio < 1e-10, seed
+        # "the weight gradients stay about level through 50 layers": every layer within 10x of every other
+        # (measured: largest ÷ smallest 2.5 .. 4.8, first ÷ last 0.22 .. 1.17)
+        he = G.gradient_flow(preset_net("relu-he", seed=seed))
+        assert he.weight_grad_norm.max() / he.weight_grad_norm.min() < 10, seed
+        # "the activations keep their spread through all 50 layers": the std of h never leaves [0.75, 1.25] x
+        # layer 1's (measured 0.84 .. 1); "the weight gradients grow about a hundredfold towards the first layer"
+        # (measured first ÷ last 98 .. 106)
+        tanh = G.gradient_flow(preset_net("tanh-xavier", seed=seed))
+        assert len(tanh.layers) == 50
+        assert np.all((tanh.act_std >= 0.75 * tanh.act_std[0]) & (tanh.act_std <= 1.25 * tanh.act_std[0])), seed
+        assert 50 < tanh.first_last_ratio < 200, seed
+        # "Untrained, its weight gradients do not grow towards the first layer" (measured first ÷ last 0.09 .. 0.21)
+        assert G.gradient_flow(preset_net("exploding", seed=seed)).first_last_ratio < 1, seed
+        # "... the same net's loss overflows within a few steps unless the gradient is clipped" (steps 3 .. 6; the
+        # clipped runs are checked at the page's seed in test_exploding_preset_diverges_and_clip_grad_norm_saves_it)
+        plain = G.train(training(seed=seed))
+        assert plain.diverged_at is not None and plain.diverged_at <= 10, seed
+    labels = {k: p.label for k, p in G.PRESETS.items()}
+    assert "5/3" in labels["tanh-xavier"] and G.init_gain("tanh")[0] == pytest.approx(5 / 3)
+
+
+def test_the_text_s_examples_hold():
+    # gradient_flow.md, "more": with N(0, 1) weights and width 128, each ReLU layer multiplies the signal's scale by
+    # about √(128/2) = 8
+    big = G.gradient_flow(G.NetConfig(activation="relu", init="normal", sigma=1.0, depth=10, width=128))
+    assert 7 < np.median(big.pre_std[1:] / big.pre_std[:-1]) < 9
+    # "Reading the charts", the heatmap: sigmoid with large weights piles up at 0 and 1; tanh with small weights
+    # collapses towards 0; sigmoid with small weights squeezes into a thin band around 0.5
+    last = G.gradient_flow(G.NetConfig(activation="sigmoid", init="normal", sigma=1.0))
+    edges = last.hist_edges
+    centres = (edges[:-1] + edges[1:]) / 2
+    assert last.hist[-1][(centres < 0.1) | (centres > 0.9)].sum() > 0.5
+    small_tanh = G.gradient_flow(G.NetConfig(activation="tanh", init="normal", sigma=0.03))
+    assert small_tanh.act_std[-1] < 1e-3 and abs(small_tanh.act_mean[-1]) < 1e-3
+    small_sigmoid = G.gradient_flow(G.NetConfig(activation="sigmoid", init="normal", sigma=0.01))
+    assert small_sigmoid.act_std[-1] < 0.05 and abs(small_sigmoid.act_mean[-1] - 0.5) < 0.02  # measured 0.014
+
+
+def test_explorer_s_unshaded_sigmoid_still_shrinks_the_gradient():
+    # assets/*/pages/explorer.md: "sigmoid is unshaded for |x| < 4.6 at the default ε, yet its f′ ≤ 1/4 ..."
+    from activations.functions import sigmoid_df
+    from labs import explore
+
+    eps = explore.EXPLORER.eps.default
+    assert eps == 0.01
+    assert sigmoid_df(4.58) > eps > sigmoid_df(4.6) and sigmoid_df(0.0) == 0.25
+
+
 def test_bound_is_the_activations_chain_rule_factor():
     res = G.gradient_flow(G.NetConfig(activation="sigmoid", depth=12, width=32, batch=64))
     assert res.max_abs_df == pytest.approx(0.25, rel=1e-12)  # measured by the core from f', not typed in

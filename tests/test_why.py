@@ -255,6 +255,25 @@ def test_compare_is_what_the_page_shows():
     assert cfg == ZC.ZeroConfig(lr=ZC.DEFAULT_LR, seed=SEED_HIGH) and len(notes) == 2
 
 
+def test_bias_shift_as_the_page_tells_it():
+    # why_nonlinear.md, "Bias shift", at the section's seed (0) and three more: sigmoid's outputs average 0.5 and
+    # shift the next layer's unit means by more than their spread (measured 2.2-2.6x); ReLU's average 1/√(2π);
+    # ELU's about 0.16; tanh and SELU leave only chance (std/√n). The shift is μ·Σᵢ wⱼᵢ, as the text derives.
+    n = ZC.SHIFT_ROWS
+    for seed in range(4):
+        rows = {r.key: r for r in ZC.bias_shift(seed)}
+        assert list(rows) == list(ZC.SHIFT_KEYS)
+        assert abs(rows["sigmoid"].out_mean - 0.5) < 0.01 and rows["sigmoid"].ratio > 1, seed
+        assert abs(rows["relu"].out_mean - 1 / np.sqrt(2 * np.pi)) < 0.01, seed
+        assert abs(rows["elu"].out_mean - 0.16) < 0.01, seed
+        assert rows["relu"].ratio > rows["elu"].ratio > 0.1, seed  # ELU's negative values shrink the shift
+        for key in ("tanh", "selu"):
+            assert rows[key].shift < 2 * rows[key].spread / np.sqrt(n), (seed, key)
+        for key in ("sigmoid", "relu", "elu"):
+            assert rows[key].shift == pytest.approx(rows[key].predicted, rel=0.05), (seed, key)
+    assert ZC.bias_shift(0) == ZC.bias_shift(0)  # the same seed, the same table
+
+
 # ---- the pages' declared controls: every URL key kept, hostile values clamped --------------------------------------
 
 def _keys(page: str) -> list[str]:

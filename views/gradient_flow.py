@@ -58,6 +58,15 @@ def probe_panel(state: PageState) -> None:
     st.subheader(_("Initialization"))
     text, live = st.columns([1.3, 1], gap="large")
     text.markdown(page_text("gradient_flow", "init"))
+    # the text's ReLU + default-init example, measured at the page's seed instead of a number typed into the prose
+    ref = gradflow.NetConfig(activation="relu", init="default", bias_init="zeros", depth=20, seed=cfg.seed)
+    r = cache.lab("flow", ref, lambda: gradflow.gradient_flow(ref), 48)
+    text.markdown(_f("**Measured at the page's seed ({seed})**, ReLU with PyTorch's default init and zero biases, "
+                     "depth {depth}, width {width}: ‖∂L/∂W‖ first ÷ last = **{ratio}**, while ‖∂L/∂h‖ first ÷ last "
+                     "= {h_ratio} and the std of h goes from {first} at layer 1 to {last} at layer {depth}.",
+                     seed=ref.seed, depth=ref.depth, width=ref.width, ratio=num(r.first_last_ratio, ".2f"),
+                     h_ratio=num(r.act_grad_norm[0] / r.act_grad_norm[-1], ".1e"), first=num(r.act_std[0], ".2g"),
+                     last=num(r.act_std[-1], ".1e")))
     with live:
         st.markdown(_f("**This network**: gain used = **{gain:.4g}**. {note}", gain=res.gain, note=res.gain_note))
         page.chart(plots.weight_std_figure(res.layers, res.weight_std_measured, res.weight_std_expected),

@@ -4,7 +4,7 @@ import streamlit as st
 
 from charts import why
 from i18n import N_, _, _f, fill, ngettext
-from i18n.numbers import percent
+from i18n.numbers import num, percent
 from labs import nonlinear, zerocenter
 from ui import cache, own, page
 from ui.urlstate import PageState
@@ -142,7 +142,26 @@ def zero_panel(state: PageState) -> None:
                   "its own.", positive=z.limit_positive, centred=z.limit_centred))
     page.chart(why.descent_figure([z.positive, z.centred]), where=c2,
                alt=_("Gradient descent paths with positive and with zero-centred inputs."))
+    st.markdown(bias_shift_table(cfg.seed))
     state.end_section()
+
+
+def bias_shift_table(seed: int) -> str:
+    """The bias shift of zerocenter.bias_shift, measured at the section's seed, as a Markdown table."""
+    rows = cache.lab("biasshift", seed, lambda: zerocenter.bias_shift(seed))
+    n = zerocenter.SHIFT_ROWS
+    head = ("| " + " | ".join((_("activation"), _("mean μ of its outputs"), _("shift of the next layer's unit means"),
+                                _("std within a unit"), _("shift ÷ std"), _("chance alone: std ÷ √n")))
+            + " |\n|---|---|---|---|---|---|\n")
+    body = "\n".join(fill("| {name} | {mean} | {shift} | {std} | {ratio} | {chance} |", name=activation_name(r.key),
+                          mean=num(r.out_mean, "+.3f"), shift=num(r.shift, ".3f"), std=num(r.spread, ".3f"),
+                          ratio=num(r.ratio, ".2f"), chance=num(r.spread / n**0.5, ".3f"))
+                     for r in rows)
+    return (_f("**Bias shift, measured on one layer** ({n} standardized inputs, {width} units, LeCun-normal weights, "
+               "seed {seed}): unit j of the next layer computes Σᵢ wⱼᵢ hᵢ, so the mean μ of this layer's outputs "
+               "reaches it as an extra bias μ·Σᵢ wⱼᵢ. The shift is the root mean square of these biases over the "
+               "next layer's units.", n=n, width=zerocenter.SHIFT_WIDTH, seed=seed)
+            + "\n\n" + head + body)
 
 
 zero_panel(state)
