@@ -23,6 +23,10 @@ DEAD_HOVER = N_("%{meta[0]}, layer %{meta[1]}: %{y:.0f}% dead")
 # Translators: hover text of the sweep chart. Keep every %{…} as it is: %{meta} is the activation, %{x:.3g} the
 # learning rate, %{y:.0f} the share of dead units in percent.
 SWEEP_HOVER = N_("%{meta}: lr %{x:.3g} → %{y:.0f}% dead")
+# Translators: as the dead-unit hover text above, for the share of inactive units (every point on the negative side).
+INACTIVE_HOVER = N_("%{meta[0]}, layer %{meta[1]}: %{y:.0f}% inactive")
+# Translators: as the sweep's hover text above, for the share of inactive units.
+SWEEP_INACTIVE_HOVER = N_("%{meta}: lr %{x:.3g} → %{y:.0f}% inactive")
 
 
 def unit_lines(w: np.ndarray, b: np.ndarray, dead: np.ndarray) -> tuple[tuple[np.ndarray, np.ndarray],
@@ -149,19 +153,32 @@ def _title(run, i: int) -> str:
     return _f(FRAME_TITLE, step=int(run.steps[i]), loss=float(run.loss[i]), accuracy=float(run.accuracy[i]))
 
 
+def says_more(inactive, dead) -> bool:
+    """Whether an inactive share is worth its own line: measured, and not the dead share again (ReLU's are)."""
+    return (inactive is not None and bool(np.isfinite(inactive).any())
+            and not np.array_equal(inactive, dead, equal_nan=True))
+
+
 def dead_curves(runs: Sequence[tuple[str, object]], height: int = 340) -> go.Figure:
-    """Fraction of dead units per hidden layer over training, for one or more runs (label, Run)."""
+    """Fraction of dead units per hidden layer over training (solid), and of inactive units (dotted) where a run
+    measures them and they are not its dead units again, for one or more runs (label, Run)."""
     traces = []
     for r_i, (label, run) in enumerate(runs):
+        inactive = run.inactive_fraction if says_more(run.inactive_fraction, run.dead_fraction) else None
         for layer in range(run.dead_fraction.shape[1]):
+            color = PALETTE[(r_i * 3 + layer) % len(PALETTE)]
             traces.append(dict(type="scatter", x=run.steps, y=run.dead_fraction[:, layer] * 100,
-                               name=_f("{name}: layer {layer}", name=label, layer=layer + 1), mode="lines",
-                               line={"color": PALETTE[(r_i * 3 + layer) % len(PALETTE)], "width": 2,
-                                     "dash": ("solid", "dash", "dot", "dashdot")[layer % 4]},
-                               meta=[label, layer + 1], hovertemplate=_(DEAD_HOVER) + "<extra></extra>"))
+                               name=_f("{name}: layer {layer}, dead", name=label, layer=layer + 1), mode="lines",
+                               line={"color": color, "width": 2}, meta=[label, layer + 1],
+                               hovertemplate=_(DEAD_HOVER) + "<extra></extra>"))
+            if inactive is not None:
+                traces.append(dict(type="scatter", x=run.steps, y=inactive[:, layer] * 100,
+                                   name=_f("{name}: layer {layer}, inactive", name=label, layer=layer + 1),
+                                   mode="lines", line={"color": color, "width": 2, "dash": "dot"},
+                                   meta=[label, layer + 1], hovertemplate=_(INACTIVE_HOVER) + "<extra></extra>"))
     return figure(traces, dict(height=height, margin=MARGIN, hovermode="x unified", legend=LEGEND_TOP,
                                 xaxis={"title": {"text": _("training step")}},
-                                yaxis={"title": {"text": _("dead units (%)")}, "range": [-3, 103]}))
+                                yaxis={"title": {"text": _("dead or inactive units (%)")}, "range": [-3, 103]}))
 
 
 def boundary_figure(run, title: str, height: int = 360) -> go.Figure:
@@ -192,9 +209,16 @@ def sweep_figure(sweep, height: int = 380) -> go.Figure:
         xs = np.repeat(sweep.lrs, dead.shape[1])
         traces.append(dict(type="scatter", x=xs, y=dead.ravel(), name=_f("{act}: each seed", act=act), mode="markers",
                            marker={"color": color, "size": 5, "opacity": 0.5}, hoverinfo="skip"))
+        if says_more(sweep.inactive[a_i], sweep.dead[a_i]):
+            traces.append(dict(type="scatter", x=sweep.lrs, y=sweep.inactive[a_i].mean(axis=1) * 100,
+                               name=_f("{act}: inactive, mean of seeds", act=act), mode="lines+markers",
+                               line={"color": color, "width": 2, "dash": "dash"},
+                               marker={"symbol": "circle-open", "size": 7}, meta=act,
+                               hovertemplate=_(SWEEP_INACTIVE_HOVER) + "<extra></extra>"))
     return figure(traces, dict(height=height, margin=MARGIN, hovermode="closest", legend=LEGEND_TOP,
                                 xaxis={"type": "log", "title": {"text": _("learning rate")}},
-                                yaxis={"title": {"text": _("dead units at the end (%)")}, "range": [-3, 103]}))
+                                yaxis={"title": {"text": _("dead or inactive units at the end (%)")},
+                                       "range": [-3, 103]}))
 
 
 def prelu_figure(run, height: int = 300) -> go.Figure:

@@ -1,8 +1,10 @@
 """What the Dying-ReLU page tells a learner, checked on the real torch trainings labs.dying runs, and the page's
 declarations (controls, presets, clamping) checked in-process."""
 import dataclasses
+import functools
 import json
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -42,6 +44,18 @@ def msgids(run) -> set[str]:
     return {n.msgid for n in run.notes}
 
 
+@functools.cache
+def final(name: str, **over) -> D.Run:
+    """PRESETS[name] trained with `over` (e.g. seed=2), recorded at step 0 and the end only: what a claim about
+    where a run starts and ends needs, at a tenth of the cost. The training is the same as the page's (recording
+    never changes it)."""
+    cfg = D.preset_config(name, **over)  # on one thread (the fixture), as the app trains: Adam at 0.3 is chaotic
+    return D.train(dataclasses.replace(cfg, record_every=cfg.steps, grid=10))
+
+
+SEEDS = (0, 1, 2, 3)  # the page's default weight seed is 0; every claim was checked on these four
+
+
 # ---- the presets -------------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("name", ["high-lr", "negative-bias"])
@@ -59,7 +73,7 @@ def test_preset_kills_relu_but_not_leaky_relu(preset_runs, name):
 
 def test_negative_bias_kills_from_the_start_and_leaky_relu_still_learns(preset_runs):
     relu, leaky = preset_runs["negative-bias", "relu"], preset_runs["negative-bias", "leaky_relu"]
-    assert relu.dead_fraction[0].min() >= 0.9  # most units are off the data before any update
+    assert relu.dead_fraction[0].min() == 1.0  # "the ReLU units are dead before the first update": all of them
     assert relu.accuracy[-1] <= 0.6  # a dead net outputs a constant: chance level on balanced classes
     assert leaky.accuracy[-1] >= 0.9
     (note,) = [n for n in relu.notes if n.msgid == D.ALREADY_DEAD_BIAS]
@@ -80,6 +94,70 @@ def test_healthy_and_leaky_fix(preset_runs):
     assert fix == {**high, "activation": "leaky_relu"}  # the fix changes nothing but the activation
     fixed, leaky_high = preset_runs["leaky-fix", "leaky_relu"], preset_runs["high-lr", "leaky_relu"]
     np.testing.assert_array_equal(fixed.loss, leaky_high.loss)
+
+
+def test_every_preset_text_is_what_its_test_checks():
+    """The words each claim is tested with below: a changed text must change its test too."""
+    why = {name: p.why for name, p in D.PRESETS.items()}
+    assert "few units die and the net learns the moons" in why["healthy"]
+    assert "30% or more of the ReLU units end dead, yet accuracy still ends above 95%" in why["high-lr"]
+    assert "a wide net (64 units per layer) on easy data (the moons) can afford the lost units" in why["high-lr"]
+    assert ("a third or more of the ReLU units end dead, and accuracy ends lower than the same net's at learning "
+            "rate 0.03 and lower than LeakyReLU's from the same start") in why["narrow-high-lr"]
+    assert "the ReLU units are dead before the first update" in why["negative-bias"]
+    assert ("no unit dies (f′ is never 0), yet a quarter or more of the units end inactive, every training point on "
+            "their leaky side, where f′ = 0.01") in why["leaky-fix"]
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_healthy_claims_hold_at_seeds_0_to_3(seed):
+    # "few units die and the net learns the moons": under 20% dead, 90% accuracy or more
+    run = final("healthy", seed=seed)
+    assert run.final_dead_fraction < 0.2 and run.accuracy[-1] >= 0.9
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_high_lr_and_leaky_fix_claims_hold_at_seeds_0_to_3(seed):
+    relu, leaky = final("high-lr", seed=seed), final("leaky-fix", seed=seed)
+    # "30% or more of the ReLU units end dead" (measured 40%, 52%, 59%, 32%), "yet accuracy still ends above 95%"
+    assert relu.final_dead_fraction >= 0.30 and relu.accuracy[-1] > 0.95
+    # "no unit dies (f′ is never 0), yet a quarter or more of the units end inactive" (32%, 32%, 30%, 43%)
+    assert leaky.final_dead_fraction == 0 and leaky.final_inactive_fraction >= 0.25
+    assert relu.diverged_at is None and leaky.diverged_at is None
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_narrow_net_cannot_afford_its_dead_units_at_seeds_0_to_3(seed):
+    """The narrow preset: the same too-high rate on 8 units per layer and the spiral. Its dead units cost accuracy
+    ("lower" means 2 points or more: measured 4.6 to 20 points), where the wide net on the moons affords them."""
+    assert D.preset_config("narrow-high-lr").units == 8 and D.preset_config("narrow-high-lr").data.dataset == "spiral"
+    relu = final("narrow-high-lr", seed=seed)
+    slower = final("narrow-high-lr", seed=seed, lr=0.03)
+    leaky = final("narrow-high-lr", seed=seed, activation="leaky_relu")
+    assert relu.final_dead_fraction >= 1 / 3  # "a third or more" (38%, 62%, 56%, 44%)
+    assert relu.accuracy[-1] <= slower.accuracy[-1] - 0.02  # "lower than the same net's at learning rate 0.03"
+    assert relu.accuracy[-1] <= leaky.accuracy[-1] - 0.02  # "and lower than LeakyReLU's from the same start"
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_leaky_units_come_back_under_adam_not_sgd_at_seeds_0_to_3(seed):
+    """dying_relu.md: with the negative-bias settings (Adam) every LeakyReLU unit starts inactive, most come back
+    and the accuracy ends above 95%; under plain SGD at 0.1 every unit is still inactive at the end and the accuracy
+    ends at least 20 points lower."""
+    adam = final("negative-bias", seed=seed, activation="leaky_relu")
+    sgd = final("negative-bias", seed=seed, activation="leaky_relu", optimizer="sgd", lr=0.1)
+    assert adam.inactive_fraction[0].min() == 1.0 and sgd.inactive_fraction[0].min() == 1.0
+    assert adam.final_inactive_fraction < 0.5 and adam.accuracy[-1] > 0.95
+    assert sgd.final_inactive_fraction == 1.0 and sgd.accuracy[-1] <= adam.accuracy[-1] - 0.2
+    assert adam.final_dead_fraction == sgd.final_dead_fraction == 0
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_adam_does_not_protect_against_too_high_a_rate_at_seeds_0_to_3(seed):
+    """dying_relu.md: on the default data and network, Adam at 0.1 leaves a quarter or more of the units dead,
+    plain SGD at 0.1 under 10% (measured 31%, 27%, 39%, 34% against 7%, 8%, 9%, 6%)."""
+    assert final("healthy", seed=seed, optimizer="adam").final_dead_fraction >= 0.25
+    assert final("healthy", seed=seed).final_dead_fraction < 0.10
 
 
 def test_a_preset_sets_every_control_and_the_rest_to_defaults():
@@ -136,6 +214,71 @@ def test_count_dead_by_hand():
     np.testing.assert_array_equal(dead6, [True, False])
 
 
+def test_count_inactive_by_hand():
+    X = np.array([[1.0, 0.0], [0.0, 1.0], [-1.0, 0.0], [0.0, -1.0]])
+    W1 = np.array([[1.0, 1.0], [1.0, 0.0], [-1.0, -1.0], [1.0, 0.0]])  # test_count_dead_by_hand's first layer
+    b1 = np.array([-5.0, -0.5, 0.0, -1.0])
+    # LeakyReLU: units 0 and 3 have every z <= 0 (z = 0 counts: PyTorch's f'(0) is the slope), so inactive, not dead
+    (leaky,) = D.count_inactive([(W1, b1)], X, "leaky_relu", {"negative_slope": 0.01})
+    np.testing.assert_array_equal(leaky, [True, False, False, True])
+    # ReLU: inactive and dead are the same units
+    np.testing.assert_array_equal(D.count_inactive([(W1, b1)], X)[0], D.count_dead([(W1, b1)], X)[0])
+    # SELU's |f'| is above 1 for -0.56 < z <= 0: z = -0.1 is not on the side where the gradient shrinks
+    (selu,) = D.count_inactive([(np.zeros((2, 2)), np.array([-0.1, -1.0]))], X, "selu")
+    np.testing.assert_array_equal(selu, [False, True])
+    # a dead unit is inactive too, whichever side it died on: ReLU6 above 6
+    (relu6,) = D.count_inactive([(np.zeros((1, 2)), np.array([10.0]))], X, "relu6")
+    assert relu6.all()
+
+
+def test_which_activations_have_a_negative_side():
+    """The list dying_relu.md gives (ReLU family, ELU, CELU, SELU, GELU, SiLU and Swish, Mish, Softplus, ReLU6,
+    Hardswish, Threshold) is the core's: f' damps the gradient more on the left than on the right."""
+    from activations.registry import REGISTRY
+
+    sided = {k for k in REGISTRY if D.has_negative_side(k)}
+    assert sided == {"relu", "leaky_relu", "prelu", "rrelu", "elu", "celu", "selu", "gelu", "silu", "swish", "mish",
+                     "softplus", "relu6", "hardswish", "threshold"}
+    assets = Path(__file__).resolve().parent.parent / "assets"
+    assert ("(the ReLU family, ELU, CELU, SELU, GELU, SiLU and Swish, Mish, Softplus, ReLU6, Hardswish, Threshold)"
+            in (assets / "en/pages/dying_relu.md").read_text())
+    assert ("(ReLU 계열, ELU, CELU, SELU, GELU, SiLU와 Swish, Mish, Softplus, ReLU6, Hardswish, Threshold)"
+            in (assets / "ko/pages/dying_relu.md").read_text())
+    assert not D.has_negative_side("leaky_relu", {"negative_slope": 1.0})  # the identity: no side shrinks it
+    # "How little an inactive unit passes back depends on |f'| there: 0.01 for LeakyReLU, 0.25 for PReLU at its
+    # start, at most 0.5 for GELU and SiLU, and close to 1 just left of 0 for ELU."
+    from activations.registry import get
+
+    z = np.linspace(-10.0, 0.0, 2001)
+    assert np.all(get("leaky_relu").df(z, negative_slope=0.01) == 0.01)
+    assert np.all(get("prelu").df(z, init=0.25) == 0.25)
+    for key in ("gelu", "silu"):
+        assert np.abs(get(key).df(z, **get(key).defaults)).max() == pytest.approx(0.5)
+    assert get("elu").df(np.array([-1e-3]), alpha=1.0)[0] > 0.99
+    run = D.train(D.TrainConfig(activation="tanh", steps=10, grid=10))
+    assert run.inactive_fraction is None and math.isnan(run.final_inactive_fraction)
+    assert D.INACTIVE_AT_END[0] not in msgids(run)
+
+
+def test_inactive_units_are_measured_like_dead_ones(preset_runs):
+    leaky, relu = preset_runs["leaky-fix", "leaky_relu"], preset_runs["high-lr", "relu"]
+    # per layer, over every frame; for ReLU the dead units again
+    assert leaky.inactive_fraction.shape == leaky.dead_fraction.shape
+    np.testing.assert_array_equal(relu.inactive_fraction, relu.dead_fraction)
+    assert relu.final_inactive_fraction == relu.final_dead_fraction
+    assert leaky.final_inactive_fraction == pytest.approx(leaky.inactive_fraction[-1].mean())
+    # the first layer's share agrees with count_inactive on the recorded weights, frame by frame
+    for i in range(0, len(leaky.steps), 10):
+        (mask,) = D.count_inactive([(leaky.first_w[i], leaky.first_b[i])], leaky.X, "leaky_relu")
+        assert leaky.inactive_fraction[i, 0] == mask.mean()
+    # what the page says at the end: the count, with the definition, only where it is not the dead units again
+    (note,) = [n for n in leaky.notes if n.msgid == D.INACTIVE_AT_END[0]]
+    n = round(leaky.final_inactive_fraction * 128)
+    assert note.render().startswith(f"At the end {n} of 128 hidden LeakyReLU units are inactive (layer 1: ")
+    assert "z ≤ 0, where |f′(z)| < 1" in note.render()
+    assert D.INACTIVE_AT_END[0] not in msgids(relu)
+
+
 def test_count_dead_agrees_with_train():
     run = D.train(D.TrainConfig(layers=1, optimizer="adam", lr=0.3, steps=100, record_every=20, grid=10))
     for i in range(len(run.steps)):
@@ -180,8 +323,9 @@ def test_seeds_are_the_shared_helpers():
     np.testing.assert_array_equal(y, (order >= 50).astype(np.int64))
 
 
-def test_every_activation_starts_from_the_same_weights():
-    kw = dict(init="kaiming_normal", bias_init="constant", bias_value=-0.5, steps=10, grid=10, seed=7)
+@pytest.mark.parametrize("init", ["kaiming_normal", "xavier_normal"])
+def test_every_activation_starts_from_the_same_weights(init):
+    kw = dict(init=init, bias_init="constant", bias_value=-0.5, steps=10, grid=10, seed=7)
     runs = [D.train(D.TrainConfig(activation=a, **kw)) for a in ("relu", "leaky_relu", "elu", "prelu", "rrelu")]
     for r in runs[1:]:
         np.testing.assert_array_equal(r.first_w[0], runs[0].first_w[0])
@@ -190,6 +334,29 @@ def test_every_activation_starts_from_the_same_weights():
     assert not np.array_equal(runs[0].first_w[-1], runs[1].first_w[-1])  # ... and then train differently
     other_seed = D.train(D.TrainConfig(**{**kw, "seed": 8}))
     assert not np.array_equal(other_seed.first_w[0], runs[0].first_w[0])
+
+
+def test_xavier_and_he_use_relus_gain_whatever_the_activation():
+    """The app's Xavier is xavier_normal_(gain=calculate_gain(activation)); here the activation is ReLU's for every
+    activation (the fixes replay the same weights), as He's nonlinearity='relu': both labels say gain √2."""
+    from torch import nn
+
+    from labs.seeding import seeded
+
+    for init, draw in (("xavier_normal", lambda w: nn.init.xavier_normal_(w, gain=nn.init.calculate_gain("relu"))),
+                       ("kaiming_normal", lambda w: nn.init.kaiming_normal_(w, nonlinearity="relu"))):
+        with seeded(3):
+            first, second = nn.Linear(2, 16), nn.Linear(16, 16)
+            nn.Linear(16, 1)  # the head, built before the hidden layers are initialized
+            draw(first.weight)
+            draw(second.weight)
+        for act in ("relu", "gelu"):
+            run = D.train(D.TrainConfig(activation=act, layers=2, units=16, init=init, steps=10, grid=10, seed=3))
+            np.testing.assert_array_equal(run.first_w[0], first.weight.detach().numpy())
+    assert nn.init.calculate_gain("relu") == pytest.approx(math.sqrt(2))
+    assert D.INIT_LABELS["xavier_normal"] == "Xavier / Glorot normal (gain √2, ReLU's)"
+    assert D.INIT_LABELS["kaiming_normal"] == "He / Kaiming normal (gain √2)"
+    assert "calculate_gain('relu')" in D.TRAIN.init.help
 
 
 def test_variants_replay_the_run_with_another_activation():
@@ -302,7 +469,7 @@ def test_lr_sweep():
     sweep = D.lr_sweep(base, lrs=(0.003, 0.03, 0.3), seeds=(0, 1), progress=lambda f, note: calls.append((f, note)))
     assert sweep.activations == ("relu", "leaky_relu") and sweep.seeds == (0, 1)
     np.testing.assert_allclose(sweep.lrs, [0.003, 0.03, 0.3])
-    assert sweep.dead.shape == sweep.accuracy.shape == (2, 3, 2)
+    assert sweep.dead.shape == sweep.accuracy.shape == sweep.inactive.shape == (2, 3, 2)
     assert np.all((sweep.dead >= 0) & (sweep.dead <= 1))
     assert np.all((sweep.accuracy >= 0) & (sweep.accuracy <= 1))
     assert sweep.dead[0, -1].mean() >= sweep.dead[1, -1].mean()
@@ -313,17 +480,43 @@ def test_lr_sweep():
     # a sweep point is the final state of the full training with that lr and seed
     run = D.train(D.TrainConfig(optimizer="adam", steps=150, lr=0.3, seed=1, record_every=150, grid=10))
     assert sweep.dead[0, 2, 1] == run.final_dead_fraction and sweep.accuracy[0, 2, 1] == run.accuracy[-1]
+    np.testing.assert_array_equal(sweep.inactive[0], sweep.dead[0])  # ReLU: the same units
     # what the page says about it
     worst = D.worst_dead(sweep)
     assert worst[0] == pytest.approx(np.max(sweep.dead[0].mean(axis=1))) and worst[1] == 0
     summary = [n.render() for n in D.sweep_summary(sweep)]
     assert summary[0] == f"At worst {worst[0]:.0%} of ReLU units end dead (mean over seeds); LeakyReLU: 0%."
-    assert summary[1].startswith("CS231n quotes up to 40%") and len(summary) == 2  # nothing blew up
+    assert summary[1].startswith("CS231n quotes up to 40%")
+    inactive = D.worst_dead(sweep, inactive=True)
+    assert inactive[1] == pytest.approx(np.max(sweep.inactive[1].mean(axis=1))) and inactive[1] > 0
+    # LeakyReLU's inactive share is said (ReLU's would be its dead share again); nothing blew up
+    assert summary[2:] == [f"At worst {inactive[1]:.0%} of LeakyReLU units end inactive (mean over seeds; dashed "
+                           "line)."]
+
+
+def test_the_sweep_text_holds_at_the_page_defaults():
+    """dying_relu.md: "ReLU's share climbs once the rate is too high. LeakyReLU's dead share stays at zero, since its
+    units cannot die, but its inactive share (dashed) climbs with the rate": the default sweep's seeds at its
+    lowest rate and at the highest one no LeakyReLU run of the default network blows up at (2.68; at 10 two of three
+    do). Measured: ReLU 8% -> 23% dead, LeakyReLU 0% dead, 8% -> 17% inactive."""
+    lrs = D.SWEEP_LRS[[0, 6]]
+    sweep = D.lr_sweep(D.config({}), lrs=lrs)
+    assert sweep.seeds == D.SWEEP_SEEDS and not np.isnan(sweep.dead).any()
+    dead, inactive = sweep.dead.mean(axis=2), sweep.inactive.mean(axis=2)
+    assert dead[0, 1] > dead[0, 0] + 0.1  # ReLU: climbs
+    assert np.all(sweep.dead[1] == 0)  # LeakyReLU: never dead
+    assert inactive[1, 1] > inactive[1, 0] + 0.05  # ... but more units inactive at the higher rate
+    fig = charts.sweep_figure(sweep).to_dict()
+    names = [t["name"] for t in fig["data"]]
+    assert names == ["relu: mean of seeds", "relu: each seed", "leaky_relu: mean of seeds", "leaky_relu: each seed",
+                     "leaky_relu: inactive, mean of seeds"]
+    assert fig["data"][-1]["line"]["dash"] == "dash"
 
 
 def test_a_sweep_that_blows_up_says_so():
     sweep = D.Sweep(lrs=np.array([0.1, 10.0]), activations=("relu", "leaky_relu"), seeds=(0,),
-                    dead=np.array([[[0.2], [np.nan]], [[np.nan], [np.nan]]]), accuracy=np.zeros((2, 2, 1)))
+                    dead=np.array([[[0.2], [np.nan]], [[np.nan], [np.nan]]]),
+                    inactive=np.array([[[0.2], [np.nan]], [[np.nan], [np.nan]]]), accuracy=np.zeros((2, 2, 1)))
     notes = D.sweep_summary(sweep)
     assert notes[-1].render() == "3 runs blew up (loss not finite) and are left out."
     assert math.isnan(D.worst_dead(sweep)[1])
@@ -473,6 +666,22 @@ def test_frame_titles_are_translated_per_step():
     names = [t["name"] for t in charts.training_animation(run).to_dict()["frames"][-1]["data"][1:]]
     assert names == [f"units' lines w·x+b=0, alive: {64 - dead}",
                      f"units' lines, dead (data all on the off side): {dead}"]
+
+
+def test_dead_curves_draw_inactive_units_where_they_are_not_the_dead_ones(preset_runs):
+    relu, leaky = preset_runs["high-lr", "relu"], preset_runs["high-lr", "leaky_relu"]
+    fig = charts.dead_curves([("ReLU", relu), ("LeakyReLU", leaky)]).to_dict()
+    names = [t["name"] for t in fig["data"]]
+    assert names == ["ReLU: layer 1, dead", "ReLU: layer 2, dead", "LeakyReLU: layer 1, dead",
+                     "LeakyReLU: layer 1, inactive", "LeakyReLU: layer 2, dead", "LeakyReLU: layer 2, inactive"]
+    dotted = [t for t in fig["data"] if t["name"].endswith("inactive")]
+    assert all(t["line"]["dash"] == "dot" for t in dotted)
+    traces = charts.dead_curves([("ReLU", relu), ("LeakyReLU", leaky)]).full().data
+    np.testing.assert_allclose(traces[-1].y, leaky.inactive_fraction[:, 1] * 100)
+    assert fig["layout"]["yaxis"]["title"]["text"] == "dead or inactive units (%)"
+    tanh = D.train(D.TrainConfig(activation="tanh", steps=10, grid=10))
+    assert [t["name"] for t in charts.dead_curves([("Tanh", tanh)]).to_dict()["data"]] == ["Tanh: layer 1, dead",
+                                                                                           "Tanh: layer 2, dead"]
 
 
 def _unit_lines_by_hand(w, b, dead, box=3.0):

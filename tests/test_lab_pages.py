@@ -31,6 +31,13 @@ def test_dying_relu_presets_set_every_control_and_the_animation_counts_dead_unit
     assert dict(at.query_params) == {"opt": "adam", "lr": "0.3"}  # ReLU is the default
     assert percent(metric(at, "dead units: ReLU")) >= 0.30
     assert percent(metric(at, "dead units: LeakyReLU")) == 0.0
+    # next to dead, the inactive units: LeakyReLU's a quarter or more (the LeakyReLU fix's text), ReLU's its dead
+    assert percent(metric(at, "inactive units: LeakyReLU")) >= 0.25
+    assert metric(at, "inactive units: ReLU") == metric(at, "dead units: ReLU")
+    assert metric(at, "inactive hidden units") == metric(at, "dead hidden units")
+    curves = next(s for s in specs(at) if s["layout"].get("yaxis", {}).get("title", {}).get("text")
+                  == "dead or inactive units (%)")
+    assert [t["name"] for t in curves["data"]][-1] == "LeakyReLU: layer 2, inactive"
     anim = next(s for s in specs(at) if s.get("frames"))
     assert len(anim["frames"]) >= 60  # steps 0, 5, ..., 300
     assert anim["layout"]["updatemenus"] and anim["layout"]["sliders"]
@@ -64,7 +71,7 @@ def test_dying_relu_sweep_says_which_settings_it_ran_on(monkeypatch):
         at.button(key="run_sweep").click().run()
         assert not at.exception
         sweep = next(s for s in specs(at) if s["layout"].get("xaxis", {}).get("type") == "log")
-        assert len(sweep["data"]) == 4  # ReLU and LeakyReLU: mean of seeds, each seed
+        assert len(sweep["data"]) == 5  # ReLU and LeakyReLU: mean of seeds, each seed; LeakyReLU's inactive units
         ran_on = [c.value for c in at.caption if "This sweep ran on" in c.value]
         assert len(ran_on) == 1 and "10 steps" in ran_on[0] and "1 hidden layer of 4 units" in ran_on[0]
         assert untranslated(at) == []

@@ -18,6 +18,18 @@ SWEPT = "_dying_swept"  # what this learner's last sweep ran on
 PRESET_CONTROLS = [*D, *T, *(p for key in dict.fromkeys(pr.values["activation"] for pr in dying.PRESETS.values())
                              for p in activation_params(T.activation, key))]
 NUMBER = {"lr": lambda v: fill("{v:g}", v=v), "bias_value": lambda v: fill("{v:g}", v=v)}
+DEAD_HELP = N_("Dead: f′(z) = 0 for every training point, so no gradient ever reaches its weights.")
+INACTIVE_HELP = N_("Inactive: every training point is on the unit's negative side, z ≤ 0 where |f′(z)| < 1 (dead units "
+                   "included), so each point passes back only a fraction |f′(z)| of the gradient: LeakyReLU's 0.01. "
+                   "Counted for activations with a negative side (the ReLU family, ELU, SELU, GELU, SiLU, …); for "
+                   "ReLU inactive and dead are the same units.")
+
+
+def share(run: dying.Run, inactive: bool = False) -> str:
+    """The final dead (or inactive) share of a run as the metrics show it."""
+    if run.diverged_at is not None:
+        return _("— (diverged)")
+    return percent(run.final_inactive_fraction if inactive else run.final_dead_fraction)
 
 
 def trained(cfg: dying.TrainConfig) -> dying.Run:
@@ -54,12 +66,14 @@ def experiment(state: PageState) -> None:
         run = trained(cfg)
         for note in run.notes:
             state.note(note)
-        m1, m2, m3 = st.columns(3)
-        m1.metric(_("dead hidden units at the end"),
-                  percent(run.final_dead_fraction) if run.diverged_at is None else _("— (diverged)"),
-                  help=_("Dead: f′(z) = 0 for every training point, so no gradient ever reaches its weights."))
-        m2.metric(_("final accuracy"), percent(run.final_accuracy))
-        m3.metric(_("final loss"), fill("{v:.3g}", v=run.final_loss) if run.diverged_at is None else _("diverged"))
+        sided = run.inactive_fraction is not None  # an activation with a negative side: its inactive units too
+        cols = iter(st.columns(4 if sided else 3))
+        next(cols).metric(_("dead hidden units at the end"), share(run), help=_(DEAD_HELP))
+        if sided:
+            next(cols).metric(_("inactive hidden units at the end"), share(run, inactive=True), help=_(INACTIVE_HELP))
+        next(cols).metric(_("final accuracy"), percent(run.final_accuracy))
+        next(cols).metric(_("final loss"),
+                          fill("{v:.3g}", v=run.final_loss) if run.diverged_at is None else _("diverged"))
         page.chart(charts.training_animation(run),
                    alt=_f("Training animation of {name} on {data}: decision boundary and unit lines.", name=name,
                           data=_(dying.DATASET_LABELS[cfg.data.dataset])))
@@ -81,11 +95,14 @@ def fixes(state: PageState, cfg: dying.TrainConfig, name: str, run: dying.Run) -
     fix = state.widget(F.fix, where=f1, format_func=activation_name)
     fixed = trained(dying.variant(cfg, own.key_for(state, fix)))
     fix_name = activation_name(fix)
-    f1.metric(_f("dead units: {name}", name=name), percent(run.final_dead_fraction))
-    f1.metric(_f("dead units: {name}", name=fix_name), percent(fixed.final_dead_fraction))
+    for label, r in ((name, run), (fix_name, fixed)):
+        f1.metric(_f("dead units: {name}", name=label), share(r), help=_(DEAD_HELP))
+        if r.inactive_fraction is not None:
+            f1.metric(_f("inactive units: {name}", name=label), share(r, inactive=True), help=_(INACTIVE_HELP))
     f1.metric(_f("accuracy: {name}", name=fix_name), percent(fixed.accuracy[-1]))
     page.chart(charts.dead_curves([(name, run), (fix_name, fixed)]), where=f2,
-               alt=_("Share of dead units per layer over training for both activations."))
+               alt=_("Share of dead units per layer over training for both activations, and of inactive units "
+                     "where an activation has a negative side."))
     b1, b2 = st.columns(2)
     page.chart(charts.boundary_figure(run, _f("{name} after {steps} steps", name=name, steps=cfg.steps)), where=b1,
                alt=_f("Final decision boundary of {name}.", name=name))
@@ -114,10 +131,10 @@ def learned(state: PageState, cfg: dying.TrainConfig) -> None:
 experiment(state)
 
 st.subheader(_("Learning-rate sweep"))
-st.markdown(_f("Final share of dead units against the learning rate, for ReLU and LeakyReLU, three seeds each, on "
-               "the data and network above ({lrs} learning rates × {seeds} seeds × {acts} activations = {total} "
-               "trainings).", lrs=len(dying.SWEEP_LRS), seeds=len(dying.SWEEP_SEEDS),
-               acts=len(dying.SWEEP_ACTIVATIONS), total=dying.SWEEP_RUNS))
+st.markdown(_f("Final share of dead units against the learning rate, for ReLU and LeakyReLU, three seeds each "
+               "(dashed: LeakyReLU's inactive units), on the data and network above ({lrs} learning rates × {seeds} "
+               "seeds × {acts} activations = {total} trainings).", lrs=len(dying.SWEEP_LRS),
+               seeds=len(dying.SWEEP_SEEDS), acts=len(dying.SWEEP_ACTIVATIONS), total=dying.SWEEP_RUNS))
 # The sweep is drawn outside the experiment's fragment, so a change up there does not redraw it: it always says
 # which settings it ran on, and (at the next full run) that they are no longer the ones above.
 base = dying.sweep_base(st.session_state[BASE])
@@ -132,7 +149,7 @@ if sweep is None:
     st.caption(_("Press the button to run it for the current settings."))
 else:
     page.chart(charts.sweep_figure(sweep), alt=_("Dead units at the end against the learning rate for ReLU and "
-                                                 "LeakyReLU."))
+                                                 "LeakyReLU, and LeakyReLU's inactive units."))
     st.caption(" ".join(render(n) for n in dying.sweep_summary(sweep)))
     st.caption(" ".join(render(n) for n in dying.sweep_settings(swept)))
     if swept != base:
