@@ -6,7 +6,7 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from i18n import _
+from i18n import _, _f
 
 from .base import LEGEND_TOP, MARGIN, PALETTE, figure, finite_or_none
 
@@ -32,23 +32,30 @@ def _spread(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def accuracy_figure(names: Sequence[str], final: np.ndarray, seeds: Sequence[int], chance: float,
-                    height: int = 380) -> go.Figure:
+                    intervals: np.ndarray, level: str, height: int = 380) -> go.Figure:
     """One row per activation, best mean at the top: each seed's final test accuracy as a point, the mean as a
-    diamond with ± one standard deviation over seeds; the chance level as a dotted line when it is near."""
+    diamond with its interval over seeds (intervals: (activations, 2), low and high; ±inf with one seed, then no
+    bar), drawn within [0, 1]; the chance level as a dotted line when it is near."""
     order = np.argsort(-final.mean(axis=1), kind="stable")[::-1]  # Plotly draws the first category at the bottom
     # Translators: hover text; %{y} is an activation's name, %{x:.1%} an accuracy, %{customdata} a seed.
     point_hover = _("%{y}, seed %{customdata}: %{x:.1%}") + "<extra></extra>"
-    # Translators: hover text; the mean over seeds and its standard deviation.
-    mean_hover = _("%{y}: mean %{x:.1%} ± %{error_x.array:.1%}") + "<extra></extra>"
+    mean = final[order].mean(axis=1)
+    lo, hi = np.clip(intervals[order, 0], 0.0, 1.0), np.clip(intervals[order, 1], 0.0, 1.0)
+    bounded = np.isfinite(intervals[order]).all(axis=1)
+    # Translators: hover text; the mean over seeds and its interval (from %{customdata[0]} to %{customdata[1]}).
+    mean_hover = _f("%{{y}}: mean %{{x:.1%}}, {level} interval %{{customdata[0]:.1%}} to %{{customdata[1]:.1%}}",
+                    level=level) + "<extra></extra>"
     ys = [names[i] for i in order]
     traces = [
         dict(type="scatter", mode="markers", y=np.repeat(ys, final.shape[1]).tolist(), x=final[order].ravel(),
              customdata=np.tile(np.asarray(seeds), len(order)), name=_("one seed"),
              marker={"color": PALETTE[1], "size": 9, "symbol": "circle-open", "line": {"width": 2}},
              hovertemplate=point_hover),
-        dict(type="scatter", mode="markers", y=ys, x=final[order].mean(axis=1), name=_("mean ± std over seeds"),
+        dict(type="scatter", mode="markers", y=ys, x=mean, name=_f("mean and its {level} interval", level=level),
              marker={"color": PALETTE[0], "size": 13, "symbol": "diamond"},
-             error_x={"type": "data", "array": final[order].std(axis=1), "visible": True, "color": PALETTE[0],
+             customdata=np.stack([np.where(bounded, lo, np.nan), np.where(bounded, hi, np.nan)], axis=1),
+             error_x={"type": "data", "symmetric": False, "array": np.where(bounded, hi - mean, 0.0),
+                      "arrayminus": np.where(bounded, mean - lo, 0.0), "visible": True, "color": PALETTE[0],
                       "thickness": 2, "width": 8},
              hovertemplate=mean_hover),
     ]

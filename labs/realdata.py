@@ -401,6 +401,10 @@ class Race:
         """Sample standard deviation over seeds (ddof 1; nan with one seed: one run measures no spread)."""
         return np.array([sample_std(v) for v in self.final])
 
+    def intervals(self) -> np.ndarray:
+        """(activations, 2): each one's LEVEL interval over seeds, low and high (±inf with one seed)."""
+        return np.array([interval(v) for v in self.final]).reshape(len(self.keys), 2)
+
     def ranking(self) -> list[Standing]:
         return ranking(self.results())
 

@@ -82,7 +82,8 @@ def race_panel(state: PageState) -> None:
                       "A may tie with B and B with C while A and C are told apart.", level=percent(realdata.LEVEL),
                       n=len(res.run_seeds)))
         names = [activation_name(k) for k in res.keys]
-        page.chart(charts.accuracy_figure(names, res.final, res.run_seeds, res.chance),
+        page.chart(charts.accuracy_figure(names, res.final, res.run_seeds, res.chance, res.intervals(),
+                                          percent(realdata.LEVEL)),
                    alt=_f("Final test accuracy of {names}, one point per seed.", names=", ".join(names)))
         page.chart(charts.curves_figure(names, res.loss, res.test_accuracy),
                    alt=_("Training loss and test accuracy per epoch, median over seeds with the range as a band."))
