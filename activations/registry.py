@@ -130,6 +130,7 @@ _SPECS = (
     ActivationSpec(
         key="identity", name="Identity", family="Other", f=F.identity, df=F.identity_df,
         tex=_tex(r"f(x) = x", r"f'(x) = 1"), torch_name="nn.Identity", torch_fn=_identity, torch_nn=_module("Identity"),
+        recommended_init="xavier_normal", gain_nonlinearity="linear",
     ),
     ActivationSpec(
         key="binary_step", name="Binary step", family="Other", f=F.binary_step, df=F.binary_step_df,
@@ -142,23 +143,26 @@ _SPECS = (
     ActivationSpec(
         key="sigmoid", name="Sigmoid", family="Sigmoid-like", f=F.sigmoid, df=F.sigmoid_df,
         tex=_tex(*_SIGMOID_TEX), torch_name="nn.Sigmoid", torch_fn=_op("sigmoid"), torch_nn=_module("Sigmoid"),
+        recommended_init="xavier_normal", gain_nonlinearity="sigmoid",
     ),
     ActivationSpec(
         key="tanh", name="Tanh", family="Sigmoid-like", f=F.tanh, df=F.tanh_df,
         tex=_tex(r"\tanh(x) = \frac{e^{x} - e^{-x}}{e^{x} + e^{-x}} = 2\sigma(2x) - 1",
                  r"\tanh'(x) = 1 - \tanh^2(x)"),
         torch_name="nn.Tanh", torch_fn=_op("tanh"), torch_nn=_module("Tanh"),
+        recommended_init="xavier_normal", gain_nonlinearity="tanh",
     ),
     ActivationSpec(
         key="softsign", name="Softsign", family="Sigmoid-like", f=F.softsign, df=F.softsign_df,
         tex=_tex(r"f(x) = \frac{x}{1 + |x|}", r"f'(x) = \frac{1}{(1 + |x|)^2}"),
         torch_name="nn.Softsign", torch_fn=_functional("softsign"), torch_nn=_module("Softsign"),
+        recommended_init="xavier_normal",
     ),
     ActivationSpec(
         key="logsigmoid", name="LogSigmoid", family="Sigmoid-like", f=F.logsigmoid, df=F.logsigmoid_df,
         tex=_tex(r"f(x) = \log \sigma(x) = -\log\bigl(1 + e^{-x}\bigr)", r"f'(x) = 1 - \sigma(x) = \sigma(-x)"),
         torch_name="nn.LogSigmoid", torch_fn=_functional("logsigmoid"),
-        torch_nn=_module("LogSigmoid"),
+        torch_nn=_module("LogSigmoid"), recommended_init="xavier_normal",
     ),
     # ---------------------------------------------------------------- ReLU family
     ActivationSpec(
@@ -166,7 +170,7 @@ _SPECS = (
         tex=_tex(r"\mathrm{ReLU}(x) = \max(0, x)",
                  r"\mathrm{ReLU}'(x) = \begin{cases} 1 & x > 0 \\ 0 & x \le 0 \end{cases}\quad(\text{PyTorch: } 0 \text{ at } x = 0)"),
         kinks=_at_zero, torch_name="nn.ReLU", torch_fn=_functional("relu"),
-        torch_nn=_module("ReLU"),
+        torch_nn=_module("ReLU"), gain_nonlinearity="relu",
     ),
     ActivationSpec(
         key="leaky_relu", name="LeakyReLU", family="ReLU family", f=F.leaky_relu, df=F.leaky_relu_df,
@@ -175,6 +179,8 @@ _SPECS = (
                  r"f'(x) = \begin{cases} 1 & x > 0 \\ a & x \le 0 \end{cases}"),
         kinks=_at_zero, torch_name="nn.LeakyReLU",
         torch_fn=_functional("leaky_relu", "negative_slope"), torch_nn=_module("LeakyReLU", "negative_slope"),
+        gain_nonlinearity="leaky_relu", negative_slope=lambda p: float(p["negative_slope"]),
+        negative_slope_is=N_("its `negative_slope`"),
     ),
     ActivationSpec(
         key="prelu", name="PReLU", family="ReLU family", f=F.prelu, df=F.prelu_df,
@@ -185,7 +191,8 @@ _SPECS = (
                  r"\frac{\partial f}{\partial x} = \begin{cases} 1 & x > 0 \\ a & x \le 0 \end{cases},\qquad "
                  r"\frac{\partial f}{\partial a} = \begin{cases} 0 & x > 0 \\ x & x \le 0 \end{cases}"),
         kinks=_at_zero, torch_name="nn.PReLU", torch_fn=_prelu,
-        torch_nn=_module("PReLU", "init"),
+        torch_nn=_module("PReLU", "init"), gain_nonlinearity="leaky_relu", negative_slope=lambda p: float(p["init"]),
+        negative_slope_is=N_("its initial slope `init`"),
     ),
     ActivationSpec(
         key="rrelu", name="RReLU", family="ReLU family", f=F.rrelu, df=F.rrelu_df,
@@ -201,6 +208,9 @@ _SPECS = (
                  r"\text{eval: } f'(x) = \begin{cases} 1 & x > 0 \\ \tfrac{l + u}{2} & x \le 0 \end{cases}"),
         kinks=_at_zero, constrain=_rrelu_order, torch_name="nn.RReLU",
         torch_fn=_functional("rrelu", "lower", "upper", training=False), torch_nn=_module("RReLU", "lower", "upper"),
+        # in evaluation its slope is the mean of U(lower, upper): the one the core's f and f' describe
+        gain_nonlinearity="leaky_relu", negative_slope=lambda p: (float(p["lower"]) + float(p["upper"])) / 2,
+        negative_slope_is=N_("its mean slope (`lower` + `upper`) / 2"), stochastic=True,
     ),
     # ---------------------------------------------------------------- exponential family
     ActivationSpec(
@@ -228,6 +238,7 @@ _SPECS = (
                  r"\mathrm{SELU}'(x) = \lambda \begin{cases} 1 & x > 0 \\ \alpha\,e^{x} & x \le 0 \end{cases}"),
         kinks=_at_zero, torch_name="nn.SELU",
         torch_note=N_("alpha and scale fixed; sliders here go beyond PyTorch"), torch_fn=_selu, torch_nn=_selu_module,
+        recommended_init="lecun_normal", gain_nonlinearity="selu",  # LeCun normal: the init its paper assumes
     ),
     ActivationSpec(
         key="celu", name="CELU", family="Exponential family", f=F.celu, df=F.celu_df,
@@ -298,6 +309,7 @@ _SPECS = (
                  r"\mathrm{Hardtanh}'(x) = \begin{cases} 1 & m < x < M \\ 0 & \text{otherwise} \end{cases}"),
         kinks=lambda p: (p["min_val"], p["max_val"]), torch_name="nn.Hardtanh",
         torch_fn=_functional("hardtanh", "min_val", "max_val"), torch_nn=_module("Hardtanh", "min_val", "max_val"),
+        recommended_init="xavier_normal",
     ),
     ActivationSpec(
         key="relu6", name="ReLU6", family="Hard / piecewise-linear", f=F.relu6, df=F.relu6_df,
@@ -312,7 +324,7 @@ _SPECS = (
         tex=_tex(r"\mathrm{Hardsigmoid}(x) = \frac{\mathrm{ReLU6}(x + 3)}{6}",
                  r"\mathrm{Hardsigmoid}'(x) = \begin{cases} 1/6 & -3 < x < 3 \\ 0 & \text{otherwise} \end{cases}"),
         kinks=lambda p: (-3.0, 3.0), torch_name="nn.Hardsigmoid", torch_fn=_functional("hardsigmoid"),
-        torch_nn=_module("Hardsigmoid"),
+        torch_nn=_module("Hardsigmoid"), recommended_init="xavier_normal",
     ),
     ActivationSpec(
         key="hardswish", name="Hardswish", family="Hard / piecewise-linear", f=F.hardswish, df=F.hardswish_df,

@@ -62,6 +62,16 @@ class ActivationSpec:
     # torch_nn: params -> the nn.Module the experiments train with; None (or a factory returning None) means
     # "wrap torch_fn in a module" (swish, binary_step, SELU with other constants). See activations.reference.
     torch_nn: Callable[[Mapping], Any] | None = None
+    # What the labs need to know about it, said once here so that every lab agrees (labs.inits, labs.nets):
+    # the init its paper recommends, which "matched" picks (a labs.inits key): He unless said otherwise.
+    recommended_init: str = "kaiming_normal"
+    # torch.nn.init.calculate_gain's nonlinearity for it ("tanh", "relu", ...; "leaky_relu" takes negative_slope);
+    # None: calculate_gain has no entry for it, and the gain is 1.
+    gain_nonlinearity: str | None = None
+    # params -> its slope for x < 0, for the leaky ReLU family: calculate_gain's and He's `a`. None: it has none.
+    negative_slope: Callable[[Mapping], float] | None = None
+    negative_slope_is: str = ""  # N_-marked: which of its parameters that slope is ("its `negative_slope`")
+    stochastic: bool = False  # it draws random numbers in training mode (RReLU's slopes), not only when built
 
     @property
     def defaults(self) -> dict:
