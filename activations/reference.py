@@ -8,7 +8,7 @@ from functools import cache
 
 import numpy as np
 
-from .registry import get
+from .lookup import get
 
 
 def torch_function(key: str, params: Mapping | None = None) -> Callable:

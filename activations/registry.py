@@ -3,7 +3,7 @@ twins and the tests: adding an activation is one entry here (and its note in ass
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from functools import lru_cache, partial
+from functools import partial
 
 from i18n import N_, Note
 
@@ -380,6 +380,7 @@ assert all(s.family in FAMILIES for s in _SPECS)
 
 # A learner's formula (activations.formula) is an activation too: its specs have the key "own:<formula>", so that
 # every lab's config, cache key and link carries the formula itself. OWN alone is the pickers' option for it.
+# The registry knows no formulas: activations.lookup.get builds an "own:" key's spec.
 OWN = "own"
 _OWN_PREFIX = OWN + ":"
 
@@ -395,31 +396,6 @@ def is_own(key: object) -> bool:
 
 def own_formula(key: str) -> str:
     return key[len(_OWN_PREFIX):]
-
-
-def known(key: object) -> bool:
-    """A registry key, or the key of a formula that parses."""
-    return (isinstance(key, str) and key in REGISTRY) or (is_own(key) and _own(own_formula(key)) is not None)
-
-
-@lru_cache(maxsize=64)  # the formula's parse is cached too; this keeps the spec object (and its caches) stable
-def _own(text: str) -> ActivationSpec | None:
-    from .formula import as_spec, parse
-
-    formula, _ = parse(text)
-    return None if formula is None else as_spec(formula)
-
-
-def get(key: str) -> ActivationSpec:
-    """The spec for `key`; an unknown key raises KeyError naming the valid ones."""
-    if is_own(key):
-        spec = _own(own_formula(key))
-        if spec is not None:
-            return spec
-    try:
-        return REGISTRY[key]
-    except (KeyError, TypeError):
-        raise KeyError(f"unknown activation {key!r}; valid keys: {', '.join(REGISTRY)}") from None
 
 
 def families() -> dict[str, list[ActivationSpec]]:

@@ -1,7 +1,8 @@
 """One message per condition: every untrusted value (a URL's text, a lab's config) is checked here.
 
 Each checker returns (value to use, Note or None). A Note is a message id and its values, never an English
-sentence: the UI renders it in the learner's language. Nothing here raises on any input.
+sentence: the UI renders it in the learner's language. Nothing here raises on any input. (An activation and its
+parameters are checked by activations.lookup, above the registry, with the messages defined here.)
 """
 from __future__ import annotations
 
@@ -30,7 +31,8 @@ NOT_PAIRS = N_("**{name}** = {raw} are not (name, value) pairs: used the default
 TEXT_TOO_LONG = N_("**{name}** is {length} characters long; at most {limit} are allowed: used {default}.")
 
 
-def _text(value: object) -> str:
+def as_text(value: object) -> str:
+    """A value as the learner gave it: text as is, anything else as its repr."""
     return value if isinstance(value, str) else repr(value)
 
 
@@ -40,16 +42,16 @@ def number(name: str, raw: object, low: float, high: float, default: float,
     try:
         v = float(raw.strip() if isinstance(raw, str) else raw)
     except (TypeError, ValueError, OverflowError):
-        return default, Note.of(NOT_A_NUMBER, name=name, raw=Raw(_text(raw)), default=default)
+        return default, Note.of(NOT_A_NUMBER, name=name, raw=Raw(as_text(raw)), default=default)
     if math.isnan(v):
-        return default, Note.of(NOT_A_NUMBER, name=name, raw=Raw(_text(raw)), default=default)
+        return default, Note.of(NOT_A_NUMBER, name=name, raw=Raw(as_text(raw)), default=default)
     if v < low or v > high:  # also ±inf and 1e999 (which float() reads as inf)
         c = min(max(v, low), high)
         c = int(round(c)) if integer else c
-        return c, Note.of(OUT_OF_RANGE, name=name, raw=Raw(_text(raw)), low=low, high=high, value=c)
+        return c, Note.of(OUT_OF_RANGE, name=name, raw=Raw(as_text(raw)), low=low, high=high, value=c)
     if integer:
         r = int(round(v))
-        return r, (None if r == v else Note.of(NOT_WHOLE, name=name, raw=Raw(_text(raw)), value=r))
+        return r, (None if r == v else Note.of(NOT_WHOLE, name=name, raw=Raw(as_text(raw)), value=r))
     return v, None
 
 
@@ -58,7 +60,7 @@ def step(name: str, raw: object, options: Sequence[float], default: float) -> tu
     v, note = number(name, raw, min(options), max(options), default)
     nearest = min(options, key=lambda o: abs(o - v))
     if nearest != v and note is None:
-        note = Note.of(NOT_A_STEP, name=name, raw=Raw(_text(raw)), value=nearest)
+        note = Note.of(NOT_A_STEP, name=name, raw=Raw(as_text(raw)), value=nearest)
     return nearest, note
 
 
@@ -72,7 +74,7 @@ def choice(name: str, raw: object, options: Sequence[str], default: str) -> tupl
             return lowered[s.lower()], None
     # the options are URL values (identifiers): quoted as code, the same in every language
     shown = ", ".join(f"`{o}`" for o in options[:8]) + (", …" if len(options) > 8 else "")
-    return default, Note.of(NOT_A_CHOICE, name=name, raw=Raw(_text(raw)), choices=shown, default=Raw(default))
+    return default, Note.of(NOT_A_CHOICE, name=name, raw=Raw(as_text(raw)), choices=shown, default=Raw(default))
 
 
 def choices(name: str, raw: object, options: Sequence[str], default: Sequence[str],
@@ -86,7 +88,7 @@ def choices(name: str, raw: object, options: Sequence[str], default: Sequence[st
         o = s if s in options else lowered.get(s.lower()) if isinstance(s, str) else None
         if o is None:
             if s:
-                bad.append(_text(s))
+                bad.append(as_text(s))
         elif o not in picked:
             picked.append(o)
     notes = []
@@ -97,7 +99,7 @@ def choices(name: str, raw: object, options: Sequence[str], default: Sequence[st
         picked = picked[:max_count]
         notes.append(Note.of(TOO_MANY, name=name, count=max_count))
     if not picked:
-        notes.append(Note.of(NOTHING_VALID, name=name, raw=Raw(_text(raw)), default=", ".join(default)))
+        notes.append(Note.of(NOTHING_VALID, name=name, raw=Raw(as_text(raw)), default=", ".join(default)))
         picked = list(default)
     return picked, joined(notes)
 
@@ -105,7 +107,7 @@ def choices(name: str, raw: object, options: Sequence[str], default: Sequence[st
 def text(name: str, raw: object, max_chars: int, default: str) -> tuple[str, Note | None]:
     """A learner's text (a formula) as typed, if it is not longer than `max_chars`; what it says is checked by
     whoever reads it (activations.formula, with the column of each mistake)."""
-    t = "" if raw is None else _text(raw)
+    t = "" if raw is None else as_text(raw)
     if len(t) > max_chars:
         return default, Note.of(TEXT_TOO_LONG, name=name, length=len(t), limit=max_chars, default=Raw(default))
     return t, None
@@ -119,7 +121,7 @@ def toggle(name: str, raw: object, default: bool) -> tuple[bool, Note | None]:
         return True, None
     if s in ("0", "false", "no", "off"):
         return False, None
-    return default, Note.of(NOT_A_TOGGLE, name=name, raw=Raw(_text(raw)), default=int(default))
+    return default, Note.of(NOT_A_TOGGLE, name=name, raw=Raw(as_text(raw)), default=int(default))
 
 
 def pair(name: str, raw: object, low: float, high: float, default: tuple[float, float],
@@ -127,7 +129,7 @@ def pair(name: str, raw: object, low: float, high: float, default: tuple[float, 
     """A 'lo,hi' pair (or a 2-sequence) inside [low, high] with hi - lo >= min_width."""
     parts = raw.split(",") if isinstance(raw, str) else list(raw) if isinstance(raw, list | tuple) else [raw]
     if len(parts) != 2:
-        return tuple(default), Note.of(NOT_A_PAIR, name=name, raw=Raw(_text(raw)), low=default[0], high=default[1])
+        return tuple(default), Note.of(NOT_A_PAIR, name=name, raw=Raw(as_text(raw)), low=default[0], high=default[1])
     a, n1 = number(name, parts[0], low, high, default[0])
     b, n2 = number(name, parts[1], low, high, default[1])
     notes = [n for n in (n1, n2) if n]
@@ -135,7 +137,7 @@ def pair(name: str, raw: object, low: float, high: float, default: tuple[float, 
         a, b = b, a
         notes.append(Note.of(SWAPPED, name=name))
     if b - a < min_width:
-        return tuple(default), Note.of(TOO_NARROW, name=name, raw=Raw(_text(raw)), width=min_width,
+        return tuple(default), Note.of(TOO_NARROW, name=name, raw=Raw(as_text(raw)), width=min_width,
                                        low=default[0], high=default[1])
     return (a, b), joined(notes)
 
@@ -151,26 +153,3 @@ def joined(notes: Sequence[Note]) -> Note | None:
     for n in notes[1:]:
         out = Note.of(JOINED, first=out, second=n)
     return out
-
-
-def activation_and_params(name: str, activation: object, params: object, default: str,
-                          prefix: str = "") -> tuple[str, dict, list[Note]]:
-    """A registry key and its checked parameters (PyTorch names, clamped to the slider ranges), for a lab's
-    config: (key, params, notes). `name` is the control's URL key; `prefix` the parameters' URL prefix."""
-    from .registry import get, known
-
-    notes: list[Note] = []
-    act = activation if known(activation) else None
-    if act is None:
-        notes.append(Note.of(NOT_AN_ACTIVATION, name=name, raw=Raw(_text(activation)), default=default))
-        act = default
-    try:
-        raw = dict(params) if params else {}
-    except (TypeError, ValueError):
-        notes.append(Note.of(NOT_PAIRS, name=prefix or name, raw=Raw(_text(params))))
-        raw = {}
-    if act != activation and raw:  # the parameters belonged to an activation we are not using
-        notes.append(Note.of(PARAMS_DROPPED, raw=Raw(_text(activation))))
-        raw = {}
-    resolved, more = get(act).resolve(raw)
-    return act, resolved, notes + more

@@ -28,7 +28,7 @@ import numpy as np
 
 import activations
 from activations import validate
-from activations.registry import get, known
+from activations.lookup import activation_and_params, get, known
 from i18n import N_, Msg, Nn_, Note, Raw
 
 from . import optim
@@ -292,8 +292,8 @@ class TrainConfig:
                 data, notes = DataConfig(**self.data).clamped()
             except TypeError:
                 data, notes = DataConfig(), [Note.of(NOT_DATA, raw=Raw(repr(self.data)))]
-        act, resolved, more = validate.activation_and_params(TRAIN.activation.url, self.activation, self.params,
-                                                             TRAIN.activation.default)
+        act, resolved, more = activation_and_params(TRAIN.activation.url, self.activation, self.params,
+                                                    TRAIN.activation.default)
         values, checked = TRAIN.check({c.name: getattr(self, c.name) for c in TRAIN if c.name != "activation"})
         recording, recorded = RECORDING.check({c.name: getattr(self, c.name) for c in RECORDING})
         notes += more + checked + recorded

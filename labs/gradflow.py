@@ -21,8 +21,9 @@ from torch import nn
 import activations
 from activations import validate
 from activations.analysis import properties
+from activations.lookup import activation_and_params, get, known
 from activations.reference import torch_module
-from activations.registry import REGISTRY, get, known
+from activations.registry import REGISTRY
 from i18n import N_, Msg, Note, Raw
 
 from . import seeding
@@ -211,7 +212,7 @@ class NetConfig:
         """Valid names and values as the page's controls declare them (PROBE), one note per change: server-side,
         never trust the caller."""
         act_control = PROBE.activation
-        act, resolved, notes = validate.activation_and_params(
+        act, resolved, notes = activation_and_params(
             act_control.url, self.activation, self.params, act_control.default,
             prefix=act_control.params.format(key=self.activation))
         checked, more = PROBE.check({c.name: getattr(self, c.name) for c in PROBE if c is not act_control})
@@ -253,8 +254,8 @@ class TrainConfig:
             notes.append(Note.of(NOT_A_NET, raw=Raw(repr(net))))
             net = _trained_net()
         act_control = TRAIN.activation
-        act, resolved, more = validate.activation_and_params(act_control.url, net.activation, net.params,
-                                                             act_control.default)
+        act, resolved, more = activation_and_params(act_control.url, net.activation, net.params,
+                                                    act_control.default)
         notes += more
         values = {c.name: getattr(net, c.name) if c.name in NET_FIELDS_TRAINED else getattr(self, c.name)
                   for c in TRAIN if c is not act_control}

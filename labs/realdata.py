@@ -19,7 +19,8 @@ import numpy as np
 
 import activations
 from activations import OWN, is_own, known
-from activations.registry import REGISTRY, get
+from activations.lookup import get
+from activations.registry import REGISTRY
 from i18n import N_, Msg, Nn_, Note
 
 from . import optim

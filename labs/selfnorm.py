@@ -22,7 +22,8 @@ import numpy as np
 
 from activations import validate
 from activations.functions import SELU_ALPHA, SELU_SCALE
-from activations.registry import OWN, REGISTRY, get, is_own, known
+from activations.lookup import get, known
+from activations.registry import OWN, REGISTRY, is_own
 from i18n import N_, Note
 
 from .arrays import finite_or_nan

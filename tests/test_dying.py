@@ -247,7 +247,7 @@ def test_which_activations_have_a_negative_side():
     assert not D.has_negative_side("leaky_relu", {"negative_slope": 1.0})  # the identity: no side shrinks it
     # "How little an inactive unit passes back depends on |f'| there: 0.01 for LeakyReLU, 0.25 for PReLU at its
     # start, at most 0.5 for GELU and SiLU, and close to 1 just left of 0 for ELU."
-    from activations.registry import get
+    from activations.lookup import get
 
     z = np.linspace(-10.0, 0.0, 2001)
     assert np.all(get("leaky_relu").df(z, negative_slope=0.01) == 0.01)

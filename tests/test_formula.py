@@ -14,6 +14,7 @@ import pytest
 import activations
 from activations import formula as F
 from activations.reference import torch_f_df
+from i18n import Note
 
 torch = pytest.importorskip("torch")
 
@@ -234,17 +235,17 @@ def test_the_text_is_never_evaluated(monkeypatch):
 
 
 def test_work_beyond_the_time_budget_says_too_complex(monkeypatch):
-    monkeypatch.setattr(F, "TIME_BUDGET", 0.0)
+    monkeypatch.setattr(F.build, "TIME_BUDGET", 0.0)
     formula, notes = F.parse("x*sigmoid(x)*tanh(x) + 0.25")
     assert formula is None and [n.msgid for n in notes] == [F.TOO_COMPLEX]
-    monkeypatch.setattr(F, "TIME_BUDGET", 1.0)
+    monkeypatch.setattr(F.build, "TIME_BUDGET", 1.0)
     assert F.parse("x*sigmoid(x)*tanh(x) + 0.25")[0] is not None  # the refusal was not cached
 
 
 def test_messages_are_notes_never_plain_sentences():
     for source, _, _ in HOSTILE:
         for note in F.parse(source)[1]:
-            assert isinstance(note, F.Note)
+            assert isinstance(note, Note)
     for ex in F.EXAMPLES:
         assert ex.origin and isinstance(ex.origin, str)
 
@@ -487,7 +488,7 @@ def test_parse_is_cached_and_the_cache_is_bounded():
     assert F.parse("x*sigmoid(x) + 0")[0] is first
     for i in range(F.CACHE_SIZE + 5):
         F.parse(f"x + {i}")
-    assert len(F._cache) <= F.CACHE_SIZE
+    assert len(F.build._cache) <= F.CACHE_SIZE
 
 
 def test_random_formulas_never_raise():

@@ -7,6 +7,7 @@ import pytest
 
 import activations
 from activations import validate as v
+from activations.lookup import activation_and_params
 from activations.registry import RRELU_SWAPPED
 from i18n import MAX_SHOWN
 
@@ -244,7 +245,7 @@ def test_joined_keeps_every_note_in_order():
     ("rrelu", {"lower": 0.9, "upper": 0.1}, "rrelu", {"lower": 0.1, "upper": 0.9}, [RRELU_SWAPPED]),
 ])
 def test_activation_and_params(act, params, key, expected, ids):
-    got_key, got, notes = v.activation_and_params("act", act, params, "relu", prefix="act.")
+    got_key, got, notes = activation_and_params("act", act, params, "relu", prefix="act.")
     assert (got_key, got) == (key, expected)
     assert [n.msgid for n in notes] == ids
     for n in notes:
@@ -252,7 +253,7 @@ def test_activation_and_params(act, params, key, expected, ids):
 
 
 def test_activation_messages_read_right_in_english():
-    notes = v.activation_and_params("act", "relu7", {"alpha": 2.0}, "relu")[2]
+    notes = activation_and_params("act", "relu7", {"alpha": 2.0}, "relu")[2]
     assert [n.render() for n in notes] == ["**act** = `relu7` is not an activation of this app: used relu.",
                                            "The parameters given for `relu7` were dropped."]
 
