@@ -35,6 +35,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=7)
     args = ap.parse_args()
     from labs import gradflow
+    from labs.progress import is_long
     from labs.seeding import one_thread
 
     print("core: gradient_flow (one forward + backward, new seed each run; torch on one thread, as the page runs it)")
@@ -42,7 +43,7 @@ def main() -> None:
         cfg = gradflow.NetConfig(activation=act, depth=depth, width=width, batch=batch)
         med, worst = median_ms(lambda s, cfg=cfg: one_thread(lambda: gradflow.gradient_flow(replace(cfg, seed=s))),
                                args.repeat)
-        bar = "progress bar" if gradflow.is_long(cfg) else "no bar"
+        bar = "progress bar" if is_long(gradflow.seconds(cfg)) else "no bar"
         print(f"  {act:<8} depth {depth:>3} width {width:>3} batch {batch}: median {med:7.1f} ms  max {worst:7.1f} ms"
               f"  ({bar})")
     tc = gradflow.TrainConfig.of(gradflow.TRAIN.defaults())  # the page's training run: the 'exploding' net
@@ -52,7 +53,7 @@ def main() -> None:
 
     med, worst = median_ms(runs, max(3, args.repeat // 2))
     print(f"core: clipping_runs, the page's default training run (3 x {tc.steps} steps): median {med:.0f} ms  "
-          f"max {worst:.0f} ms  ({'progress bar' if gradflow.is_long(tc) else 'no bar'})")
+          f"max {worst:.0f} ms  ({'progress bar' if is_long(gradflow.seconds(tc)) else 'no bar'})")
 
     from streamlit.testing.v1 import AppTest
 

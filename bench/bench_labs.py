@@ -72,7 +72,7 @@ def main() -> None:
                        max(1, args.repeat // 2))
     print(f"realdata.race, default ({len(race.activations)} activations x {race.seeds} seeds x {race.epochs} epochs, "
           f"{race.depth} x {race.width}, digits; one thread): median {med / 1e3:.1f} s  max {worst / 1e3:.1f} s  "
-          f"(target <= 10 s; estimated {realdata.estimate_seconds(race):.1f} s)")
+          f"(target <= 10 s; estimated {realdata.seconds(race):.1f} s)")
 
     print("page reruns after a change (AppTest reruns the whole page; the browser reruns only a fragment):")
     for page, widget, key, values in (

@@ -13,7 +13,8 @@ inactive and dead are the same units.
 
 Every control of the page is declared here once (DATA, TRAIN, FIXES), beside the configs it fills; the page's
 experiments (the run, the fix and PReLU/RReLU from the same weights, the learning-rate sweep and what to say about
-them) are here too. torch is imported on first use, so reading the declarations costs nothing.
+them) are here too. The units are measured by labs.deadunits, the points drawn by labs.toydata and the net built by
+labs.nets. torch is imported on first use, so reading the declarations costs nothing.
 """
 from __future__ import annotations
 
@@ -31,19 +32,18 @@ from activations import validate
 from activations.lookup import activation_and_params, get, known
 from i18n import N_, Msg, Nn_, Note, Raw
 
-from . import optim
+from . import inits, nets, optim, toydata
 from .controls import Choice, Number, Preset, Schema, Steps, seed
+from .deadunits import dead_mask, has_negative_side, inactive_mask
 from .optim import OPTIMIZER_LABELS, OPTIMIZERS
-from .seeding import DATA as DATA_SALT
+from .progress import Progress, is_long
 from .seeding import derived_seed, seeded
+from .toydata import DATASET_LABELS, DATASETS
 
 if TYPE_CHECKING:
     import torch
     from torch import nn
 
-Progress = Callable[[float, "Note | None"], None]  # progress(fraction done, where it is), for page.with_progress
-
-DATASETS: tuple[str, ...] = ("moons", "circles", "spiral", "xor", "blobs")
 INITS: tuple[str, ...] = ("default", "kaiming_normal", "xavier_normal")
 BIAS_INITS: tuple[str, ...] = ("default", "constant")
 SIZES = (100, 200, 500, 1000, 2000)
@@ -58,26 +58,16 @@ RRELU_SAMPLE = 2000
 PAGE_FRAMES = 60  # the page's animation: about this many frames whatever the number of steps
 PAGE_GRID = 40  # 40x40 per frame keeps 61 frames under a megabyte; the chart's zsmooth hides the cells
 
-# Stochastic modules draw from torch's global generator while training; the others only while being built.
-_STOCHASTIC = frozenset({"rrelu"})
 _TRAINING_SALT = 0x7EA1  # RReLU's training slopes: a stream of their own, independent of the weights'
-# The cost model (estimated_seconds), fitted on one idle core: the page's default run (2 x 64 units, 500 points,
+# The cost model (seconds), fitted on one idle core: the page's default run (2 x 64 units, 500 points,
 # 300 steps, 61 frames) ~0.2 s, 4 x 128 units with 1,000 points and 1,000 steps ~5-8 s, a 4-unit net ~10 ms.
 _SECONDS_PER_MAC, _SECONDS_PER_STEP = 5e-11, 1.5e-4
 
 # ---- the controls ------------------------------------------------------------------------------------------------
 
-DATASET_LABELS = {"moons": N_("moons"), "circles": N_("circles"), "spiral": N_("spiral"), "xor": N_("xor"),
-                  "blobs": N_("blobs")}
-# Both normal inits use ReLU's gain √2 = calculate_gain('relu') whatever the activation (see _build): the labels say
-# so, as the other pages' labels give their gain.
-INIT_LABELS = {"default": N_("PyTorch default (kaiming_uniform_, a=√5)"),
-               "kaiming_normal": N_("He / Kaiming normal (gain √2)"),
-               # Translators: √2 is calculate_gain('relu'), used here for every activation.
-               "xavier_normal": N_("Xavier / Glorot normal (gain √2, ReLU's)")}
-BIAS_LABELS = {"default": N_("PyTorch default"),
-               # Translators: a bias init: one constant value for every bias (PyTorch's default is the other).
-               "constant": N_("constant")}
+# Both normal inits use ReLU's gain √2 = calculate_gain('relu') whatever the activation (see net_spec): the labels
+# say so, as the other pages' labels give their gain.
+INIT_LABELS = inits.labels(INITS, relu=INITS)
 
 DATA = Schema(
     Choice("dataset", N_("Data set"), N_("2-D toy data, two classes."), "moons", url="data", options=DATASETS,
@@ -100,7 +90,7 @@ TRAIN = Schema(
               "activation: then every activation, and every fix below, starts from the same weights."),
            "default", options=INITS, labels=INIT_LABELS),
     Choice("bias_init", N_("Bias init"), N_("PyTorch's default, or one value for every bias."), "default",
-           url="bias", options=BIAS_INITS, labels=BIAS_LABELS),
+           url="bias", options=BIAS_INITS, labels=inits.BIAS_LABELS),
     Number("bias_value", N_("Bias value"), N_("A strongly negative bias starts ReLU units off for every point."),
            0.0, low=-10.0, high=10.0, step=0.5, needs=(("bias", ("constant",)),)),
     # Translators: the number of training steps (updates of the weights).
@@ -204,65 +194,10 @@ class DataConfig:
         return DataConfig(**values), notes
 
 
-def _moons(rng: np.random.Generator, n0: int, n1: int) -> np.ndarray:
-    t0, t1 = rng.uniform(0.0, math.pi, n0), rng.uniform(0.0, math.pi, n1)
-    upper = np.stack([np.cos(t0), np.sin(t0)], axis=1)
-    lower = np.stack([1.0 - np.cos(t1), 0.5 - np.sin(t1)], axis=1)  # sklearn's make_moons shapes
-    return np.concatenate([upper, lower])
-
-
-def _circles(rng: np.random.Generator, n0: int, n1: int) -> np.ndarray:
-    t0, t1 = rng.uniform(0.0, 2 * math.pi, n0), rng.uniform(0.0, 2 * math.pi, n1)
-    outer = np.stack([np.cos(t0), np.sin(t0)], axis=1)
-    inner = 0.5 * np.stack([np.cos(t1), np.sin(t1)], axis=1)  # radius 0.5: separable at noise 0.2, hard at 0.5
-    return np.concatenate([outer, inner])
-
-
-def _spiral(rng: np.random.Generator, n0: int, n1: int) -> np.ndarray:
-    # Two arms r = a·θ offset by π, 1.5 turns out to r = 2: adjacent arms are a·π ≈ 0.67 apart, so noise 0.2
-    # blurs them without merging them.
-    arms = []
-    for n, phase in ((n0, 0.0), (n1, math.pi)):
-        s = np.sqrt(rng.uniform(0.0, 1.0, n))  # sqrt: points spread evenly along the arm, not crowded at the centre
-        theta = 0.3 + s * 3 * math.pi
-        r = 2.0 * theta / (0.3 + 3 * math.pi)
-        arms.append(np.stack([r * np.cos(theta + phase), r * np.sin(theta + phase)], axis=1))
-    return np.concatenate(arms)
-
-
-def _xor(rng: np.random.Generator, n0: int, n1: int) -> np.ndarray:
-    # class 1 where x1·x2 > 0 (clusters (1, 1), (-1, -1)), class 0 where it is < 0; labels follow the cluster, so
-    # jitter beyond the axes makes overlap, as with any noisy XOR
-    def clusters(n: int, centres: np.ndarray) -> np.ndarray:
-        which = np.arange(n) % 2  # an even split between the two clusters of the class
-        return centres[which] + 0.3 * rng.standard_normal((n, 2))
-
-    return np.concatenate([clusters(n0, np.array([[1.0, -1.0], [-1.0, 1.0]])),
-                           clusters(n1, np.array([[1.0, 1.0], [-1.0, -1.0]]))])
-
-
-def _blobs(rng: np.random.Generator, n0: int, n1: int) -> np.ndarray:
-    return np.concatenate([np.array([-1.0, -1.0]) + 0.5 * rng.standard_normal((n0, 2)),
-                           np.array([1.0, 1.0]) + 0.5 * rng.standard_normal((n1, 2))])
-
-
-_MAKERS = {"moons": _moons, "circles": _circles, "spiral": _spiral, "xor": _xor, "blobs": _blobs}
-
-
 def make_data(cfg: DataConfig) -> tuple[np.ndarray, np.ndarray]:
     """X (n, 2) float32 with each column standardized (mean 0, std 1), y (n,) int64 in {0, 1}, half and half."""
     cfg, _ = cfg.clamped()
-    rng = np.random.default_rng(np.random.SeedSequence([cfg.data_seed, DATA_SALT]))
-    n0 = cfg.n // 2
-    n1 = cfg.n - n0
-    X = _MAKERS[cfg.dataset](rng, n0, n1)
-    X = X + cfg.noise * rng.standard_normal(X.shape)
-    y = np.concatenate([np.zeros(n0, np.int64), np.ones(n1, np.int64)])
-    order = rng.permutation(cfg.n)  # interleave the classes: the arrays read like a sample, not two blocks
-    X, y = X[order], y[order]
-    std = X.std(axis=0)
-    X = (X - X.mean(axis=0)) / np.where(std > 0, std, 1.0)
-    return X.astype(np.float32), y
+    return toydata.two_classes(cfg.dataset, cfg.n, cfg.noise, cfg.data_seed)
 
 
 @dataclass(frozen=True)
@@ -326,7 +261,7 @@ def config(values: Mapping, params: Mapping | None = None, record_every: int | N
 
 def variant(cfg: TrainConfig, activation: str) -> TrainConfig:
     """The same run with another activation at its default parameters: the same data, seed and initial weights
-    (see _build), so only the activation differs. Its parameters are spelled out, so the variant of a run at its
+    (see net_spec), so only the activation differs. Its parameters are spelled out, so the variant of a run at its
     activation's defaults is that run's own config (one training, one cache entry)."""
     key = activation if known(activation) else TRAIN.activation.default
     return replace(cfg, activation=key, params=tuple(sorted(get(key).defaults.items())))
@@ -340,8 +275,9 @@ def preset_config(name: str, **over) -> TrainConfig:
     return TrainConfig(data=data, **values)
 
 
-def estimated_seconds(cfg: TrainConfig, frames: bool = True) -> float:
-    """About how long train(cfg) takes on one core (lr_sweep's runs: frames=False, only the final state measured).
+def seconds(cfg: TrainConfig, frames: bool = True) -> float:
+    """About how long train(cfg) takes on one core (labs.progress; lr_sweep's runs: frames=False, only the final
+    state measured).
     The work grows with points x (units^2 x layers) x steps, plus each frame's pass over the data and the grid."""
     cfg, _ = cfg.clamped()
     per_point = cfg.units * (3 + (cfg.layers - 1) * cfg.units)  # multiply-adds of one forward pass
@@ -350,116 +286,29 @@ def estimated_seconds(cfg: TrainConfig, frames: bool = True) -> float:
     return _SECONDS_PER_MAC * work + _SECONDS_PER_STEP * cfg.steps * cfg.layers
 
 
-# ---- dead units --------------------------------------------------------------------------------------------------
-
-def _dead_mask(z: np.ndarray, activation: str, params: Mapping) -> np.ndarray:
-    """(units,) bool: f'(z) == 0 in every row of z (rows = points, columns = units). `params` are passed to the
-    core's df as they are (PReLU's learned slope may leave the slider range)."""
-    if z.shape[0] == 0:
-        return np.zeros(z.shape[1], dtype=bool)
-    return np.all(get(activation).df(z, **params) == 0, axis=0)
-
-
-# Where has_negative_side compares the two sides of an activation: well away from the kink at 0.
-_LEFT, _RIGHT = np.linspace(-5.0, -2.0, 31), np.linspace(2.0, 5.0, 31)
-
-
-def has_negative_side(activation: str, params: Mapping | None = None) -> bool:
-    """Whether the activation (at these parameters) has a negative side a unit can sit on: for z in [-5, -2] its
-    |f'| is below 1 and below every f' of z in [2, 5]. True for the ReLU family, ELU/CELU/SELU, GELU, SiLU/Swish,
-    Mish, Softplus, ReLU6, Hardswish, Threshold; False for Sigmoid, Tanh, Hardtanh, the shrinkages, Identity (no side
-    damps more). dying_relu.md names the same list (tested)."""
-    try:
-        spec = get(activation)
-        p = spec.resolve(params)[0]
-        with np.errstate(all="ignore"):
-            left, right = np.abs(spec.df(_LEFT, **p)), spec.df(_RIGHT, **p)
-    except Exception:  # the learner's own formula may fail anywhere: then it has no side we can name
-        return False
-    if not (np.all(np.isfinite(left)) and np.all(np.isfinite(right))):
-        return False
-    return bool(left.max() < 1.0 and left.max() < right.min())
-
-
-def _inactive_mask(z: np.ndarray, activation: str, params: Mapping) -> np.ndarray:
-    """(units,) bool: every row of z on the negative side (z <= 0 and |f'(z)| < 1), or f'(z) == 0 in every row (a
-    dead unit is inactive too: ReLU6's units dead above 6 count)."""
-    if z.shape[0] == 0:
-        return np.zeros(z.shape[1], dtype=bool)
-    d = get(activation).df(z, **params)
-    return np.all((z <= 0) & (np.abs(d) < 1.0), axis=0) | np.all(d == 0, axis=0)
-
-
-def count_inactive(weights: list[tuple[np.ndarray, np.ndarray]], X: np.ndarray, activation: str = "relu",
-                   params: dict | None = None) -> list[np.ndarray]:
-    """As count_dead, per layer a bool array "unit is inactive" (see _inactive_mask); the activation should have a
-    negative side (has_negative_side)."""
-    spec = get(activation)
-    p = spec.resolve(params)[0]
-    h = np.asarray(X, dtype=np.float64)
-    out = []
-    for W, b in weights:
-        z = h @ np.asarray(W, dtype=np.float64).T + np.asarray(b, dtype=np.float64)
-        out.append(_inactive_mask(z, activation, p))
-        h = spec.f(z, **p)
-    return out
-
-
-def count_dead(weights: list[tuple[np.ndarray, np.ndarray]], X: np.ndarray, activation: str = "relu",
-               params: dict | None = None) -> list[np.ndarray]:
-    """Pure NumPy, for hand-set weights: weights[l] = (W (out, in), b (out,)) of hidden layer l. X goes through the
-    hidden layers with the core's f (float64); per layer, a bool array "unit is dead" (f'(z) == 0 for every row)."""
-    spec = get(activation)
-    p = spec.resolve(params)[0]
-    h = np.asarray(X, dtype=np.float64)
-    out = []
-    for W, b in weights:
-        z = h @ np.asarray(W, dtype=np.float64).T + np.asarray(b, dtype=np.float64)
-        out.append(_dead_mask(z, activation, p))
-        h = spec.f(z, **p)
-    return out
-
-
 # ---- the network -------------------------------------------------------------------------------------------------
 
-def _build(cfg: TrainConfig) -> tuple[list[nn.Linear], list[nn.Module], nn.Linear]:
-    """Hidden Linears, activation modules, head. Must be called inside seeded(cfg.seed).
+def net_spec(cfg: TrainConfig) -> nets.MLP:
+    """layers x [Linear -> activation] on the 2-D points, then Linear(units, 1), which keeps PyTorch's default init
+    (the hidden units are what is studied). Build it inside seeded(cfg.seed).
 
-    Every Linear is created and initialized before any activation module, and no init depends on the activation,
-    so the initial weights are a function of (layers, units, init, bias_init, bias_value, seed) only: ReLU and its
-    fixes replay from identical weights."""
-    import torch
-    from torch import nn
-
-    from activations.reference import torch_module
-
-    linears = [nn.Linear(2 if i == 0 else cfg.units, cfg.units) for i in range(cfg.layers)]
-    head = nn.Linear(cfg.units, 1)  # keeps PyTorch's default init: the hidden units are what is studied
-    with torch.no_grad():
-        for lin in linears:
-            if cfg.init == "kaiming_normal":
-                # He for a ReLU whatever the activation: an activation-dependent gain would break the replay
-                nn.init.kaiming_normal_(lin.weight, mode="fan_in", nonlinearity="relu")
-            elif cfg.init == "xavier_normal":
-                # the app's Xavier is xavier_normal_(gain=calculate_gain(activation)); here the activation is ReLU's
-                # whatever the activation trained, for the same reason
-                nn.init.xavier_normal_(lin.weight, gain=nn.init.calculate_gain("relu"))
-            if cfg.bias_init == "constant":
-                nn.init.constant_(lin.bias, cfg.bias_value)
-    acts = [torch_module(cfg.activation, cfg.param_dict) for _ in range(cfg.layers)]
-    return linears, acts, head
+    Every Linear is built before the hidden ones are drawn again, and no init depends on the activation (He and
+    Xavier are drawn for a ReLU), so the initial weights are a function of (layers, units, init, bias_init,
+    bias_value, seed) only: ReLU and its fixes replay from identical weights."""
+    return nets.MLP(inputs=2, depth=cfg.layers, width=cfg.units, outputs=1, activation=cfg.activation,
+                    params=cfg.params, init=cfg.init, init_for="relu", bias_init=cfg.bias_init,
+                    bias_value=cfg.bias_value, defaults_first=True)
 
 
-def _forward(linears, acts, head, x: torch.Tensor, keep: bool = False) -> tuple[torch.Tensor, list[torch.Tensor]]:
+def _forward(spec: nets.MLP, net: nn.Sequential, x: torch.Tensor,
+             keep: bool = False) -> tuple[torch.Tensor, list[torch.Tensor]]:
     """Logits (n,), and the pre-activations of every hidden layer if `keep`."""
     pre = []
     h = x
-    for lin, act in zip(linears, acts, strict=True):
-        z = lin(h)
+    for z, _, h in nets.trace(spec, net, x):  # noqa: B007 (the last h goes on to the head)
         if keep:
             pre.append(z)
-        h = act(z)
-    return head(h).squeeze(1), pre
+    return nets.head(spec, net)(h).squeeze(1), pre
 
 
 def _layer_params(cfg: TrainConfig, acts: list[nn.Module]) -> list[dict]:
@@ -576,21 +425,23 @@ def _train(cfg: TrainConfig, X: np.ndarray, y: np.ndarray, frames: bool, progres
     xg = torch.cat([xt, gt])  # the points measured in every frame: data first, then the grid
     bce = nn.functional.binary_cross_entropy_with_logits
 
-    stochastic = key in _STOCHASTIC
+    stochastic = get(key).stochastic
+    spec = net_spec(cfg)
     with seeded(cfg.seed):
-        linears, acts, head = _build(cfg)
-    modules = nn.ModuleList([*linears, *acts, head])
-    params = [p for p in modules.parameters() if p.requires_grad]
+        net = nets.build(spec)
+    linears = [lin for lin, _, _ in nets.hidden_layers(spec, net)]
+    acts = [act for _, act, _ in nets.hidden_layers(spec, net)]
+    params = [p for p in net.parameters() if p.requires_grad]
     opt = optim.make(cfg.optimizer, params, cfg.lr)
     handles, rrelu_sample = (_rrelu_slopes(acts, *(cfg.param_dict[b] for b in ("lower", "upper")))
                              if key == "rrelu" else ([], None))
 
     def measure(i: int) -> bool:
         """Record frame i in eval mode (RReLU: its fixed slope); False if the loss is not finite."""
-        modules.eval()
+        net.eval()
         with torch.no_grad():
             # one forward pass through the data and the grid together: half the per-frame overhead
-            logits, pre = _forward(linears, acts, head, xg, keep=True)
+            logits, pre = _forward(spec, net, xg, keep=True)
             logits, pre, grid_logits = logits[:n], [z[:n] for z in pre], logits[n:]
             lv = float(bce(logits, yt).item())
             if not math.isfinite(lv):
@@ -598,10 +449,10 @@ def _train(cfg: TrainConfig, X: np.ndarray, y: np.ndarray, frames: bool, progres
             loss_h[i] = lv
             acc_h[i] = float(((logits > 0) == (yt > 0.5)).float().mean().item())
             for layer, (z, p) in enumerate(zip(pre, _layer_params(cfg, acts), strict=True)):
-                dead_all[layer] = _dead_mask(z.numpy(), key, p)
+                dead_all[layer] = dead_mask(z.numpy(), key, p)
                 dead_frac[i, layer] = dead_all[layer].mean()
                 if sided:
-                    inactive_all[layer] = _inactive_mask(z.numpy(), key, p)
+                    inactive_all[layer] = inactive_mask(z.numpy(), key, p)
                     inactive_frac[i, layer] = inactive_all[layer].mean()
             dead_first[i] = dead_all[0]
             first_w[i] = linears[0].weight.detach().numpy()
@@ -610,7 +461,7 @@ def _train(cfg: TrainConfig, X: np.ndarray, y: np.ndarray, frames: bool, progres
                 slopes[i] = [float(a.weight.detach()[0]) for a in acts]
             if frames:
                 boundary[i] = torch.sigmoid(grid_logits).reshape(cfg.grid, cfg.grid).numpy()
-        modules.train()
+        net.train()
         return True
 
     diverged_at: int | None = None
@@ -619,7 +470,7 @@ def _train(cfg: TrainConfig, X: np.ndarray, y: np.ndarray, frames: bool, progres
     frame = 0
     # RReLU draws its training slopes from the global generator: hold the lock (and a seeded fork) while training
     with seeded(derived_seed(cfg.seed, _TRAINING_SALT)) if stochastic else nullcontext():
-        modules.train()
+        net.train()
         for s in range(cfg.steps + 1):
             if frame < k and rec[frame] == s:
                 if not measure(frame):
@@ -629,7 +480,7 @@ def _train(cfg: TrainConfig, X: np.ndarray, y: np.ndarray, frames: bool, progres
             if s == cfg.steps:
                 break
             opt.zero_grad(set_to_none=True)
-            loss = bce(_forward(linears, acts, head, xt)[0], yt)
+            loss = bce(_forward(spec, net, xt)[0], yt)
             if not math.isfinite(float(loss.detach().item())):
                 diverged_at = s
                 break
@@ -691,10 +542,7 @@ def train(cfg: TrainConfig, progress: Progress | None = None) -> Run:
     X, y = make_data(cfg.data)
     out = _train(cfg, X, y, frames=True, progress=progress, notes=notes)
     notes.extend(_summary(cfg, out))
-    eval_slope = None
-    if cfg.activation == "rrelu":
-        p = cfg.param_dict
-        eval_slope = (float(p["lower"]) + float(p["upper"])) / 2
+    eval_slope = inits.negative_slope(cfg.activation, cfg.param_dict) if cfg.activation == "rrelu" else None
     return Run(
         X=X, y=y, steps=out["steps"], loss=out["loss"], accuracy=out["accuracy"],
         dead_fraction=out["dead_fraction"], inactive_fraction=out["inactive_fraction"],
@@ -705,15 +553,10 @@ def train(cfg: TrainConfig, progress: Progress | None = None) -> Run:
     )
 
 
-def shows_progress(cfg: TrainConfig) -> bool:
-    """Whether train(cfg) is long enough (> ~0.5 s) for a progress bar."""
-    return estimated_seconds(cfg) > 0.5
-
-
 def trains_alongside(cfg: TrainConfig) -> bool:
     """Whether train(cfg) may run in the background while another training runs: short (no progress bar to
     show) and not stochastic (RReLU holds the RNG lock for its whole training, so the other would wait)."""
-    return not shows_progress(cfg) and cfg.activation not in _STOCHASTIC
+    return not is_long(seconds(cfg)) and not get(cfg.activation).stochastic
 
 
 def prelu_summary(run: Run) -> Note:
@@ -834,7 +677,7 @@ def sweep_settings(base: TrainConfig, activations: Sequence[str] = SWEEP_ACTIVAT
     """The settings a sweep of `base` ran on, in words (everything the sweep does not vary itself)."""
     cfg = sweep_base(base, activations)
     bias = (Note.of(CONSTANT_BIAS, value=cfg.bias_value) if cfg.bias_init == "constant"
-            else Msg(BIAS_LABELS[cfg.bias_init]))
+            else Msg(inits.BIAS_LABELS[cfg.bias_init]))
     notes = [Note.count(SWEPT_ON, cfg.layers, dataset=Msg(DATASET_LABELS[cfg.data.dataset]), points=cfg.data.n,
                         noise=cfg.data.noise, data_seed=cfg.data.data_seed, units=cfg.units,
                         optimizer=Msg(OPTIMIZER_LABELS[cfg.optimizer]), init=Msg(INIT_LABELS[cfg.init]), bias=bias,
@@ -847,7 +690,7 @@ def sweep_settings(base: TrainConfig, activations: Sequence[str] = SWEEP_ACTIVAT
 
 def sweep_seconds(base: TrainConfig) -> float:
     """About how long lr_sweep(base) takes: SWEEP_RUNS trainings with no frames."""
-    return SWEEP_RUNS * estimated_seconds(sweep_base(base), frames=False)
+    return SWEEP_RUNS * seconds(sweep_base(base), frames=False)
 
 
 # ---- presets -----------------------------------------------------------------------------------------------------

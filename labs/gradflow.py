@@ -1,7 +1,8 @@
 """Vanishing and exploding gradients through a deep MLP: initialization, per-layer statistics, clipping.
 
-Everything is built from torch.nn, torch.nn.init and torch.nn.utils, so what the page shows is what PyTorch does.
-Only the Gradient-flow page imports this module (on demand), so torch is imported at the top here.
+Everything is built from torch.nn, torch.nn.init and torch.nn.utils, so what the page shows is what PyTorch does: the
+net by labs.nets, its weights by labs.inits (which also holds the gain theory the page explains). torch is imported
+on first use, like the other labs.
 
 The page's controls are declared once below (PROBE: the network probed by one forward and backward pass;
 TRAIN: the short training run with and without clipping). NetConfig and TrainConfig take their defaults from
@@ -11,26 +12,26 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
-import torch
-from torch import nn
 
 import activations
 from activations import validate
 from activations.analysis import properties
-from activations.lookup import activation_and_params, get, known
-from activations.reference import torch_module
-from activations.registry import REGISTRY
-from i18n import N_, Msg, Note, Raw
+from activations.lookup import activation_and_params, get
+from i18n import N_, Note, Raw
 
-from . import seeding
+from . import inits, nets, seeding
 from .arrays import finite_or_nan
-from .controls import SEED_HIGH, Choice, Number, Preset, Schema, Steps, seed
+from .controls import Choice, Number, Preset, Schema, Steps, seed
+from .progress import Progress, silent
 
-Progress = Callable[[float, Note | None], None]
+if TYPE_CHECKING:
+    import torch
+    from torch import nn
 
 # ---- the controls ----------------------------------------------------------------------------------------------
 
@@ -39,26 +40,8 @@ INIT_SCHEMES: tuple[str, ...] = (
     "default", "xavier_normal", "xavier_uniform", "kaiming_normal", "kaiming_uniform", "lecun_normal", "normal",
     "zeros",
 )
-INIT_LABELS: dict[str, str] = {
-    "default": N_("PyTorch default (kaiming_uniform_, a=√5)"),
-    # one definition across the app: xavier_*_(w, gain=calculate_gain(activation)) (labs.realdata, labs.selfnorm)
-    "xavier_normal": N_("Xavier / Glorot normal (gain = calculate_gain of the activation)"),
-    "xavier_uniform": N_("Xavier / Glorot uniform (gain = calculate_gain of the activation)"),
-    "kaiming_normal": N_("He / Kaiming normal"),
-    "kaiming_uniform": N_("He / Kaiming uniform"),
-    "lecun_normal": N_("LeCun normal"),
-    "normal": N_("N(0, σ²)"),
-    "zeros": N_("All zeros"),
-}
+INIT_LABELS = inits.labels(INIT_SCHEMES)  # He's slope and Xavier's gain follow the activation
 BIAS_INITS: tuple[str, ...] = ("zeros", "default", "constant")
-BIAS_LABELS: dict[str, str] = {
-    # Translators: a bias initialization option: every bias 0
-    "zeros": N_("zeros"),
-    # Translators: a bias initialization option: PyTorch's default, U(−1/√fan_in, 1/√fan_in)
-    "default": N_("default"),
-    # Translators: a bias initialization option: every bias the same value (the "Bias value" slider)
-    "constant": N_("constant"),
-}
 WIDTHS = (8, 16, 32, 64, 128, 256, 512)
 BATCHES = (16, 32, 64, 128, 256, 512, 1024)
 SIGMAS = (0.001, 0.003, 0.01, 0.03, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0, 2.0, 3.0, 5.0, 10.0)
@@ -83,7 +66,7 @@ PROBE = Schema(
           1.0, options=SIGMAS, needs=NORMAL),
     Choice("bias_init", N_("Bias initialization"),
            N_("zeros; PyTorch's default U(−1/√fan_in, 1/√fan_in); or one constant."), "zeros", "bias",
-           options=BIAS_INITS, labels=BIAS_LABELS),
+           options=BIAS_INITS, labels=inits.BIAS_LABELS),
     Number("bias_value", N_("Bias value"), N_("Every bias starts at this value (negative values push ReLUs off)."),
            0.0, low=-5.0, high=5.0, step=0.1, needs=(("bias", ("constant",)),)),
     Number("input_mean", N_("Input mean"),
@@ -153,7 +136,8 @@ OPTIMIZERS: tuple[str, ...] = ("sgd",)
 CLIPS: tuple[str, ...] = ("none", "norm", "value")
 BINS = 60
 TRAIN_POINTS = 256
-PROGRESS_ABOVE = 2e9  # multiply-adds (depth · width² · rows) above which a run is long enough for a progress bar
+# Multiply-adds (depth · width² · rows) per second of these runs, roughly: 2e9 of them (0.5 s) earn a progress bar.
+MACS_PER_SECOND = 4e9
 
 # Messages the lab returns (the page renders them in the learner's language)
 BUILDING = N_("building the network")
@@ -181,11 +165,6 @@ CLIP_VALUE = N_("clip_grad_value_({clip_value})")
 
 
 # ---- configuration -----------------------------------------------------------------------------------------------
-
-def _code_number(v: float) -> str:
-    """A number inside code (`calculate_gain('leaky_relu', 0.2)`): Python's syntax in every language."""
-    return format(float(v), "g")
-
 
 @dataclass(frozen=True)
 class NetConfig:
@@ -272,169 +251,33 @@ class TrainConfig:
         return replace(self, net=net, optimizer=optimizer, clip=clip, **own), notes
 
 
-def is_long(cfg: NetConfig | TrainConfig) -> bool:
-    """Whether a run takes long enough (~0.5 s and more) to deserve a progress bar: its multiply-adds, roughly.
-    For a TrainConfig, the three clipping runs of clipping_runs()."""
+def seconds(cfg: NetConfig | TrainConfig) -> float:
+    """About how long a run takes on one core, from its multiply-adds (labs.progress). For a TrainConfig, the three
+    clipping runs of clipping_runs()."""
     if isinstance(cfg, TrainConfig):
         net = cfg.net
         cost = net.depth * net.width * net.width * TRAIN_POINTS * cfg.steps * len(CLIPS)
     else:
         cost = cfg.depth * cfg.width * cfg.width * cfg.batch
-    return cost > PROGRESS_ABOVE
+    return cost / MACS_PER_SECOND
 
 
-# ---- gains and initialization ------------------------------------------------------------------------------------
+# ---- the network -------------------------------------------------------------------------------------------------
 
-GAIN_LEAKY = N_("`calculate_gain('leaky_relu', {slope})` = √(2 / (1 + a²)) = {gain:.4g}, with a = {what}: the "
-                "negative half passes only a fraction a of its input, so less than √2 is needed.")
-SLOPE_OF = {
-    "leaky_relu": N_("its `negative_slope`"),
-    "prelu": N_("its initial slope `init`"),
-    "rrelu": N_("its mean slope (`lower` + `upper`) / 2"),
-}
-GAIN_LINEAR = N_("`calculate_gain('linear')` = 1: a linear layer keeps the variance as it is.")
-GAIN_SIGMOID = N_("`calculate_gain('sigmoid')` = 1. What makes deep sigmoid nets vanish is the slope, not this "
-                  "gain: σ′ ≤ 1/4, so the activation alone shrinks the gradient at least fourfold per layer, and "
-                  "far more where units saturate (σ′ → 0).")
-GAIN_TANH = N_("`calculate_gain('tanh')` = 5/3: tanh shrinks its inputs (|tanh z| < |z| for every z ≠ 0), so "
-               "with a gain of 1 the signal would fade from layer to layer; 5/3 makes up for that shrinking.")
-GAIN_RELU = N_("`calculate_gain('relu')` = √2: ReLU zeroes half of its inputs, halving the second moment, and √2 "
-               "restores it.")
-GAIN_SELU = N_("`calculate_gain('selu')` = 3/4, found empirically by PyTorch; for a truly self-normalizing net "
-               "PyTorch's docs advise gain 1 (LeCun normal).")
-GAIN_NONE = N_("`calculate_gain` has no entry for {name}; 1 is used.")
-USED_HE = N_("He init assumes a ReLU-like unit, so `kaiming_*_` uses `nonlinearity='relu'` here: gain √2 = "
-             "{gain:.4g}. For comparison: {table}")
-USED_DEFAULT = N_("nn.Linear's default, `kaiming_uniform_(a=√5)`, uses `calculate_gain('leaky_relu', √5)` = √(1/3) "
-                  "= {gain:.4g} whatever the activation. For comparison: {table}")
-USED_LECUN = N_("LeCun normal is gain 1 (Var W = 1/fan_in). For comparison: {table}")
-USED_NORMAL = N_("N(0, σ²) sets the std directly: σ·√fan_in = {gain:.4g} is the gain it amounts to. "
-                 "For comparison: {table}")
-USED_ZEROS = N_("All weights are 0, so no signal reaches the later layers. For comparison: {table}")
-
-
-def _negative_slope(activation: str, params: Mapping) -> float | None:
-    """The slope for x < 0 of the leaky ReLU family (PReLU: its initial value; RReLU: its eval slope)."""
-    p = get(activation).resolve(params)[0]
-    if activation == "leaky_relu":
-        return float(p["negative_slope"])
-    if activation == "prelu":
-        return float(p["init"])
-    if activation == "rrelu":
-        return (float(p["lower"]) + float(p["upper"])) / 2
-    return None
-
-
-def init_gain(activation: str, params: dict | None = None) -> tuple[float, Note]:
-    """The gain torch.nn.init.calculate_gain gives for `activation`, and a note on where it comes from."""
-    calc = nn.init.calculate_gain
-    name = get(activation).name if known(activation) else str(activation)
-    slope = _negative_slope(activation, params or {}) if activation in REGISTRY else None
-    if slope is not None:
-        gain = float(calc("leaky_relu", slope))
-        return gain, Note.of(GAIN_LEAKY, slope=_code_number(slope), gain=gain, what=Msg(SLOPE_OF[activation]))
-    table = {"identity": ("linear", GAIN_LINEAR), "sigmoid": ("sigmoid", GAIN_SIGMOID), "tanh": ("tanh", GAIN_TANH),
-             "relu": ("relu", GAIN_RELU), "selu": ("selu", GAIN_SELU)}
-    if activation in table:
-        nonlinearity, note = table[activation]
-        return float(calc(nonlinearity)), Note.of(note)
-    return 1.0, Note.of(GAIN_NONE, name=name)
-
-
-def _kaiming_args(cfg: NetConfig) -> tuple[float, str]:
-    """(a, nonlinearity) for nn.init.kaiming_*_. He's derivation assumes a ReLU-like unit: the leaky family gets its
-    slope, and every other activation is treated as a ReLU (nonlinearity='relu'), which is what He init means."""
-    slope = _negative_slope(cfg.activation, cfg.param_dict)
-    return (slope, "leaky_relu") if slope is not None else (0.0, "relu")
-
-
-def init_weights_(linear: nn.Linear, cfg: NetConfig, gain: float) -> None:
-    """Initialize `linear` in place as `cfg` says. `gain` is used by the Xavier schemes (the others carry their own)."""
-    w, b = linear.weight, linear.bias
-    with torch.no_grad():
-        if cfg.init == "xavier_normal":
-            nn.init.xavier_normal_(w, gain=gain)
-        elif cfg.init == "xavier_uniform":
-            nn.init.xavier_uniform_(w, gain=gain)
-        elif cfg.init in ("kaiming_normal", "kaiming_uniform"):
-            a, nonlinearity = _kaiming_args(cfg)
-            fn = nn.init.kaiming_normal_ if cfg.init == "kaiming_normal" else nn.init.kaiming_uniform_
-            fn(w, a=a, mode="fan_in", nonlinearity=nonlinearity)
-        elif cfg.init == "lecun_normal":
-            # Var W = 1 / fan_in; Keras truncates the normal, we do not
-            nn.init.kaiming_normal_(w, mode="fan_in", nonlinearity="linear")
-        elif cfg.init == "normal":
-            nn.init.normal_(w, 0.0, cfg.sigma)
-        elif cfg.init == "zeros":
-            nn.init.zeros_(w)
-        # "default": nn.Linear already ran its reset_parameters (kaiming_uniform_ with a=√5) when it was built
-        if b is not None:
-            if cfg.bias_init == "zeros":
-                nn.init.zeros_(b)
-            elif cfg.bias_init == "constant":
-                nn.init.constant_(b, cfg.bias_value)
-            # "default": keep nn.Linear's U(-1/√fan_in, 1/√fan_in)
-
-
-def expected_weight_std(cfg: NetConfig, fan_in: int, fan_out: int, gain: float) -> float:
-    """The std of the weights the init formulas promise (uniform U(-b, b) has std b/√3)."""
-    if cfg.init == "default":
-        return 1.0 / math.sqrt(3 * fan_in)
-    if cfg.init in ("xavier_normal", "xavier_uniform"):
-        return gain * math.sqrt(2.0 / (fan_in + fan_out))
-    if cfg.init in ("kaiming_normal", "kaiming_uniform"):
-        a, nonlinearity = _kaiming_args(cfg)
-        return float(nn.init.calculate_gain(nonlinearity, a)) / math.sqrt(fan_in)
-    if cfg.init == "lecun_normal":
-        return 1.0 / math.sqrt(fan_in)
-    if cfg.init == "normal":
-        return float(cfg.sigma)
-    return 0.0
-
-
-def gain_used(cfg: NetConfig, fan_in: int) -> tuple[float, Note]:
-    """The gain behind the weights `cfg.init` actually draws (std = gain / √fan_in for the fan_in schemes), and
-    why; it differs from init_gain's table value wherever the scheme ignores the activation."""
-    calc = nn.init.calculate_gain
-    table_gain, table = init_gain(cfg.activation, cfg.param_dict)
-    if cfg.init in ("xavier_normal", "xavier_uniform"):
-        return table_gain, table
-    if cfg.init in ("kaiming_normal", "kaiming_uniform"):
-        a, nonlinearity = _kaiming_args(cfg)
-        gain = float(calc(nonlinearity, a))
-        if nonlinearity == "relu" and cfg.activation != "relu":
-            return gain, Note.of(USED_HE, gain=gain, table=table)
-        return gain, table
-    if cfg.init == "default":
-        gain = float(calc("leaky_relu", math.sqrt(5)))
-        return gain, Note.of(USED_DEFAULT, gain=gain, table=table)
-    if cfg.init == "lecun_normal":
-        return float(calc("linear")), Note.of(USED_LECUN, table=table)
-    if cfg.init == "normal":
-        gain = cfg.sigma * math.sqrt(fan_in)
-        return gain, Note.of(USED_NORMAL, gain=gain, table=table)
-    return 0.0, Note.of(USED_ZEROS, table=table)
-
-
-def _mlp(cfg: NetConfig, in_features: int) -> nn.Sequential:
-    """Linear(in_features, width) -> act, then (depth-1) x [Linear(width, width) -> act], then Linear(width, 1).
-
-    Must be called inside seeding.seeded."""
-    gain, _ = init_gain(cfg.activation, cfg.param_dict)
-    layers: list[nn.Module] = []
-    for i in range(cfg.depth):
-        lin = nn.Linear(in_features if i == 0 else cfg.width, cfg.width)
-        init_weights_(lin, cfg, gain)
-        layers += [lin, torch_module(cfg.activation, cfg.param_dict)]
-    layers.append(nn.Linear(cfg.width, 1))  # the head keeps PyTorch's default init: it is not what is studied
-    return nn.Sequential(*layers).float()
+def net_spec(cfg: NetConfig, inputs: int) -> nets.MLP:
+    """Linear(inputs, width) -> act, then (depth-1) x [Linear(width, width) -> act], then Linear(width, 1): each
+    hidden layer drawn as cfg says (He's slope and Xavier's gain those of cfg's activation) before the next one is
+    built; the head keeps PyTorch's default init, as it is not what is studied."""
+    return nets.MLP(inputs=inputs, depth=cfg.depth, width=cfg.width, outputs=1, activation=cfg.activation,
+                    params=cfg.params, init=cfg.init, sigma=cfg.sigma, bias_init=cfg.bias_init,
+                    bias_value=cfg.bias_value)
 
 
 def build_mlp(cfg: NetConfig) -> nn.Sequential:
     """depth x [Linear(width, width) -> activation], then a head Linear(width, 1); seeded by cfg.seed."""
     cfg, _ = cfg.clamped()
     with seeding.seeded(cfg.seed):
-        return _mlp(cfg, cfg.width)
+        return nets.build(net_spec(cfg, cfg.width))
 
 
 @functools.lru_cache(maxsize=256)
@@ -476,6 +319,8 @@ class FlowResult:
 
 
 def _mean_std(t: torch.Tensor) -> tuple[float, float]:
+    import torch
+
     # CPU reductions of float32 accumulate in double, so this only overflows if the std itself exceeds float32
     std, mean = torch.std_mean(t, correction=0)
     return mean.item(), std.item()
@@ -483,6 +328,8 @@ def _mean_std(t: torch.Tensor) -> tuple[float, float]:
 
 def _norm(t: torch.Tensor | None) -> float:
     """Euclidean / Frobenius norm; retried in float64 when float32's sum of squares overflows (|g| ~ 1e17)."""
+    import torch
+
     if t is None:
         return 0.0
     n = torch.linalg.vector_norm(t).item()
@@ -494,6 +341,8 @@ def _norm(t: torch.Tensor | None) -> float:
 def _hist_edges(post: list[torch.Tensor], bins: int = BINS) -> np.ndarray:
     """Common edges from the 1st and 99th percentiles of all layers pooled, each layer weighing the same, so that
     one exploding layer does not squash the others into a single bin."""
+    import torch
+
     n = post[0].numel()
     step = max(1, n // 4096)  # a deterministic strided sample per layer is enough for two percentiles
     sample = torch.cat([a.reshape(-1)[::step] for a in post]).to(torch.float64).numpy()
@@ -508,26 +357,26 @@ def _hist_edges(post: list[torch.Tensor], bins: int = BINS) -> np.ndarray:
 
 def _hist_row(a: torch.Tensor, edges: np.ndarray) -> np.ndarray:
     """Fraction of `a` per bin; values beyond the edges (±inf included) in the end bins, nan in none."""
+    import torch
+
     lo, hi = float(edges[0]), float(edges[-1])
     counts = torch.histc(a.reshape(-1).clamp(lo, hi), bins=len(edges) - 1, min=lo, max=hi)  # histc skips nan
     return counts.to(torch.float64).numpy() / a.numel()
 
 
-def _silent(fraction: float, note: Note | None = None) -> None:
-    pass
-
-
 def gradient_flow(cfg: NetConfig, progress: Progress | None = None) -> FlowResult:
     """One forward and backward pass of a fresh (untrained) MLP; everything per layer a learner needs to see."""
-    say = progress or _silent
+    import torch
+    from torch import nn
+
+    say = progress or silent
     cfg, clamp_notes = cfg.clamped()
     notes = list(clamp_notes)
     say(0.0, Note.of(BUILDING))
+    spec = net_spec(cfg, cfg.width)
     net = build_mlp(cfg)
     net.eval()  # RReLU then uses its fixed slope (lower + upper) / 2, the one the core's f' and max|f'| describe
-    linears = [m for m in net if isinstance(m, nn.Linear)][:-1]
-    acts = [net[2 * i + 1] for i in range(cfg.depth)]
-    head = net[-1]
+    linears = [lin for lin, _, _ in nets.hidden_layers(spec, net)]
 
     g = seeding.generator(cfg.seed, seeding.DATA)  # the inputs' own stream: inputs correlated with the weights
     x = cfg.input_mean + cfg.input_scale * torch.randn(cfg.batch, cfg.width, generator=g)  # would fake a drift
@@ -536,14 +385,13 @@ def gradient_flow(cfg: NetConfig, progress: Progress | None = None) -> FlowResul
     say(0.1, Note.of(FORWARD))
     pre, post = [], []
     h = x
-    for lin, act in zip(linears, acts, strict=True):
-        z = lin(h)
-        h = act(z)
+    for z, _, h in nets.trace(spec, net, x):  # noqa: B007 (the last h goes on to the head)
         if h.requires_grad:
             h.retain_grad()
         pre.append(z)
         post.append(h)
-    loss = nn.functional.mse_loss(head(h), y)  # an overflowed forward pass gives inf/nan here: torch does not raise
+    # an overflowed forward pass gives inf/nan here: torch does not raise
+    loss = nn.functional.mse_loss(nets.head(spec, net)(h), y)
     say(0.4, Note.of(BACKWARD))
     loss.backward()
 
@@ -579,14 +427,15 @@ def gradient_flow(cfg: NetConfig, progress: Progress | None = None) -> FlowResul
     if not math.isfinite(loss_v):
         notes.append(Note.of(LOSS_NOT_FINITE))
 
-    table_gain, _ = init_gain(cfg.activation, cfg.param_dict)
-    gain, gain_note = gain_used(cfg, cfg.width)
+    table_gain, _ = inits.init_gain(cfg.activation, cfg.param_dict)
+    gain, gain_note = inits.gain_used(cfg.init, cfg.activation, cfg.param_dict, cfg.sigma, cfg.width)
     mad = _max_abs_df(cfg.activation, cfg.params)
     layers = np.arange(1, cfg.depth + 1)
     act_grad_norm = finite_or_nan(act_grad_norm)
     with np.errstate(all="ignore"):
         bound = finite_or_nan(act_grad_norm[-1] * np.power(mad, (cfg.depth - layers).astype(np.float64)))
-    expected = [expected_weight_std(cfg, cfg.width, cfg.width, table_gain)] * cfg.depth
+    expected = [inits.expected_std(cfg.init, cfg.width, cfg.width, cfg.activation, cfg.param_dict, cfg.sigma,
+                                   table_gain)] * cfg.depth
     say(1.0, Note.of(DONE))
     return FlowResult(
         layers=layers,
@@ -596,53 +445,6 @@ def gradient_flow(cfg: NetConfig, progress: Progress | None = None) -> FlowResul
         weight_std_measured=finite_or_nan(w_std), weight_std_expected=np.asarray(expected, dtype=np.float64),
         gain=gain, gain_note=gain_note, max_abs_df=mad, bound=bound,
         loss=loss_v if math.isfinite(loss_v) else float("nan"), notes=tuple(notes),
-    )
-
-
-DEFAULT_PARAM = N_("`negative_slope` = {value} (default)")
-PARAM = N_("`negative_slope` = {value}")
-
-
-def gain_table() -> list[tuple[str, Note | None, float]]:
-    """(nonlinearity, its parameter or None, gain), straight from torch.nn.init.calculate_gain."""
-    calc = nn.init.calculate_gain
-    return [
-        ("linear", None, float(calc("linear"))),
-        ("conv2d", None, float(calc("conv2d"))),
-        ("sigmoid", None, float(calc("sigmoid"))),
-        ("tanh", None, float(calc("tanh"))),
-        ("relu", None, float(calc("relu"))),
-        ("leaky_relu", Note.of(DEFAULT_PARAM, value=0.01), float(calc("leaky_relu"))),
-        ("leaky_relu", Note.of(PARAM, value=0.2), float(calc("leaky_relu", 0.2))),
-        ("selu", None, float(calc("selu"))),
-    ]
-
-
-@dataclass(frozen=True)
-class DefaultInitCheck:
-    fan_in: int
-    fan_out: int
-    bound: float  # 1/sqrt(fan_in): the U(-bound, bound) PyTorch's nn.Linear default amounts to
-    max_abs_weight: float  # measured on a real nn.Linear(fan_in, fan_out)
-    weight_var: float  # measured
-    expected_var: float  # bound**2 / 3
-    bias_bound: float  # 1/sqrt(fan_in)
-    max_abs_bias: float
-
-
-def default_linear_check(fan_in: int, fan_out: int, seed: int = 0) -> DefaultInitCheck:
-    """Build a real nn.Linear and measure what its default init (kaiming_uniform_ with a=√5) amounts to."""
-    fan_in = int(min(max(fan_in, 1), 4096))
-    fan_out = int(min(max(fan_out, 1), 4096))
-    seed = int(min(max(seed, 0), SEED_HIGH))
-    with seeding.seeded(seed):
-        lin = nn.Linear(fan_in, fan_out)
-    w, b = lin.weight.detach().to(torch.float64), lin.bias.detach().to(torch.float64)
-    bound = 1.0 / math.sqrt(fan_in)
-    return DefaultInitCheck(
-        fan_in=fan_in, fan_out=fan_out, bound=bound, max_abs_weight=w.abs().max().item(),
-        weight_var=w.var(correction=0).item(), expected_var=bound**2 / 3, bias_bound=bound,
-        max_abs_bias=b.abs().max().item(),
     )
 
 
@@ -675,7 +477,10 @@ def train(cfg: TrainConfig, progress: Progress | None = None, run: Note | None =
     """Fit y = sin(3x) on 256 points of [-2, 2] with full-batch SGD, clipping as configured, and record the
     gradient norm before and after clipping at every step. Same seed, same initial weights for every clip setting.
     `run` names the run in the progress notes."""
-    say = progress or _silent
+    import torch
+    from torch import nn
+
+    say = progress or silent
     cfg, clamp_notes = cfg.clamped()
     notes = list(clamp_notes)
     n = cfg.steps
@@ -686,7 +491,7 @@ def train(cfg: TrainConfig, progress: Progress | None = None, run: Note | None =
     say(0.0, Note.of(BUILDING))
     # the lock covers training too: RReLU draws its random slopes from the global generator in training mode
     with seeding.seeded(cfg.net.seed):
-        net = _mlp(cfg.net, 1)
+        net = nets.build(net_spec(cfg.net, 1))
         params = [p for p in net.parameters() if p.requires_grad]
         opt = torch.optim.SGD(params, lr=cfg.lr)
         report_every = max(1, n // 10)
@@ -739,7 +544,7 @@ class ClipRun:
 def clipping_runs(cfg: TrainConfig, progress: Progress | None = None) -> tuple[ClipRun, ...]:
     """The same net trained three times from the same initial weights: without clipping, with clip_grad_norm_
     (cfg.max_norm) and with clip_grad_value_ (cfg.clip_value). cfg.clip is ignored."""
-    say = progress or _silent
+    say = progress or silent
     cfg, notes = cfg.clamped()
     out = []
     for i, clip in enumerate(CLIPS):

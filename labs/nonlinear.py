@@ -18,6 +18,7 @@ import activations
 from activations.functions import relu
 from i18n import N_, Msg, Note, Raw
 
+from . import nets, toydata
 from .controls import Choice, Number, Range, Schema, seed
 from .seeding import seeded
 
@@ -140,22 +141,11 @@ class XorConfig:
         return replace(self, activation=d.activation) if kind == "linear" else replace(self, depth=d.depth)
 
 
-_XOR_CENTERS = np.array([(1.0, 1.0), (-1.0, -1.0), (1.0, -1.0), (-1.0, 1.0)])
-
-
 def xor_data(n: int = 200, noise: float = 0.1, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """n points in 4 equal clusters at (±1, ±1) with Gaussian noise of std `noise`; label 1 where x1·x2 < 0.
-
-    Returns x (n, 2) float32 and y (n,) int64. The label is computed from the noisy point itself, so XOR of the two
-    signs is exactly the rule to learn whatever the noise (at noise 0.1 no point crosses an axis anyway).
+    """toydata.xor_clusters: 4 clusters at (±1, ±1), label 1 where x1·x2 < 0; x (n, 2) float32, y (n,) int64.
     Out-of-range arguments are clamped as XorConfig declares (train_xor reports the clamping)."""
     cfg, _ = XorConfig(n=n, noise=noise, seed=seed).clamped()
-    rng = np.random.default_rng(cfg.seed)
-    # cluster i % 4: the four clusters get n // 4 points each (one more for the first n % 4), so a line can be
-    # right on three clusters at most: 75 % when n is a multiple of 4
-    x = _XOR_CENTERS[np.arange(cfg.n) % 4] + cfg.noise * rng.standard_normal((cfg.n, 2))
-    y = (x[:, 0] * x[:, 1] < 0).astype(np.int64)
-    return x.astype(np.float32), y
+    return toydata.xor_clusters(cfg.n, cfg.noise, cfg.seed)
 
 
 @dataclass(frozen=True)
@@ -183,8 +173,6 @@ def train_xor(kind: str = "nonlinear", config: XorConfig | None = None) -> XorFi
     import torch
     from torch import nn
 
-    from activations.reference import torch_module
-
     kind, note = KIND.parse(kind)
     cfg, notes = (config or XorConfig()).clamped()
     if note:
@@ -201,11 +189,10 @@ def train_xor(kind: str = "nonlinear", config: XorConfig | None = None) -> XorFi
     loss_h = np.empty(cfg.steps)
     # the whole run sits under the lock: weight init and (for RReLU) the random slopes draw from the global generator
     with seeded(cfg.seed):
-        if kind == "linear":
-            layers: list[nn.Module] = [nn.Linear(2 if i == 0 else cfg.hidden, cfg.hidden) for i in range(cfg.depth)]
-        else:
-            layers = [nn.Linear(2, cfg.hidden), torch_module(cfg.activation)]
-        net = nn.Sequential(*layers, nn.Linear(cfg.hidden, 1)).float()
+        # the linear net: depth Linears with nothing between them; the non-linear one: one hidden layer
+        spec = (nets.MLP(inputs=2, depth=cfg.depth, width=cfg.hidden, activation=None) if kind == "linear" else
+                nets.MLP(inputs=2, depth=1, width=cfg.hidden, activation=cfg.activation))
+        net = nets.build(spec)
         opt = torch.optim.Adam(net.parameters(), lr=cfg.lr)
         loss_fn = nn.BCEWithLogitsLoss()  # log-sigmoid inside: stable, unlike sigmoid followed by BCELoss
         net.train()

@@ -23,12 +23,11 @@ from activations.lookup import get
 from activations.registry import REGISTRY
 from i18n import N_, Msg, Nn_, Note
 
-from . import optim
+from . import inits, nets, optim
 from .controls import Choice, Multi, Number, Preset, Schema, Steps, seed
 from .optim import OPTIMIZER_LABELS, OPTIMIZERS
+from .progress import Progress
 from .seeding import DATA, derived_seed, generator, seeded
-
-Progress = Callable[[float, Note | None], None]
 
 RULE = ("selu", "elu", "leaky_relu", "relu", "tanh", "sigmoid")  # the rule of thumb's order, best first
 SOURCE = N_("Géron, *Hands-On Machine Learning*, 2nd ed. (2019), ch. 11")
@@ -37,25 +36,16 @@ KEYS = (*activations.keys_grouped(), OWN)
 DATASETS = ("digits", "breast_cancer")
 DATASET_LABELS = {"digits": N_("digits: 1,797 handwritten digits, 8×8 pixels, 10 classes"),
                   "breast_cancer": N_("breast cancer: 569 tumours, 30 measurements, 2 classes")}
-INITS = ("matched", "default", "kaiming_normal", "xavier_normal", "lecun_normal")
-INIT_LABELS = {"matched": N_("matched: each activation with its paper's init"),
-               "default": N_("PyTorch default (kaiming_uniform_, a=√5)"),
-               "kaiming_normal": N_("He / Kaiming normal (gain √2)"),
-               "xavier_normal": N_("Xavier / Glorot normal (gain = calculate_gain of the activation)"),
-               "lecun_normal": N_("LeCun normal (gain 1)")}
-INIT_SHORT = {"default": N_("PyTorch default"), "kaiming_normal": N_("He, gain √2"),
-              "xavier_normal": N_("Xavier, gain {gain}"), "lecun_normal": N_("LeCun")}  # a run's init, in the table
+INITS = (inits.MATCHED, "default", "kaiming_normal", "xavier_normal", "lecun_normal")
+# He here is He for a ReLU (gain √2) whatever the activation, as its label says; Xavier's gain is the activation's.
+RELU_GAIN = ("kaiming_normal",)
+INIT_LABELS = inits.labels(INITS, relu=RELU_GAIN)
 WIDTHS = (16, 32, 64, 128, 256)
 BATCHES = (16, 32, 64, 128, 256)
 LRS = (0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
 TEST_SHARE = 0.25
 MAX_SECONDS = 60.0  # the longest race a link may start (estimated): beyond it, fewer epochs (said so)
 SHUFFLE = 0x5F1E  # derived_seed(seed, SHUFFLE): the mini-batch order, independent of the weights
-
-# matched init: He for the ReLU family (and every other rectifier-like unit), LeCun for SELU (its paper's),
-# Xavier for the saturating, zero-centred ones (Glorot & Bengio studied tanh and the logistic sigmoid)
-XAVIER_FOR = frozenset({"tanh", "sigmoid", "softsign", "hardtanh", "hardsigmoid", "identity", "logsigmoid"})
-LECUN_FOR = frozenset({"selu"})
 
 RACE = Schema(
     Choice("data", N_("Data set"), N_("Both ship inside scikit-learn: nothing is downloaded."), "digits",
@@ -222,8 +212,8 @@ FLOPS_PER_S = 3.5e10
 STEP_S, LAYER_STEP_S = 1.5e-4, 2.2e-4
 
 
-def estimate_seconds(cfg: RaceConfig) -> float:
-    """The race's run time on this server, estimated from its size (cfg checked)."""
+def seconds(cfg: RaceConfig) -> float:
+    """The race's run time on this server, estimated from its size (cfg checked; labs.progress)."""
     X, _, classes = dataset(cfg.data)
     n, features = round(len(X) * (1 - TEST_SHARE)), X.shape[1]
     runs = len(cfg.activations) * cfg.seeds
@@ -238,7 +228,7 @@ def _duration(seconds: float) -> str:
 
 def bounded(cfg: RaceConfig, notes: list[Note] | None = None) -> tuple[RaceConfig, list[Note]]:
     notes = list(notes or [])
-    est = estimate_seconds(cfg)
+    est = seconds(cfg)
     if est <= MAX_SECONDS:
         return cfg, notes
     per_epoch = est / cfg.epochs
@@ -249,27 +239,6 @@ def bounded(cfg: RaceConfig, notes: list[Note] | None = None) -> tuple[RaceConfi
     seeds = max(1, int(cfg.seeds * MAX_SECONDS // per_epoch))
     notes.append(Note.of(TOO_LONG_SEEDS, estimate=_duration(est), seeds=seeds))
     return replace(cfg, epochs=1, seeds=seeds), notes
-
-
-def init_for(key: str, init: str) -> str:
-    """The init a run uses: the chosen one, or for "matched" the one the activation's paper recommends."""
-    if init != "matched":
-        return init
-    if key in LECUN_FOR:
-        return "lecun_normal"
-    if key in XAVIER_FOR:
-        return "xavier_normal"
-    return "kaiming_normal"
-
-
-def xavier_gain(key: str) -> float:
-    """Xavier's gain, one definition across the app: `calculate_gain` of the activation (5/3 for tanh, 1 where
-    calculate_gain has no entry, a learner's formula included)."""
-    if key not in REGISTRY:
-        return 1.0
-    from .gradflow import init_gain
-
-    return init_gain(key)[0]
 
 
 # ---- one run ---------------------------------------------------------------------------------------------------
@@ -290,31 +259,13 @@ def spread_across_examples(h) -> float:
 
 
 def _build(cfg: RaceConfig, key: str, features: int, classes: int):
-    """The MLP for `key`: depth x [Linear -> activation], then a Linear head. Call inside seeded(run seed): the
-    weights depend on (sizes, init, seed) only, so with one init every activation starts from the same weights."""
-    import torch
-    from torch import nn
-
-    from activations.reference import torch_module
-
-    sizes = [features] + [cfg.width] * cfg.depth
-    linears = [nn.Linear(a, b) for a, b in zip(sizes[:-1], sizes[1:], strict=True)]
-    head = nn.Linear(cfg.width, classes)
-    scheme = init_for(key, cfg.init)
-    with torch.no_grad():
-        for lin in linears:
-            if scheme == "kaiming_normal":
-                nn.init.kaiming_normal_(lin.weight, mode="fan_in", nonlinearity="relu")
-            elif scheme == "xavier_normal":
-                nn.init.xavier_normal_(lin.weight, gain=xavier_gain(key))
-            elif scheme == "lecun_normal":
-                nn.init.normal_(lin.weight, 0.0, 1.0 / math.sqrt(lin.in_features))
-            if scheme != "default":
-                nn.init.zeros_(lin.bias)
-    layers: list = []
-    for lin in linears:
-        layers += [lin, torch_module(key)]
-    return nn.Sequential(*layers, head)
+    """The MLP for `key`: depth x [Linear -> activation], then a Linear head. Call inside seeded(run seed): with He,
+    LeCun or the default init the weights depend on (sizes, init, seed) only, so every activation starts from the same
+    weights (with Xavier, the same draws scaled by its gain)."""
+    scheme = inits.scheme(cfg.init, key)
+    return nets.build(nets.MLP(inputs=features, depth=cfg.depth, width=cfg.width, outputs=classes, activation=key,
+                               init=scheme, init_for="relu" if scheme in RELU_GAIN else None,
+                               bias_init="default" if scheme == "default" else "zeros", defaults_first=True))
 
 
 def train_one(cfg: RaceConfig, key: str, run_seed: int, on_epoch: Callable[[int], None] | None = None) -> RunCurves:

@@ -12,7 +12,6 @@ analysis (the project has no SciPy); torch is imported on first use, by the meas
 """
 from __future__ import annotations
 
-import functools
 import math
 from collections.abc import Callable, Iterable
 from contextlib import nullcontext
@@ -26,19 +25,19 @@ from activations.lookup import get, known
 from activations.registry import OWN, REGISTRY, is_own
 from i18n import N_, Note
 
+from . import inits, nets
 from .arrays import finite_or_nan
 from .controls import Choice, Multi, Number, Schema, Steps, Toggle, seed
+from .progress import Progress
 from .seeding import DATA, derived_seed, generator, seeded
 
-Progress = Callable[[float, Note | None], None]
 Memo = Callable[[str, Callable[[], "LayerStats"]], "LayerStats"]
 
 COMPARED: tuple[str, ...] = ("selu", "relu", "tanh", "elu", "sigmoid")
 INITS: tuple[str, ...] = ("lecun_normal", "kaiming_normal", "xavier_normal")
-# Xavier means one thing across the app: xavier_normal_(w, gain=calculate_gain(activation)) (labs.gradflow.init_gain)
-INIT_LABELS = {"lecun_normal": N_("LeCun normal"), "kaiming_normal": N_("He / Kaiming normal"),
-               "xavier_normal": N_("Xavier / Glorot normal (gain = calculate_gain of the activation)")}
-DROPOUTS: tuple[str, ...] = ("none", "dropout", "alpha_dropout")
+# Xavier means one thing across the app: xavier_normal_(w, gain=calculate_gain(activation)) (labs.inits.init_gain)
+INIT_LABELS = inits.labels(INITS)
+DROPOUTS = nets.DROPOUTS
 # The modules' own names are identifiers: only "none" is a word to translate (ui.urlstate passes labels to _()).
 DROPOUT_LABELS = {"none": N_("none"), "dropout": N_("nn.Dropout"), "alpha_dropout": N_("nn.AlphaDropout")}
 WIDTHS: tuple[int, ...] = (8, 16, 32, 64, 128, 256)
@@ -120,18 +119,10 @@ UNDEFINED = N_("{name}: layer {layer} has no value (NaN) for some of its finite 
 FORWARDING = N_("{name}: forward through {depth} layers")
 
 
-def xavier_gain(key: str) -> float:
-    """Xavier's gain for activation `key`: `calculate_gain` of it (1 where it has no entry, a formula included), the
-    one definition the Gradient-flow and Real-data pages use too."""
-    from .gradflow import init_gain
-
-    return init_gain(key)[0]
-
-
 def config_notes(cfg: SNConfig, keys: Iterable[str]) -> list[Note]:
     """What the learner should know about a (checked) config before reading its curves."""
     if cfg.init == "xavier_normal":
-        gains = ", ".join(GAIN_ITEM.format(name=get(k).name, gain=xavier_gain(k)) for k in keys)
+        gains = ", ".join(GAIN_ITEM.format(name=get(k).name, gain=inits.init_gain(k)[0]) for k in keys)
         return [Note.of(XAVIER_GAINS, gains=gains)]
     return []
 
@@ -147,16 +138,11 @@ def result_notes(cfg: SNConfig, stds: dict[str, np.ndarray]) -> list[Note]:
 
 
 def seconds(cfg: SNConfig, count: int) -> float:
-    """About how long `count` activations take on one core (measured: 100 ms for each at depth 100, width 256,
-    batch 500, and 45 ms for the weights, drawn once)."""
+    """About how long `count` activations take on one core (labs.progress; measured: 100 ms for each at depth 100,
+    width 256, batch 500, and 45 ms for the weights, drawn once)."""
     if count <= 0:
         return 0.0
     return count * cfg.depth * cfg.batch * cfg.width**2 * 3e-11 + cfg.depth * cfg.width**2 * 7e-9
-
-
-def long_enough(cfg: SNConfig, count: int) -> bool:
-    """Whether running `count` activations is long enough (> ~0.5 s) to show a progress bar."""
-    return seconds(cfg, count) > 0.5
 
 
 def in_band(mean: float, std: float) -> bool:
@@ -188,56 +174,43 @@ class DepthStats:
         return in_band(float(self.mean[key][layer]), float(self.std[key][layer]))
 
 
-def _weights(cfg: SNConfig, gain: float = 1.0) -> list:
-    """depth float32 (width, width) weight matrices drawn by gradflow.init_weights_, the Gradient-flow page's init.
+def net_spec(cfg: SNConfig, key: str) -> nets.MLP:
+    """depth x [Linear(width, width, bias=False) -> activation (-> dropout)], no head, every Linear drawn before the
+    next (cfg checked). He is drawn for a ReLU and LeCun is gain 1 whatever the activation, so every activation gets
+    the same draws, and with Xavier the same draws scaled by its own gain (init_gain of it)."""
+    return nets.MLP(inputs=cfg.width, depth=cfg.depth, width=cfg.width, outputs=None, activation=key, bias=False,
+                    init=cfg.init, init_for=None if cfg.init == "xavier_normal" else "relu", dropout=cfg.dropout,
+                    dropout_rate=cfg.dropout_rate, residual=cfg.residual,
+                    # nn.Linear's own reset_parameters would draw (and then throw away) a default init first
+                    skip_default=True)
 
-    activation='relu' only matters for kaiming_normal, where it makes He's nonlinearity='relu' (gain √2); LeCun is
-    gain 1, and Xavier gets `gain` (xavier_gain of the activation). The same seed gives the same draws whatever the
-    gain: Xavier's weights for two activations differ by the ratio of their gains."""
-    from torch import nn
 
-    from .gradflow import NetConfig, init_weights_
-
-    net_cfg = NetConfig(activation="relu", init=cfg.init, bias_init="zeros")
-    out = []
+def _weights(cfg: SNConfig, key: str) -> list:
+    """The hidden Linears of net_spec(cfg, key), drawn from cfg.seed: the same for every activation of the same
+    gain."""
     with seeded(cfg.seed):
-        for _ in range(cfg.depth):
-            # skip_init: nn.Linear's own reset_parameters would draw (and then throw away) a default init first
-            lin = nn.utils.skip_init(nn.Linear, cfg.width, cfg.width, bias=False)
-            init_weights_(lin, net_cfg, gain=gain)
-            out.append(lin.weight.detach())
-    return out
+        return nets.linears(net_spec(cfg, key))[0]
 
 
 def _layer_stats(cfg: SNConfig, key: str, weights: list) -> LayerStats:
     """Mean and std of every layer's output for activation `key` (cfg already checked)."""
     import torch
-    from torch import nn
-
-    from activations.reference import torch_module
 
     x = cfg.input_mean + cfg.input_scale * torch.randn(cfg.batch, cfg.width, generator=generator(cfg.seed, DATA))
-    drop: nn.Module | None = None
-    if cfg.dropout == "dropout":
-        drop = nn.Dropout(cfg.dropout_rate).train()
-    elif cfg.dropout == "alpha_dropout":
-        drop = nn.AlphaDropout(cfg.dropout_rate).train()
-    # evaluation mode: RReLU uses its fixed mean slope; dropout is the separate module above, in training mode
-    act = torch_module(key).eval()
+    spec = net_spec(cfg, key)
+    # evaluation mode: RReLU uses its fixed mean slope; dropout, what is studied, in training mode
+    net = nets.assemble(spec, weights, None).eval()
+    for _, _, drop in nets.hidden_layers(spec, net):
+        if drop is not None:
+            drop.train()
     # the dropout modules draw their masks from torch's global generator, so only then is the lock held (and
     # reseeded for each activation, which then replays the same masks); without dropout nothing random remains
-    with seeded(derived_seed(cfg.seed, DROPOUT)) if drop is not None else nullcontext(), torch.no_grad():
-        h = x
+    with seeded(derived_seed(cfg.seed, DROPOUT)) if cfg.dropout != "none" else nullcontext(), torch.no_grad():
         own, first_undefined = is_own(key), None
         sums = torch.empty(cfg.depth, 2, dtype=torch.float64)  # per layer: sum h, sum h^2
-        for layer, w in enumerate(weights):
-            z = h @ w.T
-            a = act(z)
+        for layer, (z, a, h) in enumerate(nets.trace(spec, net, x)):
             if own and first_undefined is None and torch.isnan(a).any() and torch.isfinite(z).all():
                 first_undefined = layer  # a formula's NaN, not an overflow (checked for formulas only: a sync)
-            if drop is not None:
-                a = drop(a)
-            h = h + a if cfg.residual else a
             # Two float64 sums instead of torch.std_mean, which costs as much as the matmul here. In float64, h^2
             # cannot overflow for any finite float32 h (so inf or nan means h itself overflowed), and the
             # cancellation in E[h^2] - (E h)^2 loses ~1e-16 * E[h^2] / Var h: nothing at these ratios.
@@ -274,14 +247,21 @@ def depth_stats(cfg: SNConfig, activations: Iterable[str] = COMPARED, progress: 
     keys, note = validate.choices("activations", given, options, COMPARED, len(options))
     notes += ([note] if note else []) + config_notes(cfg, keys)
     # one set of weights held at a time (depth x width² floats): Xavier draws them again for each new gain
-    weights = functools.lru_cache(maxsize=1)(lambda gain: _weights(cfg, gain))
+    held: dict[float, list] = {}
+
+    def weights(gain: float, key: str) -> list:
+        if gain not in held:
+            held.clear()
+            held[gain] = _weights(cfg, key)
+        return held[gain]
+
     memo = memo or (lambda key, compute: compute())
     means: dict[str, np.ndarray] = {}
     stds: dict[str, np.ndarray] = {}
     for i, key in enumerate(keys):
         say(i / len(keys), Note.of(FORWARDING, name=get(key).name, depth=cfg.depth))
-        gain = xavier_gain(key) if cfg.init == "xavier_normal" else 1.0
-        res = memo(key, lambda key=key, gain=gain: _layer_stats(cfg, key, weights(gain)))
+        gain = inits.init_gain(key)[0] if cfg.init == "xavier_normal" else 1.0
+        res = memo(key, lambda key=key, gain=gain: _layer_stats(cfg, key, weights(gain, key)))
         means[key], stds[key] = res.mean, res.std
         notes += res.notes
     notes += result_notes(cfg, stds)

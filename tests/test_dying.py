@@ -13,7 +13,9 @@ import torch
 import i18n
 from activations import validate
 from charts import dying as charts
+from labs import deadunits as U
 from labs import dying as D
+from labs.progress import is_long
 from labs.seeding import DATA as DATA_SALT
 
 ARRAYS = ("X", "y", "steps", "loss", "accuracy", "dead_fraction", "dead_first", "first_w", "first_b", "grid_axis",
@@ -203,14 +205,14 @@ def test_count_dead_by_hand():
                    [0.0, 0.0, 1.0, 0.0],  # z = -0.5, -0.5, 0.5, 0.5: alive
                    [1.0, 0.0, 0.0, 1.0]])  # z = 0.1 everywhere (its inputs are dead units): alive through its bias
     b2 = np.array([0.0, -0.5, 0.1])
-    layer1, layer2 = D.count_dead([(W1, b1), (W2, b2)], X)
+    layer1, layer2 = U.count_dead([(W1, b1), (W2, b2)], X)
     np.testing.assert_array_equal(layer1, [True, False, False, True])
     np.testing.assert_array_equal(layer2, [True, False, False])
     assert layer1.dtype == bool and layer2.dtype == bool
     # LeakyReLU: f' = 0.01 on the left, so the same weights have no dead unit
-    assert not any(m.any() for m in D.count_dead([(W1, b1), (W2, b2)], X, "leaky_relu", {"negative_slope": 0.01}))
+    assert not any(m.any() for m in U.count_dead([(W1, b1), (W2, b2)], X, "leaky_relu", {"negative_slope": 0.01}))
     # the definition is the core's f', not "z <= 0": ReLU6 is also dead where z >= 6 (z = 20, 10, 0, 10 here)
-    (dead6,) = D.count_dead([(np.array([[10.0, 0.0], [0.0, 1.0]]), np.array([10.0, 0.0]))], X, "relu6")
+    (dead6,) = U.count_dead([(np.array([[10.0, 0.0], [0.0, 1.0]]), np.array([10.0, 0.0]))], X, "relu6")
     np.testing.assert_array_equal(dead6, [True, False])
 
 
@@ -219,15 +221,15 @@ def test_count_inactive_by_hand():
     W1 = np.array([[1.0, 1.0], [1.0, 0.0], [-1.0, -1.0], [1.0, 0.0]])  # test_count_dead_by_hand's first layer
     b1 = np.array([-5.0, -0.5, 0.0, -1.0])
     # LeakyReLU: units 0 and 3 have every z <= 0 (z = 0 counts: PyTorch's f'(0) is the slope), so inactive, not dead
-    (leaky,) = D.count_inactive([(W1, b1)], X, "leaky_relu", {"negative_slope": 0.01})
+    (leaky,) = U.count_inactive([(W1, b1)], X, "leaky_relu", {"negative_slope": 0.01})
     np.testing.assert_array_equal(leaky, [True, False, False, True])
     # ReLU: inactive and dead are the same units
-    np.testing.assert_array_equal(D.count_inactive([(W1, b1)], X)[0], D.count_dead([(W1, b1)], X)[0])
+    np.testing.assert_array_equal(U.count_inactive([(W1, b1)], X)[0], U.count_dead([(W1, b1)], X)[0])
     # SELU's |f'| is above 1 for -0.56 < z <= 0: z = -0.1 is not on the side where the gradient shrinks
-    (selu,) = D.count_inactive([(np.zeros((2, 2)), np.array([-0.1, -1.0]))], X, "selu")
+    (selu,) = U.count_inactive([(np.zeros((2, 2)), np.array([-0.1, -1.0]))], X, "selu")
     np.testing.assert_array_equal(selu, [False, True])
     # a dead unit is inactive too, whichever side it died on: ReLU6 above 6
-    (relu6,) = D.count_inactive([(np.zeros((1, 2)), np.array([10.0]))], X, "relu6")
+    (relu6,) = U.count_inactive([(np.zeros((1, 2)), np.array([10.0]))], X, "relu6")
     assert relu6.all()
 
 
@@ -236,7 +238,7 @@ def test_which_activations_have_a_negative_side():
     Hardswish, Threshold) is the core's: f' damps the gradient more on the left than on the right."""
     from activations.registry import REGISTRY
 
-    sided = {k for k in REGISTRY if D.has_negative_side(k)}
+    sided = {k for k in REGISTRY if U.has_negative_side(k)}
     assert sided == {"relu", "leaky_relu", "prelu", "rrelu", "elu", "celu", "selu", "gelu", "silu", "swish", "mish",
                      "softplus", "relu6", "hardswish", "threshold"}
     assets = Path(__file__).resolve().parent.parent / "assets"
@@ -244,7 +246,7 @@ def test_which_activations_have_a_negative_side():
             in (assets / "en/pages/dying_relu.md").read_text())
     assert ("(ReLU 계열, ELU, CELU, SELU, GELU, SiLU와 Swish, Mish, Softplus, ReLU6, Hardswish, Threshold)"
             in (assets / "ko/pages/dying_relu.md").read_text())
-    assert not D.has_negative_side("leaky_relu", {"negative_slope": 1.0})  # the identity: no side shrinks it
+    assert not U.has_negative_side("leaky_relu", {"negative_slope": 1.0})  # the identity: no side shrinks it
     # "How little an inactive unit passes back depends on |f'| there: 0.01 for LeakyReLU, 0.25 for PReLU at its
     # start, at most 0.5 for GELU and SiLU, and close to 1 just left of 0 for ELU."
     from activations.lookup import get
@@ -269,7 +271,7 @@ def test_inactive_units_are_measured_like_dead_ones(preset_runs):
     assert leaky.final_inactive_fraction == pytest.approx(leaky.inactive_fraction[-1].mean())
     # the first layer's share agrees with count_inactive on the recorded weights, frame by frame
     for i in range(0, len(leaky.steps), 10):
-        (mask,) = D.count_inactive([(leaky.first_w[i], leaky.first_b[i])], leaky.X, "leaky_relu")
+        (mask,) = U.count_inactive([(leaky.first_w[i], leaky.first_b[i])], leaky.X, "leaky_relu")
         assert leaky.inactive_fraction[i, 0] == mask.mean()
     # what the page says at the end: the count, with the definition, only where it is not the dead units again
     (note,) = [n for n in leaky.notes if n.msgid == D.INACTIVE_AT_END[0]]
@@ -282,7 +284,7 @@ def test_inactive_units_are_measured_like_dead_ones(preset_runs):
 def test_count_dead_agrees_with_train():
     run = D.train(D.TrainConfig(layers=1, optimizer="adam", lr=0.3, steps=100, record_every=20, grid=10))
     for i in range(len(run.steps)):
-        (mask,) = D.count_dead([(run.first_w[i], run.first_b[i])], run.X)
+        (mask,) = U.count_dead([(run.first_w[i], run.first_b[i])], run.X)
         np.testing.assert_array_equal(mask, run.dead_first[i])
         assert run.dead_fraction[i, 0] == mask.mean()
     assert run.dead_first[-1].any()  # the check above compared some dead units
@@ -407,12 +409,12 @@ def test_progress_is_reported():
 
 def test_the_cost_model_says_when_a_bar_is_worth_it():
     page = D.config({})
-    assert not D.shows_progress(page)  # the default run (~0.2 s) needs no bar
+    assert not is_long(D.seconds(page))  # the default run (~0.2 s) needs no bar
     big = D.config({"units": 128, "layers": 4, "steps": 1000, "n": 1000})
-    assert D.shows_progress(big) and D.estimated_seconds(big) > 10 * D.estimated_seconds(page)
+    assert is_long(D.seconds(big)) and D.seconds(big) > 10 * D.seconds(page)
     for field, value in (("units", 128), ("layers", 4), ("steps", 1000)):
-        assert D.estimated_seconds(dataclasses.replace(page, **{field: value})) > D.estimated_seconds(page), field
-    assert D.sweep_seconds(page) > 5 * D.estimated_seconds(page, frames=False)
+        assert D.seconds(dataclasses.replace(page, **{field: value})) > D.seconds(page), field
+    assert D.sweep_seconds(page) > 5 * D.seconds(page, frames=False)
 
 
 # ---- PReLU and RReLU ---------------------------------------------------------------------------------------------

@@ -7,7 +7,9 @@ import torch
 
 from activations import validate
 from labs import gradflow as G
+from labs import inits as I
 from labs import seeding
+from labs.progress import is_long
 
 torch.set_num_threads(1)  # as the app runs the labs (labs.seeding.one_thread): 10x faster on a busy machine
 ARRAYS = ("layers", "act_mean", "act_std", "pre_std", "hist_edges", "hist", "weight_grad_norm", "act_grad_norm",
@@ -44,7 +46,8 @@ def test_sigmoid_vanishes_whatever_the_gain():
         with seeding.seeded(0):
             lins = [torch.nn.Linear(128, 128) for _ in range(20)]
             for lin in lins:
-                G.init_weights_(lin, cfg, gain)
+                I.init_weight_(lin.weight, cfg.init, cfg.activation, gain=gain)
+                I.init_bias_(lin.bias, cfg.bias_init)
         h = torch.randn(256, 128, generator=seeding.generator(0, seeding.DATA))
         for lin in lins:
             h = torch.sigmoid(lin(h))
@@ -53,7 +56,7 @@ def test_sigmoid_vanishes_whatever_the_gain():
 
     assert ratio(1.0) < 1e-10
     assert ratio(4.0) < 1e-4
-    assert "σ′ ≤ 1/4" in G.init_gain("sigmoid")[1].render() and "saturate" in G.init_gain("sigmoid")[1].render()
+    assert "σ′ ≤ 1/4" in I.init_gain("sigmoid")[1].render() and "saturate" in I.init_gain("sigmoid")[1].render()
 
 
 def test_tanh_gain_makes_up_for_tanh_shrinking_its_inputs():
@@ -63,7 +66,8 @@ def test_tanh_gain_makes_up_for_tanh_shrinking_its_inputs():
         with seeding.seeded(0):
             lins = [torch.nn.Linear(128, 128) for _ in range(50)]
             for lin in lins:
-                G.init_weights_(lin, cfg, gain)
+                I.init_weight_(lin.weight, cfg.init, cfg.activation, gain=gain)
+                I.init_bias_(lin.bias, cfg.bias_init)
         h = torch.randn(256, 128, generator=seeding.generator(0, seeding.DATA))
         with torch.no_grad():
             for lin in lins:
@@ -71,8 +75,8 @@ def test_tanh_gain_makes_up_for_tanh_shrinking_its_inputs():
         return h.std().item()
 
     assert last_std(1.0) < 0.2 < 0.5 < last_std(5 / 3)
-    assert G.init_gain("tanh")[0] == pytest.approx(5 / 3)
-    note = G.init_gain("tanh")[1].render()
+    assert I.init_gain("tanh")[0] == pytest.approx(5 / 3)
+    note = I.init_gain("tanh")[1].render()
     assert "|tanh z| < |z|" in note and "±1" not in note
     res = G.gradient_flow(preset_net("tanh-xavier"))  # the preset's promise: the spread is kept through 50 layers
     assert len(res.layers) == 50 and res.act_std[-1] > 0.5
@@ -140,7 +144,7 @@ def test_gradient_flow_presets_hold_at_seeds_0_to_3():
         plain = G.train(training(seed=seed))
         assert plain.diverged_at is not None and plain.diverged_at <= 10, seed
     labels = {k: p.label for k, p in G.PRESETS.items()}
-    assert "5/3" in labels["tanh-xavier"] and G.init_gain("tanh")[0] == pytest.approx(5 / 3)
+    assert "5/3" in labels["tanh-xavier"] and I.init_gain("tanh")[0] == pytest.approx(5 / 3)
 
 
 def test_the_text_s_examples_hold():
@@ -211,7 +215,7 @@ def test_gain_table_is_calculate_gain():
     calc = torch.nn.init.calculate_gain
     expected = [calc("linear"), calc("conv2d"), calc("sigmoid"), calc("tanh"), calc("relu"), calc("leaky_relu"),
                 calc("leaky_relu", 0.2), calc("selu")]
-    rows = G.gain_table()
+    rows = I.gain_table()
     assert [r[0] for r in rows] == ["linear", "conv2d", "sigmoid", "tanh", "relu", "leaky_relu", "leaky_relu", "selu"]
     assert [r[2] for r in rows] == expected
     assert rows[3][2] == pytest.approx(5 / 3) and rows[4][2] == pytest.approx(math.sqrt(2))
@@ -221,16 +225,16 @@ def test_gain_table_is_calculate_gain():
 
 def test_init_gain():
     calc = torch.nn.init.calculate_gain
-    assert G.init_gain("leaky_relu", {"negative_slope": 0.2})[0] == calc("leaky_relu", 0.2)
-    assert G.init_gain("prelu", {"init": 0.25})[0] == calc("leaky_relu", 0.25)
-    assert G.init_gain("rrelu", {"lower": 0.1, "upper": 0.3})[0] == pytest.approx(calc("leaky_relu", 0.2))
+    assert I.init_gain("leaky_relu", {"negative_slope": 0.2})[0] == calc("leaky_relu", 0.2)
+    assert I.init_gain("prelu", {"init": 0.25})[0] == calc("leaky_relu", 0.25)
+    assert I.init_gain("rrelu", {"lower": 0.1, "upper": 0.3})[0] == pytest.approx(calc("leaky_relu", 0.2))
     for key, name in (("identity", "linear"), ("sigmoid", "sigmoid"), ("tanh", "tanh"), ("relu", "relu"),
                       ("selu", "selu")):
-        assert G.init_gain(key)[0] == calc(name), key
-    gain, note = G.init_gain("gelu")
+        assert I.init_gain(key)[0] == calc(name), key
+    gain, note = I.init_gain("gelu")
     assert gain == 1.0 and note.render() == "`calculate_gain` has no entry for GELU; 1 is used."
     # a number inside code stays Python's: `calculate_gain('leaky_relu', 0.2)` in every language
-    assert "`calculate_gain('leaky_relu', 0.2)`" in G.init_gain("leaky_relu", {"negative_slope": 0.2})[1].render()
+    assert "`calculate_gain('leaky_relu', 0.2)`" in I.init_gain("leaky_relu", {"negative_slope": 0.2})[1].render()
 
 
 @pytest.mark.parametrize("activation,init,gain", [
@@ -248,7 +252,7 @@ def test_gain_reported_is_the_gain_used(activation, init, gain):
 
 
 def test_default_linear_check():
-    chk = G.default_linear_check(512, 512, seed=3)
+    chk = I.default_linear_check(512, 512, seed=3)
     assert chk.bound == 1 / math.sqrt(512) and chk.bias_bound == chk.bound
     assert 0.95 * chk.bound < chk.max_abs_weight <= chk.bound
     assert chk.max_abs_bias <= chk.bias_bound
@@ -266,7 +270,7 @@ def test_expected_weight_std_matches_measured(init, activation, params):
     else:
         np.testing.assert_allclose(res.weight_std_measured, res.weight_std_expected, rtol=0.05)
     # spot-check the formulas themselves, not only their agreement with torch
-    std = G.expected_weight_std(cfg, 256, 256, res.gain)
+    std = I.expected_std(cfg.init, 256, 256, cfg.activation, cfg.param_dict, cfg.sigma, res.gain)
     formula = {"default": 1 / math.sqrt(3 * 256), "xavier_normal": res.gain * math.sqrt(2 / 512),
                "xavier_uniform": res.gain * math.sqrt(2 / 512), "lecun_normal": 1 / 16, "normal": 0.3, "zeros": 0.0}
     slope = 0.2 if activation == "leaky_relu" else 0.0  # He treats every non-leaky activation as a ReLU
@@ -453,7 +457,7 @@ def test_the_global_rng_is_left_alone():
     expected = torch.rand(3)
     torch.manual_seed(123)
     G.gradient_flow(G.NetConfig(depth=2, width=8, batch=16))
-    G.default_linear_check(8, 8)
+    I.default_linear_check(8, 8)
     assert torch.equal(torch.rand(3), expected)
 
 
@@ -469,8 +473,8 @@ def test_progress_is_reported():
 
 
 def test_only_long_runs_show_a_progress_bar():
-    assert not G.is_long(G.NetConfig())  # the page's default: instant
-    assert not G.is_long(G.NetConfig(depth=50, width=256, batch=256))  # ~0.3 s (bench/bench_gradflow.py)
-    assert G.is_long(G.NetConfig(depth=100, width=512, batch=1024))
-    assert G.is_long(training())  # 3 x 100 steps of a 20-layer net: about a second
-    assert not G.is_long(training(depth=2, width=8, steps=20))
+    assert not is_long(G.seconds(G.NetConfig()))  # the page's default: instant
+    assert not is_long(G.seconds(G.NetConfig(depth=50, width=256, batch=256)))  # ~0.3 s (bench/bench_gradflow.py)
+    assert is_long(G.seconds(G.NetConfig(depth=100, width=512, batch=1024)))
+    assert is_long(G.seconds(training()))  # 3 x 100 steps of a 20-layer net: about a second
+    assert not is_long(G.seconds(training(depth=2, width=8, steps=20)))

@@ -6,6 +6,7 @@ from pagekit import open_page
 
 import activations
 from i18n import render
+from labs import inits
 from labs import realdata as R
 from labs.seeding import one_thread
 
@@ -34,9 +35,9 @@ def test_the_same_seed_gives_bit_identical_numbers_and_another_seed_other_ones()
 
 
 def test_matched_init_is_each_papers_and_one_init_starts_every_activation_from_the_same_weights():
-    assert [R.init_for(k, "matched") for k in R.RULE] == ["lecun_normal", "kaiming_normal", "kaiming_normal",
+    assert [inits.scheme("matched", k) for k in R.RULE] == ["lecun_normal", "kaiming_normal", "kaiming_normal",
                                                           "kaiming_normal", "xavier_normal", "xavier_normal"]
-    assert R.init_for("tanh", "default") == "default"
+    assert inits.scheme("default", "tanh") == "default"
     cfg, _ = R.RaceConfig(init="kaiming_normal").clamped()
     with R.seeded(5):
         a = R._build(cfg, "relu", 64, 10)
@@ -47,8 +48,8 @@ def test_matched_init_is_each_papers_and_one_init_starts_every_activation_from_t
     w = a[0].weight.detach().numpy()
     assert abs(w.std() - np.sqrt(2 / 64)) < 0.02  # He: std sqrt(2 / fan_in)
     # Xavier is one definition app-wide: gain = calculate_gain of the activation (5/3 for tanh, 1 for sigmoid)
-    assert R.xavier_gain("tanh") == pytest.approx(5 / 3) and R.xavier_gain("sigmoid") == 1.0
-    assert R.xavier_gain(activations.own_key("x*sigmoid(x)")) == 1.0
+    assert inits.init_gain("tanh")[0] == pytest.approx(5 / 3) and inits.init_gain("sigmoid")[0] == 1.0
+    assert inits.init_gain(activations.own_key("x*sigmoid(x)"))[0] == 1.0
     cfg, _ = R.RaceConfig(init="xavier_normal", width=256).clamped()
     for key, gain in (("tanh", 5 / 3), ("sigmoid", 1.0)):
         with R.seeded(5):
@@ -137,10 +138,10 @@ def test_a_race_is_checked_and_bounded_server_side():
     cfg, notes = R.RaceConfig(depth=999, width=7, epochs=-3, seeds=10**9, activations=("bogus", "relu"),
                               data="mnist", lr=float("nan")).clamped()
     assert (cfg.depth, cfg.width, cfg.data, cfg.activations) == (20, 16, "digits", ("relu",))
-    assert R.estimate_seconds(cfg) <= R.MAX_SECONDS * 1.05
+    assert R.seconds(cfg) <= R.MAX_SECONDS * 1.05
     assert len(notes) >= 6
     big, notes = R.RaceConfig(depth=20, width=256, epochs=100, seeds=10, activations=R.KEYS[:8]).clamped()
-    assert R.estimate_seconds(big) <= R.MAX_SECONDS * 1.05 and big.epochs < 100
+    assert R.seconds(big) <= R.MAX_SECONDS * 1.05 and big.epochs < 100
     assert any("would take about" in render(n) for n in notes)
     assert R.RaceConfig().clamped() == (R.RaceConfig(), [])
 
@@ -154,7 +155,7 @@ def test_the_estimate_is_of_the_right_size():
     t = time.perf_counter()
     one_thread(lambda: R.train_one(cfg, "relu", 1))
     measured = time.perf_counter() - t
-    assert R.estimate_seconds(cfg) / 3 < measured < R.estimate_seconds(cfg) * 3, (measured, R.estimate_seconds(cfg))
+    assert R.seconds(cfg) / 3 < measured < R.seconds(cfg) * 3, (measured, R.seconds(cfg))
 
 
 # ---- the page -------------------------------------------------------------------------------------------------

@@ -12,8 +12,10 @@ import torch
 from activations import validate
 from activations.functions import SELU_ALPHA, SELU_SCALE
 from i18n import Note
+from labs import inits
 from labs import selfnorm as S
 from labs.controls import SEED_HIGH, Schema
+from labs.progress import is_long
 
 LO_NU, HI_NU = S.STABLE_NU
 MU_BAND = S.STABLE_MU[1]
@@ -84,7 +86,7 @@ def test_xavier_uses_calculate_gain_and_selu_s_three_quarters_shrinks_it():
     xavier = stats(("selu", "relu", "elu"), init="xavier_normal")
     he = stats(("relu",), init="kaiming_normal")
     np.testing.assert_allclose(xavier.std["relu"], he.std["relu"], rtol=1e-4)
-    assert [S.xavier_gain(k) for k in ("selu", "relu", "tanh", "elu", "sigmoid")] == pytest.approx(
+    assert [inits.init_gain(k)[0] for k in ("selu", "relu", "tanh", "elu", "sigmoid")] == pytest.approx(
         [0.75, math.sqrt(2), 5 / 3, 1.0, 1.0])
     std = xavier.std["selu"]
     # measured at seeds 0-3: 0.79-0.80 at layer 1, 0.17-0.22 at layer 100, the mean -0.03 .. -0.04
@@ -196,10 +198,10 @@ def test_each_activation_alone_gives_its_curves_in_company():
 
 
 def test_progress_is_shown_for_the_default_run_not_for_one_short_activation():
-    assert S.long_enough(S.SNConfig(), len(S.COMPARED))  # ~0.5 s on one core: a bar, not a frozen page
-    assert not S.long_enough(S.SNConfig(), 1)
-    assert not S.long_enough(S.SNConfig(depth=10, width=64), len(S.COMPARED))
-    assert not S.long_enough(S.SNConfig(), 0)  # everything cached
+    assert is_long(S.seconds(S.SNConfig(), len(S.COMPARED)))  # ~0.5 s on one core: a bar, not a frozen page
+    assert not is_long(S.seconds(S.SNConfig(), 1))
+    assert not is_long(S.seconds(S.SNConfig(depth=10, width=64), len(S.COMPARED)))
+    assert not is_long(S.seconds(S.SNConfig(), 0))  # everything cached
 
 
 # ---- the declaration: one per control, URL and server side -------------------------------------------------------

@@ -2,16 +2,20 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from typing import TypeVar
 
 import streamlit as st
 
 from charts.base import chart_config
 from i18n import _
 from labs.controls import Control, Preset
+from labs.progress import Progress
 
 from . import own
 from .text import page_text
 from .urlstate import PageState, apply, preset_help
+
+T = TypeVar("T")
 
 
 def start(page: str, title: str, intro: str | None = "intro") -> PageState:
@@ -55,9 +59,10 @@ def _press(page: str, groups) -> None:
         apply(page, values, controls)
 
 
-def with_progress(run: Callable, label: str, show: bool = True):
-    """`run(progress)` with a progress bar when `show` (the lab says whether the job is long enough to be felt).
-    Labs call progress(fraction, note) with a Note (or None) about where they are."""
+def with_progress(run: Callable[[Progress | None], T], label: str, show: bool = True) -> T:
+    """`run(progress)` with a progress bar when `show` (labs.progress: is_long of the lab's `seconds` estimate says
+    whether the job is long enough to be felt). Labs call progress(fraction, note) with a Note (or None) about where
+    they are."""
     from i18n import render
 
     if not show:

@@ -6,6 +6,7 @@ from i18n import N_, _, _f, fill, render
 from i18n.numbers import percent
 from labs import dying
 from labs.catalog import activation_params
+from labs.progress import is_long
 from ui import cache, own, page
 from ui.urlstate import PageState
 from ui.widgets import activation_name
@@ -36,7 +37,7 @@ def trained(cfg: dying.TrainConfig) -> dying.Run:
     """dying.train(cfg), cached by config for every session and every section (the fix, PReLU/RReLU and the main
     run share a training when they are the same config); a progress bar when the lab says it is long."""
     return cache.lab("dying", cfg, lambda: page.with_progress(lambda progress: dying.train(cfg, progress),
-                                                              _("Training…"), show=dying.shows_progress(cfg)))
+                                                              _("Training…"), show=is_long(dying.seconds(cfg))))
 
 
 state = page.start("dying_relu", N_("Dying ReLU"))

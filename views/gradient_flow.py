@@ -4,7 +4,8 @@ import streamlit as st
 from charts import gradflow as plots
 from i18n import N_, _, _f, fill, ngettext, pgettext, render
 from i18n.numbers import num
-from labs import gradflow
+from labs import gradflow, inits
+from labs.progress import is_long
 from ui import cache, own, page
 from ui.text import page_text
 from ui.urlstate import PageState
@@ -27,7 +28,7 @@ def probe_panel(state: PageState) -> None:
     with charts:
         res = page.with_progress(lambda p: cache.lab("flow", cfg, lambda: gradflow.gradient_flow(cfg, p), 48),
                                  _("Forward and backward pass…"),
-                                 show=gradflow.is_long(cfg) and cache.peek("flow", cfg) is None)
+                                 show=is_long(gradflow.seconds(cfg)) and cache.peek("flow", cfg) is None)
         for n in res.notes:
             state.note(n)
         ratio = res.first_last_ratio
@@ -72,11 +73,11 @@ def probe_panel(state: PageState) -> None:
         page.chart(plots.weight_std_figure(res.layers, res.weight_std_measured, res.weight_std_expected),
                    alt=_("Expected and measured standard deviation of weights."))
         rows = "\n".join(fill("| {name} | {param} | {gain:.6g} |", name=n, param=render(p) if p else "—", gain=g)
-                         for n, p, g in gradflow.gain_table())
+                         for n, p, g in inits.gain_table())
         st.markdown(_f("`torch.nn.init.calculate_gain`, live:\n\n| nonlinearity | param | gain |\n|---|---|---|\n"
                        "{rows}", rows=rows))
         w, seed = cfg.width, cfg.seed
-        chk = cache.lab("linear_check", (w, seed), lambda: gradflow.default_linear_check(w, w, seed), 16)
+        chk = cache.lab("linear_check", (w, seed), lambda: inits.default_linear_check(w, w, seed), 16)
         st.markdown(_f(
             "**PyTorch's default `nn.Linear({width}, {width})`**, checked on a real layer: bound 1/√fan_in = "
             "**{bound:.5g}**, largest |w| = {max_w:.5g}; variance {var:.4g} vs bound²/3 = {expected:.4g}; largest "
@@ -101,7 +102,7 @@ def train_panel(state: PageState) -> None:
     cfg = gradflow.TrainConfig.of(values)
     runs = page.with_progress(lambda p: cache.lab("train", cfg, lambda: gradflow.clipping_runs(cfg, p), 16),
                               _("Training three times from the same initial weights…"),
-                              show=gradflow.is_long(cfg) and cache.peek("train", cfg) is None)
+                              show=is_long(gradflow.seconds(cfg)) and cache.peek("train", cfg) is None)
     labels = [render(r.label) for r in runs]
     page.chart(plots.training_figure([(lab, r.result.steps, r.result.loss, r.result.grad_norm)
                                       for lab, r in zip(labels, runs, strict=True)]),

@@ -7,7 +7,7 @@ import streamlit as st
 from charts import realdata as charts
 from i18n import N_, _, _f, fill, render
 from i18n.numbers import num, percent
-from labs import realdata
+from labs import inits, realdata
 from ui import cache, own, page
 from ui.urlstate import PageState
 from ui.widgets import activation_name
@@ -38,10 +38,11 @@ def ranking_text(standings: list[realdata.Standing]) -> str:
 
 
 def init_used(key: str, init: str) -> str:
-    scheme = realdata.init_for(key, init)
+    scheme = inits.scheme(init, key)
+    short = inits.short_label(scheme, relu=scheme in realdata.RELU_GAIN)
     if scheme == "xavier_normal":
-        return _f(realdata.INIT_SHORT[scheme], gain=num(realdata.xavier_gain(key), ".3g"))
-    return _(realdata.INIT_SHORT[scheme])
+        return _f(short, gain=num(inits.init_gain(key)[0], ".3g"))
+    return _(short)
 
 
 def results_table(res: realdata.Race) -> str:

@@ -6,6 +6,7 @@ from charts import selfnorm as charts
 from i18n import N_, _, _f, fill
 from i18n.numbers import num
 from labs import selfnorm
+from labs.progress import is_long
 from ui import cache, own, page
 from ui.urlstate import PageState
 from ui.widgets import activation_name
@@ -48,7 +49,7 @@ def depth_panel(state: PageState) -> None:
         res = page.with_progress(
             lambda progress: selfnorm.depth_stats(
                 cfg, shown, progress, memo=lambda key, run: cache.lab("selfnorm", (cfg, key), run, 160)),
-            _("Forwarding the batch…"), show=selfnorm.long_enough(cfg, len(todo)))
+            _("Forwarding the batch…"), show=is_long(selfnorm.seconds(cfg, len(todo))))
         for n in res.notes:
             state.note(n)
         st.markdown(band_table(res, cfg.depth))
