@@ -28,14 +28,11 @@ DEV_ARGS = ["--server.headless=true", "--server.address=127.0.0.1", "--browser.g
 
 
 def app_pages() -> list[tuple[str, str]]:
-    """app.py's pages in the sidebar's order, as (English title, address path: "/" for Home, "/explorer"...),
-    read from its PAGES list without running Streamlit: the one declaration of the app's pages."""
-    import ast
+    """The app's pages in the sidebar's order, as (English title, address path: "/" for Home, "/explorer"...),
+    from their one declaration (labs.pages)."""
+    from labs import pages
 
-    tree = ast.parse((ROOT / "app.py").read_text(encoding="utf-8"))
-    pages = next(n.value for n in tree.body if isinstance(n, ast.Assign) and n.targets[0].id == "PAGES")
-    rows = [(entry.elts[1].args[0].value, entry.elts[3].value) for entry in pages.elts]
-    return [(title, "/" if i == 0 else f"/{path}") for i, (title, path) in enumerate(rows)]
+    return [(p.title, p.path) for p in pages.PAGES]
 
 
 class ServerFailed(RuntimeError):

@@ -1,28 +1,19 @@
 """Which declared controls each page binds to its URL: the fuzzer, the tooltip test and the link test read it.
 
-Every lab module declares `SCHEMAS` (section name -> labs.controls.Schema) beside its config; a Choice or Multi
-with `params` set also binds the parameters of the activations it picks.
+Each page names its lab modules in labs.pages; every lab module declares `SCHEMAS` (section name ->
+labs.controls.Schema) beside its config; a Choice or Multi with `params` set also binds the parameters of the
+activations it picks.
 """
 from __future__ import annotations
 
 import importlib
 from types import SimpleNamespace
 
+from . import pages
 from .controls import Choice, Control, Multi, Schema, params_controls
 
-# page (its URL path) -> the lab modules whose SCHEMAS it draws, in page order
-PAGES: dict[str, tuple[str, ...]] = {
-    "home": (),
-    "explorer": ("labs.explore:explorer",),
-    "compare": ("labs.explore:compare",),
-    "own": ("labs.own",),
-    "gradient_flow": ("labs.gradflow",),
-    "dying_relu": ("labs.dying",),
-    "self_normalizing": ("labs.selfnorm",),
-    "real_data": ("labs.realdata",),
-    "why_nonlinear": ("labs.nonlinear", "labs.zerocenter"),
-    "vector": ("labs.vector",),
-}
+# page (its URL path) -> the lab modules whose SCHEMAS it draws, in page order (declared in labs.pages)
+PAGES: dict[str, tuple[str, ...]] = {p.key: p.labs for p in pages.PAGES}
 
 
 def schemas(page: str) -> list[Schema]:

@@ -15,7 +15,7 @@ from urllib.parse import parse_qsl
 import pytest
 from pagekit import open_page, parse_link, widget_values
 
-from labs import catalog, realdata
+from labs import catalog, pages, realdata
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -112,14 +112,33 @@ def test_a_link_gives_the_same_values(page, link, expected):
     assert set(q) <= set(values), set(q) - set(values)
 
 
-def test_the_catalog_knows_every_page_of_the_app():
-    """app.py's PAGES: (file, title, icon, URL path); the fuzzer, the tooltip test and this one read the catalog."""
-    import ast
+def test_every_page_is_declared_once_with_its_view_and_its_prose():
+    """labs.pages: app.py's navigation, the own page's links, the fuzzer, the tooltip test and this one read it."""
+    import i18n
 
-    rows = [n.elts for n in ast.walk(ast.parse((ROOT / "app.py").read_text(encoding="utf-8")))
-            if isinstance(n, ast.Tuple) and n.elts and isinstance(n.elts[0], ast.Constant)
-            and str(n.elts[0].value).startswith("views/")]
-    assert rows and sorted(r[-1].value for r in rows) == sorted(catalog.PAGES)
+    views = sorted(str(f.relative_to(ROOT)) for f in (ROOT / "views").glob("*.py"))
+    assert sorted(p.view for p in pages.PAGES) == views
+    assert len(set(pages.KEYS)) == len(pages.KEYS) and pages.KEYS[0] == pages.HOME
+    assert list(catalog.PAGES) == list(pages.KEYS)
+    assert pages.get("own").path == "/own" and pages.get(pages.HOME).path == "/"
+    for p in pages.PAGES:
+        assert p.title.strip() and p.icon.startswith(":material/"), p
+        assert all((ROOT / "assets" / code / "pages" / f"{p.key}.md").is_file() for code in i18n.languages()), p.key
+        assert "page.start" in (ROOT / p.view).read_text(encoding="utf-8"), p.view
+    assert "views/" not in (ROOT / "app.py").read_text(encoding="utf-8")  # no second list of the pages
+
+
+def test_the_own_page_links_to_every_picker_with_the_formula_picked():
+    """The own page's "Train it" links: each names its page's activation picker, which reads the formula there."""
+    from labs.controls import Choice, Multi
+
+    linked = [p for p in pages.PAGES if p.own_pick]
+    assert [p.key for p in linked] == ["compare", "gradient_flow", "dying_relu", "self_normalizing"]
+    for p in linked:
+        picker = {c.url: c for s in catalog.schemas(p.key) for c in s}[p.picker]
+        assert isinstance(picker, Choice | Multi) and "own" in picker.options, p.key
+        value, note = picker.parse(p.own_pick)
+        assert note is None and "own" in ([value] if isinstance(value, str) else value), (p.key, value)
 
 
 def test_no_page_reads_one_key_for_two_controls():

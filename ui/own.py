@@ -18,13 +18,14 @@ from activations import OWN
 from activations import formula as F
 from i18n import N_, Note, _, _f, render
 from labs import own as lab
+from labs import pages
 from labs.controls import Control
 
 from .urlstate import PageState, widget_key
 
 TEXT, FORMULA, RANGES = "_own:text", "_own:formula", "_own:ranges"
 EDIT = N_("Edit your formula")
-PAGE = "views/own.py"
+PAGE = pages.get("own").view
 
 
 def formula() -> str:

@@ -1,4 +1,6 @@
-"""Widgets bound to the page address, built from the labs' control declarations (labs.controls).
+"""Widgets bound to the page address, built from the labs' control declarations (labs.controls): the session's
+side of it. What a link's text means and how a value is written back is ui.address's; how each kind of control is
+drawn, ui.draw's.
 
 How it works (one PageState per page run):
 - On entering a page, a URL that names any of the page's controls defines the view: each value is parsed
@@ -18,15 +20,26 @@ from typing import Any
 
 import streamlit as st
 
-from activations import is_own, validate
-from i18n import N_, Msg, Nn_, Note, Raw, _, fill
-from labs.controls import Choice, Control, Multi, Number, Preset, Range, Schema, Steps, Toggle, params_controls
+from activations import is_own
+from i18n import N_, Note, _, fill
+from labs.controls import Choice, Control, Number, Preset, Schema, Toggle, params_controls
 
 from . import lang
+from .address import Link, address, encoded, unknown_keys_note
+from .draw import Widget, draw
 
 _PAGE = "_url_page"
 CHANGED = N_("**Some values in this link were changed so the page can show them:**")
-TOO_NARROW = N_("The **{label}** must be at least {width} wide: widened.")
+Observer = Callable[["PageState", Control, Any], None]
+_observers: list[Observer] = []
+
+
+def observe(observer: Observer) -> Callable[[], None]:
+    """Call `observer(state, control, value)` on every value a page reads from now on: a drawn widget's (its `needs`
+    met), and a link's for a key no widget draws. Returns the function that stops it. The URL fuzzer records so
+    what each page read, with which declaration."""
+    _observers.append(observer)
+    return lambda: _observers.remove(observer)
 
 
 def widget_key(page: str, url_key: str, scope: str = "") -> str:
@@ -40,17 +53,8 @@ class PageState:
         self.page = page
         self.fresh = ss.get(_PAGE) != page
         ss[_PAGE] = page
-        self.query: dict[str, str] = {}
-        self.repeated: dict[str, int] = {}
-        if self.fresh:
-            for k in st.query_params:
-                if k == "lang":  # the language is the app's, not the page's (ui.lang reads it)
-                    continue
-                values = st.query_params.get_all(k)
-                self.query[k] = values[-1] if values else ""
-                if len(values) > 1:
-                    self.repeated[k] = len(values)
-        self.from_url = bool(self.query)
+        self.link = Link({k: st.query_params.get_all(k) for k in st.query_params} if self.fresh else {})
+        self.from_url = bool(self.link)
         self.saved: dict = ss.setdefault(f"_saved:{page}", {})
         self.out: dict[str, str] = {}
         self.values: dict[str, Any] = {}  # URL key -> value of every widget drawn this run (for `needs`)
@@ -84,16 +88,9 @@ class PageState:
 
     def _from_link(self, control: Control) -> tuple[bool, Any]:
         """(given, value): the link's value for `control`, parsed and checked (its notes noted), or its default."""
-        url_key = control.url
-        if url_key not in self.query:
-            return False, control.default
-        value, note = control.parse(self.query[url_key])
-        if note:
-            self.notices.append(note)
-        if url_key in self.repeated:
-            self.notices.append(Note.of(validate.REPEATED, name=url_key, count=self.repeated[url_key],
-                                        raw=Raw(self.query[url_key])))
-        return True, value
+        given, value, notes = self.link.value(control)
+        self.notices += notes
+        return given, value
 
     def read(self, control: Control) -> tuple[bool, Any]:
         """A link's value for a control that no widget of this page draws (the own formula's keys, app-wide):
@@ -101,7 +98,10 @@ class PageState:
         self.used.add(control.url)
         if not (self.fresh and self.from_url):
             return False, control.default
-        return self._from_link(control)
+        given, value = self._from_link(control)
+        if given:
+            self._observe(control, value)
+        return given, value
 
     def peek(self, control: Control, scope: str = "") -> Any:
         """The value `control`'s widget will have when a later section draws it, without drawing, noting or
@@ -110,7 +110,7 @@ class PageState:
         learner left, else the default."""
         wkey = widget_key(self.page, control.url, scope)
         if self.fresh and self.from_url:
-            return control.parse(self.query[control.url])[0] if control.url in self.query else control.default
+            return self.link.peek(control)
         if wkey in st.session_state:
             return st.session_state[wkey]
         return self.saved.get(wkey, control.default)
@@ -118,11 +118,17 @@ class PageState:
     def _keep(self, wkey: str, control: Control, value: Any) -> Any:
         self.saved[wkey] = value
         self.values[control.url] = value
-        if value != control.default:
-            self.out[control.url] = control.encode(value)
+        text = encoded(control, value)
+        if text is not None:
+            self.out[control.url] = text
         else:
             self.out.pop(control.url, None)
+        self._observe(control, value)
         return value
+
+    def _observe(self, control: Control, value: Any) -> None:
+        for observer in _observers:
+            observer(self, control, value)
 
     def put(self, url_key: str, text: str | None) -> None:
         """Write (or, with None, remove) a link key that no widget of this page owns (the own formula's)."""
@@ -150,48 +156,10 @@ class PageState:
         if not self.shown(control):
             self.values[control.url] = control.default
             return control.default
-        where = where or st
-        text = label if label is not None else _(control.label)
-        help = _(control.help)
         wkey = self._seed(control, scope)
-        if isinstance(control, Number):
-            if control.widget == "number":
-                v = where.number_input(text, min_value=int(control.low), max_value=int(control.high), step=1,
-                                       key=wkey, help=help)
-                return self._keep(wkey, control, int(v))
-            if control.integer:
-                v = where.slider(text, control.low, control.high, step=control.step, key=wkey, help=help)
-                return self._keep(wkey, control, int(v))
-            v = where.slider(text, float(control.low), float(control.high), step=float(control.step), key=wkey,
-                             help=help)
-            return self._keep(wkey, control, float(v))
-        if isinstance(control, Steps):
-            fmt = format_func or (lambda v: fill("{v:" + control.fmt + "}", v=v))
-            v = where.select_slider(text, options=list(control.options), key=wkey, help=help, format_func=fmt)
-            return self._keep(wkey, control, v)
-        if isinstance(control, Choice):
-            fmt = format_func or _option_label(control)
-            if control.widget == "radio":
-                v = where.radio(text, list(control.options), key=wkey, help=help, format_func=fmt, horizontal=True)
-            else:
-                v = where.selectbox(text, list(control.options), key=wkey, help=help, format_func=fmt)
-            return self._keep(wkey, control, v)
-        if isinstance(control, Multi):
-            v = where.multiselect(text, list(control.options), key=wkey, help=help, format_func=format_func or str,
-                                  max_selections=control.max_count)
-            return self._keep(wkey, control, list(v))
-        if isinstance(control, Range):
-            a, b = where.slider(text, float(control.low), float(control.high), step=float(control.step), key=wkey,
-                                help=help)
-            if b - a < control.min_width:  # the two thumbs can meet; an empty x-range has nothing to show
-                self.note(Note.of(TOO_NARROW, label=Msg(control.label), width=control.min_width))
-                hi = control.high
-                a, b = (a, a + control.min_width) if a + control.min_width <= hi else (b - control.min_width, b)
-            return self._keep(wkey, control, (float(a), float(b)))
-        if isinstance(control, Toggle):
-            v = where.toggle(text, key=wkey, help=help)
-            return self._keep(wkey, control, bool(v))
-        raise TypeError(f"no widget for {type(control).__name__}")
+        text = label if label is not None else _(control.label)
+        value = draw(control, Widget(where or st, text, wkey, _(control.help), format_func, self.note))
+        return self._keep(wkey, control, value)
 
     def widgets(self, schema: Schema | Sequence[Control], where=None, only: Sequence[str] | None = None,
                 scope: str = "") -> dict[str, Any]:
@@ -231,10 +199,7 @@ class PageState:
 
     # ---- end of run ---------------------------------------------------------------------------
     def _write_url(self) -> None:
-        out = dict(self.out)
-        code = lang.url_value()
-        if code:
-            out["lang"] = code
+        out = address(self.out, lang.url_value())
         current = {k: st.query_params.get(k) for k in st.query_params}
         if current != out:
             st.query_params.from_dict(out)
@@ -242,7 +207,7 @@ class PageState:
     def finish(self) -> None:
         """Report what was changed, then write the view into the address bar."""
         if self.fresh:
-            unknown = [k for k in self.query if k not in self.used]
+            unknown = self.link.unknown(self.used)
             if unknown:
                 self.notices.append(unknown_keys_note(unknown))
         if self.notices:
@@ -254,29 +219,10 @@ class PageState:
         self.fresh = False  # a fragment rerun must not seed its widgets from the link again
 
 
-UNKNOWN_KEYS = Nn_("Ignored an unknown link parameter: {keys}.", "Ignored {n} unknown link parameters: {keys}.")
-MORE_KEYS = N_("{keys} and {count} more")
-
-
-def unknown_keys_note(unknown: Sequence[str]) -> Note:
-    from i18n import shown_raw
-
-    keys = ", ".join(shown_raw(k) for k in unknown[:8])
-    if len(unknown) > 8:
-        keys = Note.of(MORE_KEYS, keys=keys, count=len(unknown) - 8)
-    return Note.count(UNKNOWN_KEYS, len(unknown), keys=keys)
-
-
 def _bullets(notes: Sequence[Note | str]) -> str:
     from i18n import render
 
     return "".join(f"\n- {render(n)}" for n in notes)
-
-
-def _option_label(control: Choice) -> Callable[[str], str]:
-    if not control.labels:
-        return str
-    return lambda o: _(control.labels[o]) if o in control.labels else str(o)
 
 
 def param_label(p) -> str:

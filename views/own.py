@@ -3,6 +3,7 @@ import streamlit as st
 
 from i18n import N_, _, render
 from labs import own as lab
+from labs import pages
 from ui import lang, own, page
 from ui.curve_panel import panel
 
@@ -21,13 +22,9 @@ st.subheader(_("Train it"))
 st.markdown(_("Your formula is in the activation picker of every page, as **Your own**. These open a lab with it:"))
 query = {"formula": own.formula(), **({"lang": lang.url_value()} if lang.url_value() else {})}
 links = st.container(horizontal=True)
-for path, title, key, icon in (
-    ("views/gradient_flow.py", N_("Gradient flow"), "act", ":material/trending_down:"),
-    ("views/dying_relu.py", N_("Dying ReLU"), "act", ":material/heart_broken:"),
-    ("views/self_normalizing.py", N_("Self-normalizing nets"), "acts", ":material/balance:"),
-    ("views/compare.py", N_("Compare"), "fns", ":material/stacked_line_chart:"),
-):
-    value = "own" if key == "act" else "selu,own" if key == "acts" else "relu,own"
-    links.page_link(path, label=_(title), icon=icon, query_params={key: value, **query})
+for target in pages.PAGES:
+    if target.own_pick:  # its activation picker can pick the formula (labs.pages says with what)
+        links.page_link(target.view, label=_(target.title), icon=target.icon,
+                        query_params={target.picker: target.own_pick, **query})
 page.more("own", N_("What a formula may contain"), "syntax")
 state.finish()
