@@ -36,7 +36,7 @@ from . import inits, nets, optim, toydata
 from .controls import Choice, Number, Preset, Schema, Steps, seed
 from .deadunits import dead_mask, has_negative_side, inactive_mask
 from .optim import OPTIMIZER_LABELS, OPTIMIZERS
-from .progress import Progress, is_long
+from .progress import Progress, is_long, silent
 from .seeding import derived_seed, seeded
 from .toydata import DATASET_LABELS, DATASETS
 
@@ -399,7 +399,7 @@ def _train(cfg: TrainConfig, X: np.ndarray, y: np.ndarray, frames: bool, progres
     import torch
     from torch import nn
 
-    say = progress or (lambda fraction, note=None: None)
+    say = progress or silent
     key = cfg.activation
     rec = _frame_steps(cfg.steps, cfg.record_every) if frames else np.array([cfg.steps])
     k = len(rec)
@@ -598,7 +598,7 @@ def lr_sweep(base: TrainConfig, lrs=SWEEP_LRS, activations=SWEEP_ACTIVATIONS, se
     """Final dead fraction and accuracy for every (activation, learning rate, weight seed), on base's data and net
     (base's own learning rate, seed and activation are not used; its activation's parameters are, if it is one of
     `activations`). Each run measures only its final state; progress(fraction, note) after each run."""
-    say = progress or (lambda fraction, note=None: None)
+    say = progress or silent
     base, _ = base.clamped()
     low, high = min(TRAIN.lr.options), max(TRAIN.lr.options)  # any rate inside the slider's span, not only its steps
     lrs = np.array([validate.number("lr", v, low, high, TRAIN.lr.default)[0] for v in np.atleast_1d(lrs)],

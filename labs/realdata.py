@@ -26,7 +26,7 @@ from i18n import N_, Msg, Nn_, Note
 from . import inits, nets, optim
 from .controls import Choice, Multi, Number, Preset, Schema, Steps, seed
 from .optim import OPTIMIZER_LABELS, OPTIMIZERS
-from .progress import Progress
+from .progress import Progress, silent
 from .seeding import DATA, derived_seed, generator, seeded
 
 RULE = ("selu", "elu", "leaky_relu", "relu", "tanh", "sigmoid")  # the rule of thumb's order, best first
@@ -472,7 +472,7 @@ def _next_step(results: Mapping[str, np.ndarray], pairs: list[tuple[str, str]]) 
 def race(cfg: RaceConfig, progress: Progress | None = None) -> Race:
     """Every activation of cfg trained once per seed (seeds cfg.seed, cfg.seed + 1, …) on the same split;
     progress(fraction, note) after every epoch of every run."""
-    say = progress or (lambda fraction, note=None: None)
+    say = progress or silent
     cfg, notes = cfg.clamped()
     say(0.0, Note.of(LOADING, data=Msg(DATASET_LABELS[cfg.data])))
     classes = dataset(cfg.data)[2]

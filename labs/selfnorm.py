@@ -28,7 +28,7 @@ from i18n import N_, Note
 from . import inits, nets
 from .arrays import finite_or_nan
 from .controls import Choice, Multi, Number, Schema, Steps, Toggle, seed
-from .progress import Progress
+from .progress import Progress, silent
 from .seeding import DATA, derived_seed, generator, seeded
 
 Memo = Callable[[str, Callable[[], "LayerStats"]], "LayerStats"]
@@ -240,7 +240,7 @@ def depth_stats(cfg: SNConfig, activations: Iterable[str] = COMPARED, progress: 
     is what layer l + 1 receives: after dropout, and with residual=True the sum h_{l-1} + f(W_l h_{l-1}).
     `memo(key, compute)` may cache each activation's LayerStats (ui.cache keyed by this cfg and key): the weights
     are then drawn only if some activation is not cached, once per gain."""
-    say = progress or (lambda fraction, note: None)
+    say = progress or silent
     cfg, notes = cfg.clamped()
     given = _as_list(activations)
     options = (*REGISTRY, *(k for k in given if is_own(k) and known(k)))  # a formula's key is an activation too
