@@ -125,8 +125,9 @@ def hidden_layers(spec: MLP, net: nn.Sequential) -> list[tuple[nn.Linear, nn.Mod
     """(Linear, activation module or None, dropout module or None) of each hidden layer of a net build(spec) made."""
     out = []
     n = spec.modules_per_layer
+    modules = list(net)  # a list, not net[a:b]: slicing a Sequential builds a new module each time
     for i in range(spec.depth):
-        layer = list(net[i].block if spec.residual else net[i * n:(i + 1) * n])
+        layer = list(modules[i].block) if spec.residual else modules[i * n:(i + 1) * n]
         act = layer[1] if spec.activation is not None else None
         drop = layer[-1] if spec.dropout != "none" else None
         out.append((layer[0], act, drop))
