@@ -19,8 +19,9 @@ def pytest_sessionfinish(session, exitstatus):
         kit.close_browser()
 
 
-# For the browser tests: one Chromium for the session (browserkit), and one app server per test module.
-@pytest.fixture(scope="module")
+# For the browser tests: one Chromium and one app server per test session (per worker under xdist): a cold server
+# costs seconds, and every test opens its own browser context, a fresh Streamlit session.
+@pytest.fixture(scope="session")
 def browser():
     from browserkit import launch_browser
 
@@ -28,7 +29,7 @@ def browser():
         yield b
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def server(browser):
     from browserkit import running_server
 
