@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bench.appserver import app_pages
-
-PAGES = [path for _title, path in app_pages()]  # every page, in the sidebar's order, as a link opens it
 MIN_PLOT_SHARE = 0.6  # of a chart's width, for its plot area (a colour bar may take the rest)
 
 
@@ -83,27 +80,69 @@ def problems(measured: dict) -> list[str]:
 
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 CHART = ".js-plotly-plot .main-svg"
+HEADING = "[data-testid='stMain'] h1"
 TIMEOUT_MS = 90_000
+
+
+def settled(page) -> None:
+    """The run is over, a chart is drawn, and Plotly's last relayout after the run (legend and margins) is done."""
+    page.wait_for_selector(CHART, timeout=TIMEOUT_MS)
+    page.wait_for_selector(IDLE, timeout=TIMEOUT_MS)
+    page.wait_for_timeout(300)
 
 
 def open_page(page, url: str) -> None:
     page.goto(url, timeout=TIMEOUT_MS)
-    page.wait_for_selector(CHART, timeout=TIMEOUT_MS)
-    page.wait_for_selector(IDLE, timeout=TIMEOUT_MS)
-    page.wait_for_timeout(500)  # Plotly's last relayout after the run (legend and margins settle)
+    settled(page)
 
 
-def walk(browser, base: str, screen: Screen, theme: str, lang: str) -> list[str]:
-    """Every page as a new visitor on `screen` opens it: what a learner would notice, page by page."""
+def go(page, title: str) -> None:
+    """To the page named `title` through the sidebar, as a learner moves (one session; the app is not reloaded, which
+    halves a walk's time). On a phone the sidebar is folded away: tap it open first."""
+    heading = page.locator(HEADING).first.inner_text()
+    sidebar = page.locator("[data-testid='stSidebar']")
+    folded = sidebar.get_attribute("data-collapsed") == "true"
+    if folded:
+        page.locator("[data-testid='stExpandSidebarButton']").first.click()
+    page.locator("[data-testid='stSidebarNav'] a").filter(has_text=title).first.click()
+    page.wait_for_function("([sel, h]) => { const el = document.querySelector(sel); return el && el.innerText !== h; }",
+                           arg=[HEADING, heading], timeout=TIMEOUT_MS)
+    if folded:  # fold it away again: over a phone's page it covers what the learner taps next
+        page.locator("[data-testid='stSidebarCollapseButton'] button").first.click()
+        page.wait_for_function("() => document.querySelector(\"[data-testid='stSidebar']\")"
+                               ".getAttribute('data-collapsed') === 'true'", timeout=TIMEOUT_MS)
+    settled(page)
+
+
+def walk(browser, base: str, screen: Screen, theme: str, lang: str, visitor=None) -> list[str]:
+    """Every page on `screen`: a new visitor opens the bare address (the browser's language is `lang`) and moves
+    through the sidebar, page by page; what a learner would notice on each. `visitor(page, base)` makes a callable
+    `visit(page, key)` that checks more on each page after it is measured (and may interact with it)."""
+    from labs import pages
+
     context = screen.context(browser, theme, lang)
     try:
         page = context.new_page()
+        page.set_default_timeout(TIMEOUT_MS)
+        visit = visitor(page, base) if visitor else None
         found = []
-        for path in PAGES:
-            open_page(page, base + path + ("?lang=ko" if lang == "ko" else ""))
+        for i, p in enumerate(pages.PAGES):
+            if i == 0:
+                open_page(page, base + p.path)
+            else:
+                go(page, translated(p.title, lang))
             exceptions = page.locator("[data-testid='stException']").count()
-            found += [f"{path}: {p}" for p in problems(page.evaluate(MEASURE))]
-            found += [f"{path}: {exceptions} exception(s)"] if exceptions else []
-        return found
+            found += [f"{p.path}: {problem}" for problem in problems(page.evaluate(MEASURE))]
+            found += [f"{p.path}: {exceptions} exception(s)"] if exceptions else []
+            if visit:
+                visit(page, p.key)
+        errors = getattr(getattr(visit, "tab", None), "console_errors", [])
+        return found + [f"console: {e}" for e in errors]
     finally:
         context.close()
+
+
+def translated(message: str, lang: str) -> str:
+    import i18n
+
+    return i18n.translations(lang).gettext(message) if lang != "en" else message

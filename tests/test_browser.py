@@ -12,7 +12,6 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 import i18n
-from bench.appserver import app_pages
 from labs import explore, gradflow
 
 TIMEOUT_MS = 60_000
@@ -51,11 +50,15 @@ FINGERPRINT = """() => Array.from(document.querySelectorAll('.js-plotly-plot'))
 class Tab:
     """A page in its own browser context (a fresh Streamlit session), with what it logged."""
 
-    def __init__(self, browser, base: str, locale: str = "en-US"):
+    def __init__(self, browser, base: str, locale: str = "en-US", page=None):
         self.base = base
-        self.context = browser.new_context(viewport={"width": 1400, "height": 900}, locale=locale)
-        self.context.set_default_timeout(TIMEOUT_MS)
-        self.page = self.context.new_page()
+        if page is None:
+            self.context = browser.new_context(viewport={"width": 1400, "height": 900}, locale=locale)
+            self.context.set_default_timeout(TIMEOUT_MS)
+            page = self.context.new_page()
+        else:  # a page another walk drives (the layout tests'): its context is theirs
+            self.context = None
+        self.page = page
         self.console_errors: list[str] = []
         self.dialogs: list[str] = []
         self.page.on("console", self._on_console)
@@ -115,7 +118,8 @@ class Tab:
         return [boxes.nth(i).inner_text()[:500] for i in range(boxes.count())]
 
     def close(self) -> None:
-        self.context.close()
+        if self.context is not None:
+            self.context.close()
 
 
 @pytest.fixture
@@ -135,8 +139,6 @@ KO = i18n.translations("ko")
 HANGUL = re.compile("[가-힣]")
 
 
-PAGES = [title for title, _path in app_pages()[1:]]  # the sidebar's titles after Home
-
 
 def ko(message: str) -> str:
     return KO.gettext(message)
@@ -146,54 +148,51 @@ def query(tab: Tab) -> dict[str, list[str]]:
     return parse_qs(urlparse(tab.page.url).query)
 
 
-def test_a_korean_learner_walks_through_every_page(browser, server):
-    """A browser set to Korean opens the bare address: every page in Korean, its charts drawn, no error, and
-    ?lang=ko in every address so that any link copied on the way opens in Korean too."""
-    tab = Tab(browser, server, locale="ko-KR")
-    try:
-        tab.open("/")  # Home draws the open family's gallery (the first tab: Sigmoid, Tanh, ...)
-        assert HANGUL.search(tab.page.locator("h1").first.inner_text()), "Home's title is not Korean"
-        assert query(tab).get("lang") == ["ko"], tab.page.url
-        hrefs = tab.page.evaluate("""() => Array.from(document.querySelectorAll('a'))
-            .map(a => a.getAttribute('href') || a.getAttribute('xlink:href')).filter(Boolean)
-            .map(h => new URL(h, location.href).href)""")
-        to_tanh = [h for h in hrefs if urlparse(h).path.rstrip("/").endswith("explorer")
-                   and parse_qs(urlparse(h).query).get("fn") == ["tanh"]]
-        assert to_tanh and all(parse_qs(urlparse(h).query).get("lang") == ["ko"] for h in to_tanh), to_tanh
-        for title in PAGES:
-            tab.go(ko(title))
-            assert tab.exceptions() == [], title
-            assert HANGUL.search(tab.page.locator("h1").first.inner_text()), f"{title}: the title is not Korean"
-            assert query(tab).get("lang") == ["ko"], f"{title}: {tab.page.url}"
-            if title == "Explorer":
-                before = trace(tab.charts()[0], "f(x)")["y"]
-                tab.press_on_slider("ArrowRight")
-                assert trace(tab.charts()[0], "f(x)")["y"] != before
-                assert "alpha" in tab.wait_for_query("alpha") and query(tab).get("lang") == ["ko"]
-            elif title == "Compare":
-                lows = {min(t["x"]) for t in tab.charts()[0] if t["x"]}
-                tab.press_on_slider("ArrowRight", label=ko(explore.COMPARE.x.label))
-                assert min(t["x"][0] for t in tab.charts()[0] if t["x"]) > min(lows)
-            elif title == "Gradient flow":
-                name = ko(gradflow.PROBE.depth.label)
-                assert tab.page.locator(SLIDER).filter(has_text=name).count() == 1, name
-                tab.press_on_slider("ArrowRight", label=name)
-                assert "21" in tab.wait_for_query("depth")["depth"]
-            elif title == "Dying ReLU":
-                info = tab.page.evaluate("""() => {
-                    const el = Array.from(document.querySelectorAll('.js-plotly-plot'))
-                        .find(d => d._transitionData && d._transitionData._frames && d._transitionData._frames.length);
-                    return el ? {frames: el._transitionData._frames.length, title: el.layout.title.text} : null;
-                }""")
-                assert info and info["frames"] >= 60 and HANGUL.search(info["title"]), info
-                tab.page.get_by_text(ko("▶ play")).first.click()
-                first = info["title"]
-                tab.page.wait_for_function("""(t) => Array.from(document.querySelectorAll('.js-plotly-plot'))
-                    .some(d => d._transitionData && d._transitionData._frames && d._transitionData._frames.length
-                               && d.layout.title.text !== t)""", arg=first, timeout=30_000)
-        assert tab.console_errors == []
-    finally:
-        tab.close()
+class KoreanLearner:
+    """What a learner whose browser speaks Korean must find on each page of a walk (layoutkit.walk's `visit`): the
+    page in Korean, `lang=ko` in every address so that a link copied on the way opens in Korean too, and the page
+    answering what they do (a slider, the animation). Console errors are collected for the whole walk."""
+
+    def __init__(self, page, base: str):
+        self.tab = Tab(None, base, page=page)
+
+    def __call__(self, page, key: str) -> None:
+        tab = self.tab
+        title = tab.page.locator("h1").first.inner_text()
+        assert HANGUL.search(title), f"{key}: the title {title!r} is not Korean"
+        assert query(tab).get("lang") == ["ko"], f"{key}: {tab.page.url}"
+        if key == "home":  # the gallery's links carry the language (the first tab: Sigmoid, Tanh, ...)
+            hrefs = tab.page.evaluate("""() => Array.from(document.querySelectorAll('a'))
+                .map(a => a.getAttribute('href') || a.getAttribute('xlink:href')).filter(Boolean)
+                .map(h => new URL(h, location.href).href)""")
+            to_tanh = [h for h in hrefs if urlparse(h).path.rstrip("/").endswith("explorer")
+                       and parse_qs(urlparse(h).query).get("fn") == ["tanh"]]
+            assert to_tanh and all(parse_qs(urlparse(h).query).get("lang") == ["ko"] for h in to_tanh), to_tanh
+        elif key == "explorer":
+            before = trace(tab.charts()[0], "f(x)")["y"]
+            tab.press_on_slider("ArrowRight")
+            assert trace(tab.charts()[0], "f(x)")["y"] != before
+            assert "alpha" in tab.wait_for_query("alpha") and query(tab).get("lang") == ["ko"]
+        elif key == "compare":
+            lows = {min(t["x"]) for t in tab.charts()[0] if t["x"]}
+            tab.press_on_slider("ArrowRight", label=ko(explore.COMPARE.x.label))
+            assert min(t["x"][0] for t in tab.charts()[0] if t["x"]) > min(lows)
+        elif key == "gradient_flow":
+            name = ko(gradflow.PROBE.depth.label)
+            assert tab.page.locator(SLIDER).filter(has_text=name).count() == 1, name
+            tab.press_on_slider("ArrowRight", label=name)
+            assert "21" in tab.wait_for_query("depth")["depth"]
+        elif key == "dying_relu":
+            info = tab.page.evaluate("""() => {
+                const el = Array.from(document.querySelectorAll('.js-plotly-plot'))
+                    .find(d => d._transitionData && d._transitionData._frames && d._transitionData._frames.length);
+                return el ? {frames: el._transitionData._frames.length, title: el.layout.title.text} : null;
+            }""")
+            assert info and info["frames"] >= 60 and HANGUL.search(info["title"]), info
+            tab.page.get_by_text(ko("▶ play")).first.click()
+            tab.page.wait_for_function("""(t) => Array.from(document.querySelectorAll('.js-plotly-plot'))
+                .some(d => d._transitionData && d._transitionData._frames && d._transitionData._frames.length
+                           && d.layout.title.text !== t)""", arg=info["title"], timeout=30_000)
 
 
 def test_a_copied_korean_link_opens_the_same_view_in_a_fresh_browser(browser, server):

@@ -8,11 +8,14 @@ import pytest
 from layoutkit import PHONE, TIMEOUT_MS, open_page, walk
 
 
-def test_every_page_reads_well_on_a_phone_in_korean_and_the_dark_theme(browser, server):
-    # One walk per screen: the phone in Korean and dark, the desktop in English and light (test_layout_desktop.py).
-    # Korean's longer labels and the dark theme's colours are the phone's harder case; the touch tests below run
-    # in both languages.
-    assert walk(browser, server, PHONE, "dark", "ko") == []
+def test_a_korean_learner_walks_every_page_on_a_phone_in_the_dark_theme(browser, server):
+    """A phone set to Korean opens the bare address and moves through the sidebar: every page reads well (the
+    layout checks) and in Korean, with ?lang=ko in every address, its charts drawn, no error, and what the learner
+    does answered (test_browser.KoreanLearner). One walk per screen: the desktop's, in English and light, is in
+    test_layout_desktop.py; the touch tests below run in both languages."""
+    from test_browser import KoreanLearner
+
+    assert walk(browser, server, PHONE, "dark", "ko", visitor=KoreanLearner) == []
 
 
 # The animation's state as Plotly holds it: the slider's active step and the title of the frame shown.

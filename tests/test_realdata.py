@@ -176,13 +176,13 @@ def test_the_page_races_states_the_verdict_and_keeps_the_link():
 
 def test_a_preset_runs_and_its_tooltip_says_what_it_sets():
     at = open_page(PAGE, {**SMALL, "acts": "tanh,sigmoid,relu"})
-    button = at.button(key="preset:deep-default")
-    assert "Hidden layers: 10" in button.help and "chance" in button.help
+    button = at.button(key="preset:lr-too-high")  # the cheapest preset that reaches chance: two layers
+    assert "Learning rate: 1" in button.help and "chance" in button.help
     button.click().run()
     assert not at.exception
-    assert dict(at.query_params) == {"depth": "10", "init": "default"}
+    assert dict(at.query_params) == {"lr": "1.0"}  # every other control back at its default
     said = "\n".join(i.value for i in at.info)
-    assert "At chance level" in said and "varied with the input by: Tanh" not in said, said  # the stuck ones first
+    assert "At chance level" in said and said.index("ReLU 0.") < said.index("Sigmoid 0.0"), said  # stuck ones first
 
 
 def test_hostile_values_are_clamped_with_a_notice_and_a_formula_races():
