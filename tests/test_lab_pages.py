@@ -34,14 +34,14 @@ def test_dying_relu_presets_set_every_control_and_the_animation_counts_dead_unit
     # next to dead, the inactive units: LeakyReLU's a quarter or more (the LeakyReLU fix's text), ReLU's its dead
     assert percent(metric(at, "inactive units: LeakyReLU")) >= 0.25
     assert metric(at, "inactive units: ReLU") == metric(at, "dead units: ReLU")
-    assert metric(at, "inactive hidden units") == metric(at, "dead hidden units")
+    assert metric(at, "inactive units at the end") == metric(at, "dead units at the end")
     curves = next(s for s in specs(at) if s["layout"].get("yaxis", {}).get("title", {}).get("text")
                   == "dead or inactive units (%)")
     assert [t["name"] for t in curves["data"]][-1] == "LeakyReLU: layer 2, inactive"
     anim = next(s for s in specs(at) if s.get("frames"))
     assert len(anim["frames"]) >= 60  # steps 0, 5, ..., 300
     assert anim["layout"]["updatemenus"] and anim["layout"]["sliders"]
-    assert percent(metric(at, "dead hidden units")) >= 0.30
+    assert percent(metric(at, "dead units at the end")) >= 0.30
     tips = {b.label: b.help for b in at.button if b.key and b.key.startswith("preset:")}
     assert tips["ReLU, negative bias"].startswith("Sets Activation: ReLU; Optimizer: Adam; Learning rate: 0.01; "
                                                    "Bias init: constant; Bias value: -3; Data set: moons.")

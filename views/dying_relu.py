@@ -69,9 +69,9 @@ def experiment(state: PageState) -> None:
             state.note(note)
         sided = run.inactive_fraction is not None  # an activation with a negative side: its inactive units too
         cols = iter(st.columns(4 if sided else 3))
-        next(cols).metric(_("dead hidden units at the end"), share(run), help=_(DEAD_HELP))
+        next(cols).metric(_("dead units at the end"), share(run), help=_(DEAD_HELP))
         if sided:
-            next(cols).metric(_("inactive hidden units at the end"), share(run, inactive=True), help=_(INACTIVE_HELP))
+            next(cols).metric(_("inactive units at the end"), share(run, inactive=True), help=_(INACTIVE_HELP))
         next(cols).metric(_("final accuracy"), percent(run.final_accuracy))
         next(cols).metric(_("final loss"),
                           fill("{v:.3g}", v=run.final_loss) if run.diverged_at is None else _("diverged"))
