@@ -18,9 +18,19 @@ Mask = Callable[[np.ndarray, str, Mapping], np.ndarray]
 def dead_mask(z: np.ndarray, activation: str, params: Mapping) -> np.ndarray:
     """(units,) bool: f'(z) == 0 in every row of z (rows = points, columns = units). `params` are passed to the
     core's df as they are (PReLU's learned slope may leave the slider range)."""
+    return masks(z, activation, params, inactive=False)[0]
+
+
+def masks(z: np.ndarray, activation: str, params: Mapping, inactive: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """(dead, inactive) (units,) bool masks of z (see dead_mask and inactive_mask) from one evaluation of f′: the
+    training loop measures both at every recorded step. `inactive` False: the second is all False, not measured."""
     if z.shape[0] == 0:
-        return np.zeros(z.shape[1], dtype=bool)
-    return np.all(get(activation).df(z, **params) == 0, axis=0)
+        return np.zeros(z.shape[1], dtype=bool), np.zeros(z.shape[1], dtype=bool)
+    d = get(activation).df(z, **params)
+    dead = np.all(d == 0, axis=0)
+    if not inactive:
+        return dead, np.zeros_like(dead)
+    return dead, np.all((z <= 0) & (np.abs(d) < 1.0), axis=0) | dead
 
 
 # Where has_negative_side compares the two sides of an activation: well away from the kink at 0.
@@ -47,10 +57,7 @@ def has_negative_side(activation: str, params: Mapping | None = None) -> bool:
 def inactive_mask(z: np.ndarray, activation: str, params: Mapping) -> np.ndarray:
     """(units,) bool: every row of z on the negative side (z <= 0 and |f'(z)| < 1), or f'(z) == 0 in every row (a
     dead unit is inactive too: ReLU6's units dead above 6 count)."""
-    if z.shape[0] == 0:
-        return np.zeros(z.shape[1], dtype=bool)
-    d = get(activation).df(z, **params)
-    return np.all((z <= 0) & (np.abs(d) < 1.0), axis=0) | np.all(d == 0, axis=0)
+    return masks(z, activation, params)[1]
 
 
 def _per_layer(mask: Mask, weights: list[tuple[np.ndarray, np.ndarray]], X: np.ndarray, activation: str,

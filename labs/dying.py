@@ -34,7 +34,7 @@ from i18n import N_, Msg, Nn_, Note, Raw
 
 from . import inits, nets, optim, toydata
 from .controls import Choice, Number, Preset, Schema, Steps, seed
-from .deadunits import dead_mask, has_negative_side, inactive_mask
+from .deadunits import has_negative_side, masks
 from .optim import OPTIMIZER_LABELS, OPTIMIZERS
 from .progress import Progress, is_long, silent
 from .seeding import derived_seed, seeded
@@ -449,11 +449,12 @@ def _train(cfg: TrainConfig, X: np.ndarray, y: np.ndarray, frames: bool, progres
             loss_h[i] = lv
             acc_h[i] = float(((logits > 0) == (yt > 0.5)).float().mean().item())
             for layer, (z, p) in enumerate(zip(pre, _layer_params(cfg, acts), strict=True)):
-                dead_all[layer] = dead_mask(z.numpy(), key, p)
-                dead_frac[i, layer] = dead_all[layer].mean()
+                dead, inactive = masks(z.numpy(), key, p, inactive=sided)
+                dead_all[layer] = dead
+                dead_frac[i, layer] = dead.mean()
                 if sided:
-                    inactive_all[layer] = inactive_mask(z.numpy(), key, p)
-                    inactive_frac[i, layer] = inactive_all[layer].mean()
+                    inactive_all[layer] = inactive
+                    inactive_frac[i, layer] = inactive.mean()
             dead_first[i] = dead_all[0]
             first_w[i] = linears[0].weight.detach().numpy()
             first_b[i] = linears[0].bias.detach().numpy()

@@ -268,6 +268,16 @@ def _build(cfg: RaceConfig, key: str, features: int, classes: int):
                                bias_init="default" if scheme == "default" else "zeros", defaults_first=True))
 
 
+def _accuracy(net, x, target, classes: int) -> float:
+    """The net's accuracy on (x, target) in evaluation mode; chance where its outputs are not finite."""
+    import torch
+
+    net.eval()
+    with torch.no_grad():
+        logits = net(x)
+    return float((logits.argmax(1) == target).double().mean()) if torch.isfinite(logits).all() else 1.0 / classes
+
+
 def train_one(cfg: RaceConfig, key: str, run_seed: int, on_epoch: Callable[[int], None] | None = None) -> RunCurves:
     """One activation, one seed (cfg already checked). The weights and the batch order come from run_seed."""
     import torch
@@ -305,18 +315,11 @@ def train_one(cfg: RaceConfig, key: str, run_seed: int, on_epoch: Callable[[int]
                 diverged = True
                 break
             losses[epoch] = mean_loss
-            net.eval()
-            with torch.no_grad():
-                logits = net(xte)
-            ok = torch.isfinite(logits).all()
-            accs[epoch] = float((logits.argmax(1) == tte).double().mean()) if ok else 1.0 / classes
+            accs[epoch] = _accuracy(net, xte, tte, classes)
             if on_epoch:
                 on_epoch(epoch)
         elapsed = time.perf_counter() - start
-        net.eval()
-        with torch.no_grad():
-            logits = net(xtr)
-        train_acc = float((logits.argmax(1) == ttr).double().mean()) if torch.isfinite(logits).all() else 1 / classes
+        train_acc = _accuracy(net, xtr, ttr, classes)
     done = int(np.isfinite(losses).sum()) or 1
     if diverged:  # what a diverged net predicts is noise: it counts as chance from there on
         accs[np.isnan(accs)] = 1.0 / classes
@@ -373,6 +376,7 @@ def sample_std(values) -> float:
     return float(v.std(ddof=1)) if len(v) > 1 else float("nan")
 
 
+@cache  # the ranking, the verdict and the seeds-to-separate search ask for the same few df on every rerun
 def t_quantile(df: int) -> float:
     """Student's t quantile for a two-sided LEVEL interval with `df` degrees of freedom."""
     from scipy import stats
