@@ -114,6 +114,52 @@ def go(page, title: str) -> None:
     settled(page)
 
 
+# The training animation's state as Plotly holds it: the slider's active step and the title of the frame shown.
+ANIMATION = """() => { const el = document.querySelector('.js-plotly-plot');
+  return {active: el._fullLayout.sliders[0].active, title: el._fullLayout.title.text,
+          names: el._fullData.slice(1, 3).map(t => t.name)}; }"""
+
+
+def centre(box) -> tuple[float, float]:
+    return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+
+
+def tap_preset(page, name: str, width: int) -> None:
+    """The presets stack into full-width buttons on a phone (`width` wide): a tap sets the controls and the address."""
+    button = page.locator(f".st-key-preset-{name} button:visible")
+    assert button.bounding_box()["width"] >= 0.8 * width - 40  # full width, easy to hit
+    button.scroll_into_view_if_needed()
+    before = page.url
+    page.touchscreen.tap(*centre(button.bounding_box()))
+    page.wait_for_function("(b) => location.href !== b", arg=before, timeout=TIMEOUT_MS)
+    settled(page)
+
+
+def touch_the_animation(page) -> None:
+    """On Dying ReLU, by touch: the animation plays, pauses where it was, and the rail scrubs it, its title and its
+    legend's counts following the step. Run at a learning rate too high (its preset), so that first-layer units die
+    while it trains and the counts move."""
+    chart = page.locator(".js-plotly-plot").first
+    chart.scroll_into_view_if_needed()
+    start = page.evaluate(ANIMATION)
+    assert start["active"] == 0
+    play, pause = (chart.locator(".updatemenu-button").nth(i) for i in (0, 1))
+    page.touchscreen.tap(*centre(play.bounding_box()))
+    page.wait_for_function(f"() => ({ANIMATION})().active >= 3", timeout=TIMEOUT_MS)  # it plays
+    page.touchscreen.tap(*centre(pause.bounding_box()))
+    page.wait_for_timeout(400)
+    paused = page.evaluate(ANIMATION)
+    page.wait_for_timeout(600)
+    assert page.evaluate(ANIMATION)["active"] == paused["active"] < 60  # and stops where it was
+    assert paused["title"] != start["title"]  # the title follows the step
+    rail = chart.locator(".slider-rail-rect").bounding_box()
+    assert rail["width"] >= 0.6 * chart.bounding_box()["width"]  # wide enough for a finger
+    page.touchscreen.tap(rail["x"] + 0.9 * rail["width"], rail["y"] + rail["height"] / 2)
+    page.wait_for_function(f"(a) => ({ANIMATION})().active > a + 10", arg=paused["active"], timeout=TIMEOUT_MS)
+    end = page.evaluate(ANIMATION)
+    assert end["names"] != start["names"]  # the legend's counts follow the step too
+
+
 def walk(browser, base: str, screen: Screen, theme: str, lang: str, visitor=None) -> list[str]:
     """Every page on `screen`: a new visitor opens the bare address (the browser's language is `lang`) and moves
     through the sidebar, page by page; what a learner would notice on each. `visitor(page, base)` makes a callable

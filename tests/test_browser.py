@@ -10,9 +10,10 @@ import re
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from layoutkit import PHONE, tap_preset, touch_the_animation
 
 import i18n
-from labs import explore, gradflow
+from labs import explore, gradflow, pages
 
 TIMEOUT_MS = 60_000
 
@@ -122,13 +123,6 @@ class Tab:
             self.context.close()
 
 
-@pytest.fixture
-def tab(browser, server):
-    t = Tab(browser, server)
-    yield t
-    t.close()
-
-
 def trace(chart: list[dict], name: str) -> dict:
     found = [t for t in chart if t["name"] == name]
     assert found, f"no trace named {name!r}; traces: {[t['name'] for t in chart]}"
@@ -182,83 +176,71 @@ class KoreanLearner:
             assert tab.page.locator(SLIDER).filter(has_text=name).count() == 1, name
             tab.press_on_slider("ArrowRight", label=name)
             assert "21" in tab.wait_for_query("depth")["depth"]
-        elif key == "dying_relu":
+        elif key == "dying_relu":  # the animation, Korean; then a preset tapped and the animation by touch
             info = tab.page.evaluate("""() => {
                 const el = Array.from(document.querySelectorAll('.js-plotly-plot'))
                     .find(d => d._transitionData && d._transitionData._frames && d._transitionData._frames.length);
                 return el ? {frames: el._transitionData._frames.length, title: el.layout.title.text} : null;
             }""")
             assert info and info["frames"] >= 60 and HANGUL.search(info["title"]), info
-            tab.page.get_by_text(ko("▶ play")).first.click()
-            tab.page.wait_for_function("""(t) => Array.from(document.querySelectorAll('.js-plotly-plot'))
-                .some(d => d._transitionData && d._transitionData._frames && d._transitionData._frames.length
-                           && d.layout.title.text !== t)""", arg=info["title"], timeout=30_000)
+            tap_preset(tab.page, "high-lr", PHONE.width)
+            q = query(tab)
+            assert q.get("opt") == ["adam"] and q.get("lr") == ["0.3"] and q.get("lang") == ["ko"], tab.page.url
+            touch_the_animation(tab.page)
 
 
-def test_a_copied_korean_link_opens_the_same_view_in_a_fresh_browser(browser, server):
-    a = Tab(browser, server)  # an English browser: the link alone says Korean
-    try:
-        a.open("/explorer?lang=ko&fn=leaky_relu&negative_slope=0.2&x=-3.0,3.0")
-        a.press_on_slider("ArrowRight")  # negative_slope 0.2 -> 0.21
-        link = a.page.url
-        assert parse_qs(urlparse(link).query).get("negative_slope") == ["0.21"], link
-        heading = a.page.locator("h1").first.inner_text()
-    finally:
-        a.close()
-    b = Tab(browser, server)
-    try:
-        b.open(urlparse(link)._replace(scheme="", netloc="").geturl())
-        assert b.page.locator("h1").first.inner_text() == heading and HANGUL.search(heading)
-        assert b.page.locator(ALERT).count() == 0, "a copied link must open without a notice"
-        f = trace(b.charts()[0], "f(x)")
-        xs, ys = f["x"], f["y"]
-        assert min(xs) == pytest.approx(-3.0, abs=1e-12) and max(xs) == pytest.approx(3.0, abs=1e-12)
-        worst = max(abs(y - 0.21 * x) for x, y in zip(xs, ys, strict=True) if x < 0)
-        assert worst <= 1e-9, f"f(x) != 0.21 x for x < 0 (worst error {worst:g})"
-        assert b.exceptions() == [] and b.console_errors == []
-    finally:
-        b.close()
+class EnglishLearner:
+    """What a learner whose browser speaks English finds on a walk (layoutkit.walk's `visit`): English, with no
+    `lang` in any address (English is the default), and a slider that moves the curve and the address. Last, the
+    same browser opens a hostile link: it is explained, not executed."""
 
+    def __init__(self, page, base: str):
+        self.tab = Tab(None, base, page=page)
 
-def test_a_hostile_link_is_explained_not_executed(tab):
-    tab.open("/explorer?lang=%3Cscript%3Ealert(2)%3C/script%3E&fn=%3Cscript%3Ealert(1)%3C/script%3E&alpha=nan"
-             "&x=1e999,abc")
-    tab.page.wait_for_timeout(500)  # give any injected script a moment to fire
-    assert tab.dialogs == [], "a dialog fired"
-    assert tab.exceptions() == []
-    alerts = tab.page.locator(ALERT)
-    text = " ".join(alerts.nth(i).inner_text() for i in range(alerts.count()))
-    assert alerts.count() >= 1, "no warning about the changed values"
-    for name in ("lang", "fn", "alpha", "x"):
-        assert f"{name} =" in text, f"the warning does not mention {name}: {text!r}"
-    assert "Explorer" in tab.page.locator("h1").first.inner_text()  # the bad language fell back to English
-    assert tab.page.locator(".js-plotly-plot").count() >= 1
-    injected = tab.page.evaluate(
-        "() => Array.from(document.querySelectorAll('script')).some(s => s.textContent.includes('alert('))")
-    assert not injected, "the link's <script> ended up in the page"
+    def __call__(self, page, key: str) -> None:
+        tab = self.tab
+        assert "lang" not in query(tab), f"{key}: English is the default, no lang in {tab.page.url}"
+        if key == "explorer":
+            assert tab.page.locator("h1").first.inner_text().strip() == "Explorer"
+            f_before = trace(tab.charts()[0], "f(x)")["y"]
+            label = tab.page.locator(SLIDER).first.locator(THUMB).first.get_attribute("aria-label") or ""
+            tab.press_on_slider("ArrowRight")
+            assert trace(tab.charts()[0], "f(x)")["y"] != f_before, "moving the first slider did not change f(x)"
+            name = label.split(" ")[0]  # "alpha ($\alpha$)" -> "alpha": the URL key of ELU's first parameter
+            q = tab.wait_for_query(name)
+            value = float(tab.page.locator(SLIDER).first.locator(THUMB).first.get_attribute("value"))
+            assert float(q[name][0]) == pytest.approx(value), f"address bar {tab.page.url} vs slider {value}"
+        if key == pages.PAGES[-1].key:
+            self.hostile_link()
 
-
-def test_an_english_browser_gets_english_and_a_clean_address(tab):
-    tab.open("/explorer")
-    assert tab.page.locator("h1").first.inner_text().strip() == "Explorer"
-    f_before = trace(tab.charts()[0], "f(x)")["y"]
-    label = tab.page.locator(SLIDER).first.locator(THUMB).first.get_attribute("aria-label") or ""
-    tab.press_on_slider("ArrowRight")
-    assert trace(tab.charts()[0], "f(x)")["y"] != f_before, "moving the first slider did not change f(x)"
-    name = label.split(" ")[0]  # "alpha ($\alpha$)" -> "alpha": the URL key of ELU's first parameter
-    q = tab.wait_for_query(name)
-    value = float(tab.page.locator(SLIDER).first.locator(THUMB).first.get_attribute("value"))
-    assert float(q[name][0]) == pytest.approx(value), f"address bar {tab.page.url} vs slider {value}"
-    assert "lang" not in q, "English is the default: no lang in the link"
-    assert tab.exceptions() == [] and tab.console_errors == []
+    def hostile_link(self) -> None:
+        tab = self.tab
+        tab.open("/explorer?lang=%3Cscript%3Ealert(2)%3C/script%3E&fn=%3Cscript%3Ealert(1)%3C/script%3E&alpha=nan"
+                 "&x=1e999,abc")
+        tab.page.wait_for_timeout(500)  # give any injected script a moment to fire
+        assert tab.dialogs == [], "a dialog fired"
+        assert tab.exceptions() == []
+        alerts = tab.page.locator(ALERT)
+        text = " ".join(alerts.nth(i).inner_text() for i in range(alerts.count()))
+        assert alerts.count() >= 1, "no warning about the changed values"
+        for name in ("lang", "fn", "alpha", "x"):
+            assert f"{name} =" in text, f"the warning does not mention {name}: {text!r}"
+        assert "Explorer" in tab.page.locator("h1").first.inner_text()  # the bad language fell back to English
+        assert tab.page.locator(".js-plotly-plot").count() >= 1
+        injected = tab.page.evaluate(
+            "() => Array.from(document.querySelectorAll('script')).some(s => s.textContent.includes('alert('))")
+        assert not injected, "the link's <script> ended up in the page"
 
 
 def test_a_typed_formula_is_shared_by_link_and_trains_in_a_lab(browser, server):
-    """A learner types an activation; the copied link shows the same curve in a fresh browser, and its page's
-    link to Gradient flow trains a deep net with it."""
+    """A learner on the Korean page types an activation; the copied link opens the same view, in Korean, in a fresh
+    browser that speaks English (the link alone says Korean), and its page's link to Gradient flow trains a deep net
+    with it."""
     a = Tab(browser, server)
     try:
-        a.open("/own")
+        a.open("/own?lang=ko")
+        heading = a.page.locator("h1").first.inner_text()
+        assert HANGUL.search(heading), heading
         before = a.fingerprint()
         box = a.page.locator("input[aria-label='f(x) =']")
         box.fill("x*tanh(exp(a*x))")
@@ -267,24 +249,27 @@ def test_a_typed_formula_is_shared_by_link_and_trains_in_a_lab(browser, server):
         a.idle()
         link = a.page.url
         assert parse_qs(urlparse(link).query).get("formula") == ["x*tanh(exp(a*x))"], link
+        assert parse_qs(urlparse(link).query).get("lang") == ["ko"], link
         expected = trace(a.charts()[0], "f(x)")
     finally:
         a.close()
     b = Tab(browser, server)
     try:
         b.open(urlparse(link)._replace(scheme="", netloc="").geturl())
+        assert b.page.locator("h1").first.inner_text() == heading
         assert b.page.locator(ALERT).count() == 0, "a copied link must open without a notice"
         assert b.page.locator("input[aria-label='f(x) =']").input_value() == "x*tanh(exp(a*x))"
         f = trace(b.charts()[0], "f(x)")
         assert f["x"] == expected["x"] and f["y"] == expected["y"]
-        b.page.locator("[data-testid='stPageLink'] a").filter(has_text="Gradient flow").first.click()
+        b.page.locator("[data-testid='stPageLink'] a").filter(has_text=ko("Gradient flow")).first.click()
         b.page.wait_for_function("() => location.pathname.endsWith('gradient_flow')", timeout=TIMEOUT_MS)
         b.page.wait_for_selector(CHART, timeout=TIMEOUT_MS)
         b.idle()
         q = query(b)
         assert q.get("act") == ["own"] and q.get("formula") == ["x*tanh(exp(a*x))"], b.page.url
+        assert q.get("lang") == ["ko"], b.page.url
         # the metric names the formula (textContent: a long metric label may be clipped on screen)
-        label = "max |f′| of x * tanh(exp(a * x))"
+        label = ko("max |f′| of {name}").format(name="x * tanh(exp(a * x))")
         try:
             b.page.wait_for_function("(t) => document.querySelector(\"[data-testid='stMain']\").textContent"
                                      ".includes(t)", arg=label, timeout=TIMEOUT_MS)

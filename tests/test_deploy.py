@@ -5,7 +5,8 @@ image can still be checked with the same parts: the files the build context keep
 the Dockerfile's own ENV, CMD, USER and HEALTHCHECK, and the pins it installs. The app is started from a
 read-only copy of exactly the build context, with the Dockerfile's environment and command (as uid 1000
 when the tests run as root and uid 1000 can reach the interpreter), its health check is run as the
-Dockerfile writes it, a deep link is opened in Chromium, and every page is run (AppTest) from those files.
+Dockerfile writes it, a deep link is opened in Chromium, then a Korean link to a torch lab: between them
+they read every kind of file the app reads.
 """
 from __future__ import annotations
 
@@ -229,27 +230,10 @@ def test_torch_runs_on_one_thread_in_the_image():
     assert out.strip() == "1"
 
 
-# Every page run once, as the image's user would run it, from the image's files (the cwd): AppTest in a fresh
-# process prints {page: {"exceptions": [...], "charts": n}}.
-EVERY_PAGE = """
-import json, sys
-from streamlit.testing.v1 import AppTest
-out = {}
-for i, page in enumerate(sys.argv[1:]):
-    at = AppTest.from_file("app.py", default_timeout=300)
-    if i % 2:
-        at.query_params["lang"] = "ko"  # every other page in Korean: assets/ko and the ko catalog are in the image
-    at.switch_page(page)
-    at.run()
-    out[page] = {"exceptions": [str(e.value)[:500] for e in at.exception], "charts": len(at.get("plotly_chart"))}
-print(json.dumps(out))
-"""
-
-
 def test_the_image_contents_serve_every_page_read_only(image_copy, tmp_path):
     """CMD, ENV and HEALTHCHECK as written, from a read-only copy of the build context: the server answers its
     health check and a deep link in Chromium (a hosted demo restarts, and its first visitor may come through a
-    teacher's link), and every page runs from those files without writing to them."""
+    teacher's link), and pages run from those files without writing to them."""
     home = tmp_path / "home"
     home.mkdir()
     if os.geteuid() == 0:
@@ -277,21 +261,16 @@ def test_the_image_contents_serve_every_page_read_only(image_copy, tmp_path):
             nav = page.locator("[data-testid='stSidebarNav']").inner_text().split()
             assert "Explorer" in nav and "Compare" in nav and "app" not in nav, nav  # the whole navigation
             assert "nn.GELU" in page.locator("[data-testid='stMain']").inner_text()  # the page the link named
+            # Every module of every page must be in the image (test_build_context_… checks the imports); here one
+            # more page that reads the rest of what pages read, from a teacher's Korean link: assets/ko and the ko
+            # catalog, a torch lab and the cost timer
+            page.goto(base + "/dying_relu?lang=ko")
+            page.wait_for_selector(CHART)
+            page.wait_for_selector(IDLE)
+            assert page.locator(EXCEPTION).count() == 0
+            assert re.search("[가-힣]", page.locator("h1").first.inner_text())
+            assert page.locator(".js-plotly-plot").count() >= 3  # the animation, the fix and PReLU/RReLU below
             context.close()
-
-    # Every module of every page must be in the image (test_build_context_… checks the imports); here three pages
-    # that read what the others read too: English and Korean prose and catalogs, a torch lab, the cost timer.
-    views = sorted(f for f in build_context() if f.startswith("views/") and f.endswith(".py"))
-    pages = ["views/home.py", "views/dying_relu.py", "views/compare.py"]
-    assert set(pages) <= set(views) and len(views) >= 8
-    ran = subprocess.run([sys.executable, "-c", EVERY_PAGE, *pages], cwd=image_copy, env=env, preexec_fn=drop,
-                         capture_output=True, text=True, timeout=600)
-    assert ran.returncode == 0, ran.stderr[-3000:]
-    result = json.loads(ran.stdout.strip().splitlines()[-1])
-    assert sorted(result) == sorted(pages)
-    for path, r in result.items():
-        assert r["exceptions"] == [] and r["charts"] >= 1, (path, r)
-
     after = sorted(p.relative_to(image_copy).as_posix() for p in image_copy.rglob("*"))
     assert after == before, "the app wrote into its own directory"
 

@@ -7,4 +7,9 @@ from layoutkit import DESKTOP, walk
 
 
 def test_every_page_reads_well_on_a_desktop_in_english_and_the_light_theme(browser, server):
-    assert walk(browser, server, DESKTOP, "light", "en") == []
+    """An English browser opens the bare address and moves through the sidebar: every page reads well, in English
+    with a clean address, a slider answers (test_browser.EnglishLearner), and a hostile link opened last is
+    explained, not executed."""
+    from test_browser import EnglishLearner
+
+    assert walk(browser, server, DESKTOP, "light", "en", visitor=EnglishLearner) == []
