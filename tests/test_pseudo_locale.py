@@ -1,11 +1,13 @@
 """Every word a learner reads goes through gettext: each page rendered in the pseudo-locale (every translated
-message wrapped in ⟦…⟧) shows no text outside the marks but names, identifiers, numbers and math."""
+message wrapped in ⟦…⟧) shows no text outside the marks but names, identifiers, numbers and math. The same page runs
+check that every control drawn has a tooltip and every preset button says what it sets (test_controls_help)."""
 from functools import cache
 from pathlib import Path
 
 import pytest
 from pagekit import open_page
 from pseudokit import leftovers, untranslated, visible_texts
+from test_controls_help import page_tooltip_problems
 
 import i18n
 from labs import pages
@@ -68,6 +70,8 @@ def test_every_visible_word_is_translated(page, query):
     texts = visible_texts(at)
     assert sum("⟦" in t for _, t in texts) >= 5, "the pseudo-locale is not active"
     assert untranslated(at) == []
+    key = next(p.key for p in pages.PAGES if p.view == page)
+    assert page_tooltip_problems(at, key, i18n.translations(i18n.PSEUDO).gettext) == []
     # What this process has translated so far (this page and any run before it) was extracted by Babel
     # (scripts/i18n.py), so translators have it: a message built where extraction cannot see it (inside an
     # f-string, from a variable that was never marked) is caught here, whichever test ran first.
