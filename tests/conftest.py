@@ -13,6 +13,22 @@ if str(ROOT) not in sys.path:
 os.environ.setdefault("ACTIVATION_LAB_PSEUDO", "1")
 
 
+# Tests that take seconds each (a Chromium walk, a race of 18 trainings, a fuzzer) go first. Under xdist's worksteal
+# the first worker takes the first half of this order and the second the rest; whoever runs dry steals the other's
+# last tests. With the long ones first, what is left to steal at the end are the short ones, and both workers
+# finish together (with them last, one worker ran a 12 s race alone at the end). The browser tests also land on one
+# worker, and so share one app server and what it has computed.
+LONG_MODULES = {"test_layout_desktop", "test_layout_phone", "test_browser", "test_realdata_presets"}
+
+
+def pytest_collection_modifyitems(session, config, items):
+    items.sort(key=lambda item: not (item.get_closest_marker("long") or item.module.__name__ in LONG_MODULES))
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "long: takes seconds (a browser, a race, a fuzzer): scheduled first")
+
+
 def pytest_sessionfinish(session, exitstatus):
     kit = sys.modules.get("browserkit")  # the browser tests' shared Chromium, if they started it
     if kit is not None:
