@@ -13,16 +13,23 @@ if str(ROOT) not in sys.path:
 os.environ.setdefault("ACTIVATION_LAB_PSEUDO", "1")
 
 
-# Tests that take seconds each (a Chromium walk, a race of 18 trainings, a fuzzer) go first. Under xdist's worksteal
-# the first worker takes the first half of this order and the second the rest; whoever runs dry steals the other's
-# last tests. With the long ones first, what is left to steal at the end are the short ones, and both workers
-# finish together (with them last, one worker ran a 12 s race alone at the end). The browser tests also land on one
-# worker, and so share one app server and what it has computed.
-LONG_MODULES = {"test_layout_desktop", "test_layout_phone", "test_browser", "test_realdata_presets"}
+# Tests that take seconds each go first in each worker's share. Under xdist's worksteal the first worker takes the
+# first half of this order and the second the rest; whoever runs dry steals the other's last tests. So each half
+# starts with its long tests, and what is left to steal at the end are short ones: the browser walks (one app server
+# for them all, and what it has computed) head one half, the races, the image test and the fuzzer the other. With the
+# long tests together, the worker that held them ran them alone for the last 15 s.
+BROWSER = {"test_layout_desktop", "test_layout_phone", "test_browser"}
 
 
 def pytest_collection_modifyitems(session, config, items):
-    items.sort(key=lambda item: not (item.get_closest_marker("long") or item.module.__name__ in LONG_MODULES))
+    def long(item):
+        return item.module.__name__ in BROWSER or item.get_closest_marker("long") is not None
+
+    browser = [i for i in items if i.module.__name__ in BROWSER]
+    other_long = [i for i in items if long(i) and i.module.__name__ not in BROWSER]
+    short = [i for i in items if not long(i)]
+    cut = max(0, len(items) // 2 - len(browser))
+    items[:] = browser + short[:cut] + other_long + short[cut:]
 
 
 def pytest_configure(config):

@@ -8,6 +8,7 @@ from labs import realdata as R
 from labs.seeding import one_thread
 
 torch = pytest.importorskip("torch")
+pytestmark = pytest.mark.long  # 18 trainings per race
 
 
 @cache
