@@ -4,9 +4,10 @@ Builders in charts/ take data (and already-translated words) and return a figure
 """
 from __future__ import annotations
 
+import base64
+
 import numpy as np
 import plotly.graph_objects as go
-from _plotly_utils.utils import convert_to_base64
 
 # Okabe-Ito: distinguishable with every common colour-vision deficiency, and on light and dark themes.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999")
@@ -30,12 +31,44 @@ def chart_config() -> dict:
     return dict(_MODEBAR)
 
 
-def _copy_tree(obj):
-    """Copies of the dicts and lists, the same leaves (arrays are not copied: nothing below writes to them)."""
+# Plotly.js's typed arrays (plotly's own _plotly_utils.utils.plotlyjsShortTypes), and the keys Plotly never encodes.
+_TYPED = {"int8": "i1", "uint8": "u1", "int16": "i2", "uint16": "u2", "int32": "i4", "uint32": "u4", "float32": "f4",
+          "float64": "f8"}
+_UNTYPED_KEYS = frozenset({"geojson", "layer", "layers", "range"})
+_NARROWER = {"int64": ("int8", "int16", "int32"), "uint64": ("uint8", "uint16", "uint32")}
+
+
+def _typed_array(v: np.ndarray):
+    """A NumPy array as Plotly sends it (plotly's to_typed_array_spec): base64 with its dtype and shape, 64-bit
+    integers narrowed to the smallest type that holds them; a plain list where Plotly.js has no typed array."""
+    v = np.ascontiguousarray(v)
+    for wide in _NARROWER.get(str(v.dtype), ()) if v.size else ():
+        info = np.iinfo(wide)
+        if info.min <= v.min() and v.max() <= info.max:
+            v = v.astype(wide)
+            break
+    short = _TYPED.get(str(v.dtype))
+    if short is None or v.size == 0:
+        return v.tolist()
+    out = {"dtype": short, "bdata": base64.b64encode(v).decode("ascii")}
+    if v.ndim > 1:
+        out["shape"] = str(v.shape)[1:-1]
+    return out
+
+
+def _plain(obj, typed: bool = True):
+    """Copies of the dicts and lists with every NumPy array and scalar turned into what JSON holds: the same JSON as
+    go.Figure.to_dict() with Plotly's convert_to_base64, without its path. That path asks whether each value is a
+    pandas Series through `sys.modules["pandas"]`: while another session's thread is still importing pandas, that
+    module is half-built and the chart raised AttributeError (issue 23: two learners' first charts at once)."""
     if isinstance(obj, dict):
-        return {k: _copy_tree(v) for k, v in obj.items()}
+        return {k: _plain(v, typed and k not in _UNTYPED_KEYS) for k, v in obj.items()}
     if isinstance(obj, list | tuple):
-        return [_copy_tree(v) for v in obj]
+        return [_plain(v, typed) for v in obj]
+    if isinstance(obj, np.ndarray):
+        return _typed_array(obj) if typed else obj.tolist()
+    if isinstance(obj, np.generic):
+        return obj.item()
     return obj
 
 
@@ -69,8 +102,7 @@ class Chart(go.Figure):
         self._spec = spec
 
     def to_dict(self) -> dict:
-        out = _copy_tree(self._spec)
-        convert_to_base64(out)
+        out = _plain(self._spec)
         template = _default_template()
         if template is not None and "template" not in out["layout"]:
             # Shared, not copied: it holds no arrays to convert, and nothing downstream writes to it.

@@ -112,9 +112,34 @@ def _animated() -> base.Chart:
                        {"title": {"text": "t"}, "updatemenus": [{"type": "buttons", "buttons": []}]}, frames)
 
 
-@pytest.mark.parametrize("build", [lambda: curve_chart("elu", title="t"), lambda: compare_chart("both"),
-                                   lambda: gallery_chart()[0], cost_chart, _animated],
-                         ids=["curve", "compare", "gallery", "cost", "frames"])
+def numpy_leaves(tree):
+    if isinstance(tree, dict):
+        tree = list(tree.values())
+    if isinstance(tree, list):
+        for v in tree:
+            yield from numpy_leaves(v)
+    elif isinstance(tree, np.ndarray | np.generic):
+        yield tree
+
+
+def _every_kind() -> base.Chart:
+    """Every kind of NumPy value a builder may leave in a spec: 64-bit integers (narrowed), a 2-D float32 heatmap
+    (with its shape), booleans and strings (no typed array), an empty array, scalars, an array under a key Plotly
+    never encodes (range)."""
+    z = np.arange(12, dtype=np.float32).reshape(3, 4)
+    return base.figure([{"type": "heatmap", "z": z, "x": np.arange(4), "y": np.array([0, 70_000, -5], dtype=np.int64)},
+                        {"type": "scatter", "x": np.arange(3, dtype=np.uint64), "y": np.array([2**40, 0, 1]),
+                         "customdata": np.array(["a", "b", "c"]), "selectedpoints": np.array([], dtype=np.int64),
+                         "visible": np.bool_(True), "opacity": np.float32(0.5), "name": "n"},
+                        {"type": "scatter", "x": [1, 2], "y": np.array([True, False])}],
+                       {"xaxis": {"range": np.array([-1.0, 1.0])}, "width": np.int64(500)})
+
+
+BUILDS = {"curve": lambda: curve_chart("elu", title="t"), "compare": lambda: compare_chart("both"),
+          "gallery": lambda: gallery_chart()[0], "cost": cost_chart, "frames": _animated, "every kind": _every_kind}
+
+
+@pytest.mark.parametrize("build", list(BUILDS.values()), ids=list(BUILDS))
 def test_chart_to_dict_is_what_go_figure_would_send(build):
     """base.Chart skips building go.Figure; st.plotly_chart must receive the same JSON either way."""
     chart = build()
@@ -124,9 +149,22 @@ def test_chart_to_dict_is_what_go_figure_would_send(build):
     assert ours == theirs
     assert "template" in ours["layout"]
     if build is not cost_chart:  # (the cost chart is built from lists)
+        assert not list(numpy_leaves(chart.to_dict()))  # nothing left for the JSON encoder's fallbacks
         assert any(isinstance(t.get("x"), dict) for t in ours["data"])  # NumPy arrays went as base64
     chart.full()  # validates
     assert json.loads(pio.to_json(chart, validate=False)) == ours  # to_dict() did not change the spec
+
+
+def test_a_chart_is_sent_while_another_session_is_still_importing_pandas(monkeypatch):
+    """Issue 23: two learners' first charts at once. While one session's thread runs pandas' __init__, the half-built
+    module is already in sys.modules; Plotly's own conversion asked it for `pandas.Series` there, and the other
+    learner's chart raised AttributeError. The chart's JSON, as st.plotly_chart makes it, must not look at pandas."""
+    import sys
+    import types
+
+    monkeypatch.setitem(sys.modules, "pandas", types.ModuleType("pandas"))  # half-built: no Series, no NaT yet
+    for name, build in BUILDS.items():
+        assert json.loads(pio.to_json(build(), validate=False))["data"], name
 
 
 @pytest.fixture
