@@ -73,7 +73,10 @@ SCHEMA = Schema(
            N_("h ← h + f(Wh): each layer adds variance, which SELU cannot take back."), False),
     Number("depth", N_("Depth"), N_("Layers the signal goes through."), 100, low=1, high=100, step=1, cost=True),
     Steps("width", N_("Width"), N_("Units per layer."), 256, options=WIDTHS, cost=True),
-    Steps("batch", N_("Batch"), N_("Inputs whose statistics are measured."), 500, options=BATCHES, cost=True),
+    # 100: the smallest batch whose curves stay within 0.02 of batch 500's at every layer, for the five compared
+    # activations and seeds 0-4 (worst: SELU, 0.018; batch 50 is off by 0.027), at a third of its time
+    # (test_selfnorm.py::test_the_default_batch_draws_the_curves_of_batch_500)
+    Steps("batch", N_("Batch"), N_("Inputs whose statistics are measured."), 100, options=BATCHES, cost=True),
     seed(help=N_("Same seed, same weights and inputs.")),
 )
 SCHEMAS = {"depth": SCHEMA}
@@ -87,7 +90,7 @@ NETWORK = ("depth", "width", "batch", "seed")  # "The network"
 class SNConfig:
     depth: int = 100  # depth x [Linear(width, width, bias=False) -> activation (-> dropout)]
     width: int = 256
-    batch: int = 500
+    batch: int = 100  # SCHEMA's default: why there
     seed: int = 0  # seeds the weights; the inputs and the dropout masks get streams derived from it
     init: str = "lecun_normal"  # one of INITS
     input_mean: float = 0.0  # input x ~ N(input_mean, input_scale^2): standardized when 0 / 1
