@@ -3,7 +3,7 @@ import streamlit as st
 
 from i18n import _
 from labs import pages
-from ui import lang
+from ui import lang, warmup
 
 # A Material icon, not an emoji: an emoji favicon makes Streamlit compile its emoji table on cold start.
 st.set_page_config(page_title="Activation Lab", page_icon=":material/show_chart:", layout="wide")
@@ -17,3 +17,4 @@ page = st.navigation([st.Page(p.view, title=_(p.title), icon=p.icon, url_path=p.
 lang.switch(st.sidebar)
 st.sidebar.caption(_("Every control is in the page address: copy the URL to share exactly this view."))
 page.run()
+warmup.start()  # once per server, after its first visitor's page: the labs' default views, in the background

@@ -234,6 +234,12 @@ def _layer_stats(cfg: SNConfig, key: str, weights: list) -> LayerStats:
     return LayerStats(key, finite_or_nan(stats[:, 0]), finite_or_nan(stats[:, 1]), notes)
 
 
+def layer_stats(cfg: SNConfig, key: str) -> LayerStats:
+    """One activation's LayerStats as depth_stats computes (and its memo caches) it: ui.warmup's default views."""
+    cfg, _ = cfg.clamped()
+    return _layer_stats(cfg, key, _weights(cfg, key))  # the draws depend on the sizes, init, seed and gain only
+
+
 def depth_stats(cfg: SNConfig, activations: Iterable[str] = COMPARED, progress: Progress | None = None,
                 memo: Memo | None = None) -> DepthStats:
     """Mean and std of every layer's output h_l of an untrained depth x width MLP (biases zero, no grad, float32).

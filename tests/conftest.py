@@ -11,6 +11,9 @@ if str(ROOT) not in sys.path:
 # The pseudo-locale (?lang=qps, every translated message wrapped in ⟦…⟧) is offered only when this is set; it
 # only adds that language, so the whole session may have it (the app's own default leaves it off).
 os.environ.setdefault("ACTIVATION_LAB_PSEUDO", "1")
+# The server's background warm-up of the labs' defaults (ui.warmup) is off in the test processes, which run pages
+# thousands of times and would compute every default in each; the browser tests' server keeps it (as learners get it).
+os.environ.setdefault("ACTIVATION_LAB_WARMUP", "0")
 
 
 # Tests that take seconds each go first in each worker's share. Under xdist's worksteal the first worker takes the
@@ -56,5 +59,5 @@ def browser():
 def server(browser):
     from browserkit import running_server
 
-    with running_server() as base:
+    with running_server(env={**os.environ, "ACTIVATION_LAB_WARMUP": "1"}) as base:
         yield base

@@ -77,7 +77,28 @@ def lab(kind: str, key: Any, compute: Callable[[], Any], max_entries: int = 32) 
             return pending.result()
         except Exception:  # noqa: BLE001 - computed again below, so the page reports it as its own error
             pass
-    return _cache(kind, max_entries).get_or_compute(key, lambda: one_thread(compute))
+    return _cache(kind, max_entries).get_or_compute(key, lambda: _counted(compute))
+
+
+_busy = 0  # learners' lab computations under way (cache misses in lab()): the warm-up waits until there are none
+_busy_lock = threading.Lock()
+
+
+def _counted(compute: Callable[[], Any]) -> Any:
+    global _busy
+    with _busy_lock:
+        _busy += 1
+    try:
+        return one_thread(compute)
+    finally:
+        with _busy_lock:
+            _busy -= 1
+
+
+def busy() -> int:
+    """How many learners' lab computations are under way right now (ui.warmup waits for none)."""
+    with _busy_lock:
+        return _busy
 
 
 # One background worker for the whole server: a page's later sections start computing while its first one does,
@@ -87,13 +108,16 @@ _PENDING: dict[tuple[str, Any], Future] = {}
 _PENDING_LOCK = threading.Lock()
 
 
-def prefetch(kind: str, key: Any, compute: Callable[[], Any], max_entries: int = 32) -> None:
+def prefetch(kind: str, key: Any, compute: Callable[[], Any], max_entries: int = 32) -> Future | None:
     """Start lab(kind, key, compute) in the background unless it is cached or under way: for a section further
-    down the page whose settings are already known. compute() must not touch Streamlit (no progress bar)."""
+    down the page whose settings are already known. compute() must not touch Streamlit (no progress bar).
+    The future of the computation, or None if it was cached."""
     cache = _cache(kind, max_entries)
     with _PENDING_LOCK:
-        if key in cache or (kind, key) in _PENDING:
-            return
+        if key in cache:
+            return None
+        if (kind, key) in _PENDING:
+            return _PENDING[(kind, key)]
         future = _POOL.submit(cache.get_or_compute, key, lambda: one_thread(compute))
         _PENDING[(kind, key)] = future
 
@@ -103,6 +127,14 @@ def prefetch(kind: str, key: Any, compute: Callable[[], Any], max_entries: int =
                 del _PENDING[(kind, key)]
 
     future.add_done_callback(done)
+    return future
+
+
+def warm(kind: str, key: Any, compute: Callable[[], Any], max_entries: int = 32) -> None:
+    """prefetch(), and wait until it is done (ui.warmup: one job at a time)."""
+    future = prefetch(kind, key, compute, max_entries)
+    if future is not None:
+        future.result()
 
 
 def peek(kind: str, key: Any) -> Any:

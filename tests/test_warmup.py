@@ -1,0 +1,90 @@
+"""The server's background warm-up (ui.warmup) computes what a lab page at its defaults asks for, nothing else, and
+never in a learner's way. The keys are checked on the pseudo-locale test's page runs at each lab's defaults
+(`asked_for`, `warmup_problems`): those runs exist anyway, and a page that builds its configs differently from the
+warm-up fails there."""
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import threading
+
+from ui import cache, warmup
+
+# The cache kinds each lab page reads at its defaults, and which the warm-up fills.
+KINDS = {"real_data": {"race"}, "dying_relu": {"dying"}, "gradient_flow": {"flow", "linear_check", "train"},
+         "self_normalizing": {"selfnorm"}, "why_nonlinear": {"xor", "zerocenter"}}
+
+
+@contextlib.contextmanager
+def asked_for(monkeypatch):
+    """Every (kind, key) the page run inside asks ui.cache for (lab or prefetch), in a set."""
+    seen: set = set()
+    lab, prefetch = cache.lab, cache.prefetch
+
+    def recording(real):
+        def wrapper(kind, key, *args, **kwargs):
+            seen.add((kind, key))
+            return real(kind, key, *args, **kwargs)
+        return wrapper
+
+    monkeypatch.setattr(cache, "lab", recording(lab))
+    monkeypatch.setattr(cache, "prefetch", recording(prefetch))
+    yield seen
+
+
+def warmup_problems(page: str, query: dict, seen: set) -> list[str]:
+    """What differs between the keys `page` asked for at `query` (its defaults; Real data's race may be shortened
+    by seeds and epochs) and what the warm-up computes for it."""
+    if page not in KINDS:
+        return []
+    shorter = {k: int(query[k]) for k in ("seeds", "epochs") if k in query}
+    expected = {(j.kind, dataclasses.replace(j.key, **shorter) if j.kind == "race" and shorter else j.key)
+                for j in warmup.jobs() if j.kind in KINDS[page]}
+    asked = {(kind, key) for kind, key in seen if kind in KINDS[page]}
+    out = [f"the page asks for {kind} {key} and the warm-up does not compute it" for kind, key in asked - expected]
+    out += [f"the warm-up computes {kind} {key}, which the page does not ask for" for kind, key in expected - asked]
+    return out
+
+
+def test_every_job_is_a_lab_page_default_and_the_longest_wait_goes_first():
+    jobs = warmup.jobs()
+    assert {j.kind for j in jobs} == set().union(*KINDS.values())
+    assert jobs[0].kind == "race"  # Real data's race: about 4 s, the longest a new visitor waits
+    assert len({(j.kind, j.key) for j in jobs}) == len(jobs)
+
+
+def test_the_warmup_waits_for_learners_and_survives_a_failing_job():
+    calls, idle_answers = [], iter([False, False, True, True])
+
+    def boom():
+        raise RuntimeError("no")
+
+    todo = [warmup.Job("test-warmup", ("a",), lambda: calls.append("a") or 1, 4),
+            warmup.Job("test-warmup", ("b",), boom, 4)]
+    orig = warmup.IDLE_POLL_S
+    warmup.IDLE_POLL_S = 0.001
+    try:
+        assert warmup.run(todo, idle=lambda: next(idle_answers)) == ["test-warmup"]
+    finally:
+        warmup.IDLE_POLL_S = orig
+    assert calls == ["a"] and cache.peek("test-warmup", ("a",)) == 1  # computed once, into the pages' cache
+
+
+def test_a_learner_asking_for_what_the_warmup_computes_waits_for_it():
+    started, release = threading.Event(), threading.Event()
+
+    def slow():
+        started.set()
+        release.wait(5)
+        return "warm"
+
+    t = threading.Thread(target=cache.warm, args=("test-warmup", ("c",), slow, 4))
+    t.start()
+    assert started.wait(5)
+    threading.Timer(0.05, release.set).start()
+    assert cache.lab("test-warmup", ("c",), lambda: "computed twice", 4) == "warm"
+    t.join(5)
+
+
+def test_off_in_the_test_processes():
+    assert not warmup.enabled()

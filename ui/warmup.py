@@ -1,0 +1,116 @@
+"""The labs' default views, computed in the background once the server has answered its first visitor.
+
+Most learners open a lab at its defaults (a teacher's link, the sidebar): the first of them used to wait for the
+whole experiment (Real data's race, about 4 s on one core). The first page run of the server starts one thread
+that computes each lab's default results into the shared caches (ui.cache) the pages read, one job at a time, the
+longest wait first, and only while no learner's own experiment is computing (a learner never waits behind it; a
+learner who asks for the very result it is computing waits for it instead of computing it twice: cache.prefetch).
+
+The jobs are built from the pages' own declarations (each schema's defaults) the way each view builds its configs;
+test_pseudo_locale.py checks, on every lab page's run at its defaults, that the page asks for exactly these keys.
+ACTIVATION_LAB_WARMUP=0 turns it off (the test processes, which open pages thousands of times).
+"""
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from . import cache
+
+IDLE_POLL_S = 0.2  # how often the thread looks whether the learners' experiments are done
+
+
+@dataclass(frozen=True)
+class Job:
+    kind: str  # the ui.cache kind the page reads, with its size
+    key: Any
+    compute: Callable[[], Any]
+    max_entries: int
+
+
+def _defaults(schema) -> dict:
+    return {c.name: c.default for c in schema}
+
+
+def _params(key: str) -> dict:
+    from activations.lookup import get
+
+    return {p.name: p.default for p in get(key).params}
+
+
+def jobs() -> list[Job]:
+    """Every lab's results at its page's defaults, in the order a new visitor would wait longest for them."""
+    from labs import dying, gradflow, inits, nonlinear, realdata, selfnorm, zerocenter
+
+    out = []
+    race, _ = realdata.RaceConfig.of(_defaults(realdata.RACE)).clamped()
+    out.append(Job("race", race, lambda: realdata.race(race), 16))
+
+    values = _defaults([*dying.DATA, *dying.TRAIN])
+    train = dying.config(values, _params(values["activation"]))
+    out.append(Job("dying", train, lambda: dying.train(train), 32))
+    for key in (dying.FIXES.fix.default, dying.FIXES.learned.default):  # the sections below, from the same start
+        variant = dying.variant(train, key)
+        if dying.trains_alongside(variant):
+            out.append(Job("dying", variant, lambda v=variant: dying.train(v), 32))
+
+    values = _defaults(gradflow.PROBE)
+    probe = gradflow.NetConfig.of(values, _params(values["activation"]))
+    out.append(Job("flow", probe, lambda: gradflow.gradient_flow(probe), 48))
+    ref = gradflow.NetConfig(activation="relu", init="default", bias_init="zeros", depth=20, seed=probe.seed)
+    out.append(Job("flow", ref, lambda: gradflow.gradient_flow(ref), 48))
+    out.append(Job("linear_check", (probe.width, probe.seed),
+                   lambda: inits.default_linear_check(probe.width, probe.width, probe.seed), 16))
+    clipping = gradflow.TrainConfig.of(_defaults(gradflow.TRAIN))
+    out.append(Job("train", clipping, lambda: gradflow.clipping_runs(clipping), 16))
+
+    values = _defaults(selfnorm.SCHEMA)
+    depth = selfnorm.SNConfig(**{k: v for k, v in values.items() if k != "acts"})
+    out += [Job("selfnorm", (depth, key), lambda key=key: selfnorm.layer_stats(depth, key), 160)
+            for key in values["acts"]]
+
+    xor = nonlinear.XorConfig(**_defaults(nonlinear.XOR))
+    out += [Job("xor", (kind, xor.for_kind(kind)), lambda kind=kind: nonlinear.train_xor(kind, xor.for_kind(kind)),
+                32) for kind in nonlinear.XOR_KINDS]
+    zero = zerocenter.ZeroConfig(**_defaults(zerocenter.ZERO))
+    out.append(Job("zerocenter", zero, lambda: zerocenter.compare(zero), 32))
+    return out
+
+
+def enabled() -> bool:
+    return os.environ.get("ACTIVATION_LAB_WARMUP", "1") != "0"
+
+
+_started = threading.Event()
+
+
+def start() -> None:
+    """Start the warm-up thread, once per server process (every later call does nothing)."""
+    if _started.is_set() or not enabled():
+        return
+    with _lock:
+        if _started.is_set():
+            return
+        _started.set()
+    threading.Thread(target=run, name="warmup", daemon=True).start()
+
+
+_lock = threading.Lock()
+
+
+def run(todo: list[Job] | None = None, idle: Callable[[], bool] = lambda: cache.busy() == 0) -> list[str]:
+    """Compute the jobs one by one, each when `idle()`; what failed, by kind (a warm-up never raises: the page
+    computes and reports it itself)."""
+    failed = []
+    for job in jobs() if todo is None else todo:
+        while not idle():
+            time.sleep(IDLE_POLL_S)
+        try:
+            cache.warm(job.kind, job.key, job.compute, job.max_entries)
+        except Exception:  # noqa: BLE001 - the page that needs it computes it again and shows the error
+            failed.append(job.kind)
+    return failed
