@@ -44,6 +44,14 @@ class BoundedCache:
                 self._data.popitem(last=False)
         return value
 
+    def lookup(self, key) -> tuple[bool, Any]:
+        """(True, the value) if cached (its place in the LRU refreshed), else (False, None)."""
+        with self._lock:
+            if key not in self._data:
+                return False, None
+            self._data.move_to_end(key)
+            return True, self._data[key]
+
     def __contains__(self, key) -> bool:
         with self._lock:
             return key in self._data
@@ -65,9 +73,29 @@ def _cache(kind: str, max_entries: int) -> BoundedCache:
         return _CACHES[kind]
 
 
-def lab(kind: str, key: Any, compute: Callable[[], Any], max_entries: int = 32) -> Any:
+class _Flight:
+    """A computation under way in one session that others asking for the same key wait for (with its progress)."""
+
+    def __init__(self) -> None:
+        self.done = threading.Event()
+        self.value: Any = None
+        self.failed = False
+        self.progress: tuple[float, Any] | None = None  # the last (fraction, note) it reported
+
+
+_FLIGHTS: dict[tuple[str, Any], _Flight] = {}
+_FLIGHTS_LOCK = threading.Lock()
+WAIT_POLL_S = 0.1  # how often a waiting session redraws the progress of the run it waits for
+
+
+def lab(kind: str, key: Any, compute: Callable[..., Any], max_entries: int = 32, progress=None) -> Any:
     """compute() with torch on one thread, cached under `key` in the bounded cache `kind` (one per result kind,
     so a big result kind cannot evict a small one). `key` must be plain and hashable: a frozen config.
+
+    With `progress` (labs.progress), compute(progress) is called instead and reports through it.
+    Identical requests share one computation: a session asking for a key that another session is computing waits
+    for that result and shows its progress (a class opening the same preset costs one run). If that run fails or
+    its session stops it (the learner changed a setting), a waiting session computes it itself.
     If prefetch() is computing `key` already, its result is awaited; if it has not started, it is called off and
     compute() runs here (with the caller's progress bar)."""
     with _PENDING_LOCK:
@@ -77,7 +105,41 @@ def lab(kind: str, key: Any, compute: Callable[[], Any], max_entries: int = 32) 
             return pending.result()
         except Exception:  # noqa: BLE001 - computed again below, so the page reports it as its own error
             pass
-    return _cache(kind, max_entries).get_or_compute(key, lambda: _counted(compute))
+    cache = _cache(kind, max_entries)
+    while True:
+        with _FLIGHTS_LOCK:
+            hit, value = cache.lookup(key)
+            if hit:
+                return value
+            flight = _FLIGHTS.get((kind, key))
+            leader = flight is None
+            if leader:
+                flight = _FLIGHTS[(kind, key)] = _Flight()
+        if leader:
+            return _lead(kind, key, cache, flight, compute, progress)
+        while not flight.done.wait(WAIT_POLL_S):
+            if progress is not None and flight.progress is not None:
+                progress(*flight.progress)
+        if not flight.failed:
+            return flight.value
+
+
+def _lead(kind: str, key: Any, cache: BoundedCache, flight: _Flight, compute, progress) -> Any:
+    def shared(fraction: float, note=None) -> None:
+        flight.progress = (fraction, note)
+        progress(fraction, note)
+
+    try:
+        flight.value = cache.get_or_compute(
+            key, lambda: _counted(compute if progress is None else (lambda: compute(shared))))
+        return flight.value
+    except BaseException:  # an error, or the learner's rerun stopping this run: whoever waits computes it
+        flight.failed = True
+        raise
+    finally:
+        with _FLIGHTS_LOCK:
+            del _FLIGHTS[(kind, key)]
+        flight.done.set()
 
 
 _busy = 0  # learners' lab computations under way (cache misses in lab()): the warm-up waits until there are none

@@ -36,8 +36,8 @@ def share(run: dying.Run, inactive: bool = False) -> str:
 def trained(cfg: dying.TrainConfig) -> dying.Run:
     """dying.train(cfg), cached by config for every session and every section (the fix, PReLU/RReLU and the main
     run share a training when they are the same config); a progress bar when the lab says it is long."""
-    return cache.lab("dying", cfg, lambda: page.with_progress(lambda progress: dying.train(cfg, progress),
-                                                              _("Training…"), show=is_long(dying.seconds(cfg))))
+    return page.with_progress(lambda p: cache.lab("dying", cfg, lambda q=None: dying.train(cfg, q), progress=p),
+                              _("Training…"), show=is_long(dying.seconds(cfg)) and cache.peek("dying", cfg) is None)
 
 
 state = page.start("dying_relu", N_("Dying ReLU"))
@@ -141,8 +141,9 @@ st.markdown(_f("Final share of dead units against the learning rate, for ReLU an
 base = dying.sweep_base(st.session_state[BASE])
 if st.button(_("Run the sweep"), key="run_sweep",
              help=_f("About {total} short trainings; a progress bar shows how far it is.", total=dying.SWEEP_RUNS)):
-    cache.lab("dying_sweep", base, lambda: page.with_progress(lambda progress: dying.lr_sweep(base, progress=progress),
-                                                              _("Sweeping…")), max_entries=8)
+    page.with_progress(lambda p: cache.lab("dying_sweep", base, lambda q=None: dying.lr_sweep(base, progress=q),
+                                           max_entries=8, progress=p), _("Sweeping…"),
+                       show=cache.peek("dying_sweep", base) is None)
     st.session_state[SWEPT] = base
 swept = base if cache.peek("dying_sweep", base) is not None else st.session_state.get(SWEPT)
 sweep = cache.peek("dying_sweep", swept) if swept is not None else None

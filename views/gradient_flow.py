@@ -26,7 +26,7 @@ def probe_panel(state: PageState) -> None:
         values = {"activation": act, **state.widgets(P, only=[c.name for c in P if c is not P.activation])}
     cfg = gradflow.NetConfig.of(values, params)
     with charts:
-        res = page.with_progress(lambda p: cache.lab("flow", cfg, lambda: gradflow.gradient_flow(cfg, p), 48),
+        res = page.with_progress(lambda p: cache.lab("flow", cfg, lambda q=None: gradflow.gradient_flow(cfg, q), 48, p),
                                  _("Forward and backward pass…"),
                                  show=is_long(gradflow.seconds(cfg)) and cache.peek("flow", cfg) is None)
         for n in res.notes:
@@ -100,7 +100,7 @@ def train_panel(state: PageState) -> None:
               **state.widgets(T, c3, only=["lr", "steps"]), **state.widgets(T, c4, only=["max_norm", "clip_value"]),
               **state.widgets(T, c1, only=["seed"])}
     cfg = gradflow.TrainConfig.of(values)
-    runs = page.with_progress(lambda p: cache.lab("train", cfg, lambda: gradflow.clipping_runs(cfg, p), 16),
+    runs = page.with_progress(lambda p: cache.lab("train", cfg, lambda q=None: gradflow.clipping_runs(cfg, q), 16, p),
                               _("Training three times from the same initial weights…"),
                               show=is_long(gradflow.seconds(cfg)) and cache.peek("train", cfg) is None)
     labels = [render(r.label) for r in runs]

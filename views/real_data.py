@@ -72,7 +72,7 @@ def race_panel(state: PageState) -> None:
             st.info(_("Pick at least one activation."))
             state.end_section()
             return
-        res = page.with_progress(lambda p: cache.lab("race", cfg, lambda: realdata.race(cfg, p), 16),
+        res = page.with_progress(lambda p: cache.lab("race", cfg, lambda q=None: realdata.race(cfg, q), 16, p),
                                  _("Training every activation, seed by seed…"), show=cache.peek("race", cfg) is None)
         for n in res.notes:
             state.note(n)
