@@ -9,6 +9,9 @@ Runs, one after the other (so that they do not slow each other down), with this 
                                 page open and per key press, next to the bare app in the same rounds
   bench/load_test.py --json     N real Chromium sessions against `streamlit run app.py`: latency percentiles,
                                 server memory (per session, at warm-up end and at the end, slope), exceptions
+  python -m bench.load.run      a class: 50 Locust learners on Streamlit's websocket for 3 minutes (the page mix of
+                                bench/load/plan.py), per page and action p50/p95/p99, timeouts, KB, the server's
+                                cores and RSS (needs `pip install -r requirements-bench.txt`; skipped without it)
 and writes the figures with the date and the machine (cores, CPU model, RAM) to docs/benchmarks.md.
 A sub-benchmark that fails or times out is reported as such, with the end of its output; the others go on.
 Exit status 0 even then: the report is the result (nothing here asserts on time).
@@ -195,6 +198,17 @@ def text_section(title: str, intro: str, res: dict) -> str:
     return s + code(res["stdout"])
 
 
+def class_section(res: dict | None) -> str:
+    """The class load test's own Markdown report, under this report's heading level."""
+    title = "## A class at once (protocol-level load test, Locust)\n\n"
+    if res is None:
+        return title + "Skipped: Locust is not installed (`pip install -r requirements-bench.txt`).\n"
+    s = title + f"`{res['cmd']}` ({res['seconds']:.0f} s; {busy(res)}).\n\n"
+    if res["rc"] not in (0, 1):  # 1: the run finished and a learner saw an exception (reported below)
+        return s + failed(res)
+    return s + res["stdout"].split("\n", 1)[1].replace("\n## ", "\n### ").strip() + "\n"
+
+
 def load_section(res: dict, data: dict | None) -> str:
     s = "## Load test (real Chromium sessions against `streamlit run app.py`)\n\n"
     s += f"`{res['cmd']}` ({res['seconds']:.0f} s; {busy(res)}).\n\n"
@@ -349,6 +363,12 @@ def main() -> None:
         load = run("load", ["bench/load_test.py", "--sessions", "10", *load_args, "--json", str(load_json_path)],
                    warmup + load_seconds + 600)
         load_data = load_json(load_json_path)
+        try:
+            import locust  # noqa: F401
+            users, minutes = ("20", "1") if args.quick else ("50", "3")
+            klass = run("class", ["-m", "bench.load.run", "--users", users, "--minutes", minutes], 1800)
+        except ImportError:
+            klass = None
         for res, path in ((pages, pages_json), (load, load_json_path)):
             res["cmd"] = res["cmd"].replace(str(path), path.name)
     mach = machine()
@@ -397,6 +417,7 @@ def main() -> None:
                         "1.2x bare, every lab <= 2x; Home's open <= 1.2x; Dying ReLU <= 276 KB per open and 12.5 KB "
                         "per press, Why non-linear <= 130 KB per open.", actions) + "\n"
     doc += load_section(load, load_data)
+    doc += "\n" + class_section(klass)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(doc, encoding="utf-8")
