@@ -86,5 +86,17 @@ def test_a_learner_asking_for_what_the_warmup_computes_waits_for_it():
     t.join(5)
 
 
+def test_a_job_starts_only_when_no_page_runs():
+    ran = []
+    job = warmup.Job("test-warmup", ("p",), lambda: ran.append("job") or "trained", 4)
+    with warmup.visiting():  # a learner's page runs: the job does not start
+        worker = threading.Thread(target=warmup.run, args=([job],), daemon=True)
+        worker.start()
+        threading.Event().wait(0.3)
+        assert ran == []
+    worker.join(5)
+    assert ran == ["job"] and cache.peek("test-warmup", ("p",)) == "trained"
+
+
 def test_off_in_the_test_processes():
     assert not warmup.enabled()

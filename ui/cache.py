@@ -100,6 +100,7 @@ def lab(kind: str, key: Any, compute: Callable[..., Any], max_entries: int = 32,
     compute() runs here (with the caller's progress bar)."""
     with _PENDING_LOCK:
         pending = _PENDING.get((kind, key))
+    # (cancel() runs the future's done callback, which takes _PENDING_LOCK: never call it holding the lock)
     if pending is not None and not pending.cancel():
         try:
             return pending.result()
@@ -131,7 +132,7 @@ def _lead(kind: str, key: Any, cache: BoundedCache, flight: _Flight, compute, pr
 
     try:
         flight.value = cache.get_or_compute(
-            key, lambda: _counted(compute if progress is None else (lambda: compute(shared))))
+            key, lambda: one_thread(compute if progress is None else (lambda: compute(shared))))
         return flight.value
     except BaseException:  # an error, or the learner's rerun stopping this run: whoever waits computes it
         flight.failed = True
@@ -140,27 +141,6 @@ def _lead(kind: str, key: Any, cache: BoundedCache, flight: _Flight, compute, pr
         with _FLIGHTS_LOCK:
             del _FLIGHTS[(kind, key)]
         flight.done.set()
-
-
-_busy = 0  # learners' lab computations under way (cache misses in lab()): the warm-up waits until there are none
-_busy_lock = threading.Lock()
-
-
-def _counted(compute: Callable[[], Any]) -> Any:
-    global _busy
-    with _busy_lock:
-        _busy += 1
-    try:
-        return one_thread(compute)
-    finally:
-        with _busy_lock:
-            _busy -= 1
-
-
-def busy() -> int:
-    """How many learners' lab computations are under way right now (ui.warmup waits for none)."""
-    with _busy_lock:
-        return _busy
 
 
 # One background worker for the whole server: a page's later sections start computing while its first one does,

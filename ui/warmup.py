@@ -3,8 +3,10 @@
 Most learners open a lab at its defaults (a teacher's link, the sidebar): the first of them used to wait for the
 whole experiment (Real data's race, about 4 s on one core). The first page run of the server starts one thread
 that computes each lab's default results into the shared caches (ui.cache) the pages read, one job at a time, the
-longest wait first, and only while no learner's own experiment is computing (a learner never waits behind it; a
-learner who asks for the very result it is computing waits for it instead of computing it twice: cache.prefetch).
+longest wait first, each started only while no learner's page is running (a job is not paused once started: labs
+hold locks while they compute, such as the torch seed's, and a paused job holding one would stop every page that
+needs it; the longest job, the race, takes about 4 s). A learner who asks for the very result a job is computing
+waits for it instead of computing it twice (cache.prefetch).
 
 The jobs are built from the pages' own declarations (each schema's defaults) the way each view builds its configs;
 test_pseudo_locale.py checks, on every lab page's run at its defaults, that the page asks for exactly these keys.
@@ -12,6 +14,7 @@ ACTIVATION_LAB_WARMUP=0 turns it off (the test processes, which open pages thous
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 import time
@@ -21,7 +24,7 @@ from typing import Any
 
 from . import cache
 
-IDLE_POLL_S = 0.2  # how often the thread looks whether the learners' experiments are done
+IDLE_POLL_S = 0.05  # how often the thread looks whether the learners' pages are done
 
 
 @dataclass(frozen=True)
@@ -102,9 +105,33 @@ def start() -> None:
 _lock = threading.Lock()
 
 
-def run(todo: list[Job] | None = None, idle: Callable[[], bool] = lambda: cache.busy() == 0) -> list[str]:
-    """Compute the jobs one by one, each when `idle()`; what failed, by kind (a warm-up never raises: the page
-    computes and reports it itself)."""
+_visits = 0  # page runs under way (app.py: visiting())
+_visits_lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def visiting():
+    """Around a page run in app.py: while any runs, the warm-up pauses."""
+    global _visits
+    with _visits_lock:
+        _visits += 1
+    try:
+        yield
+    finally:
+        with _visits_lock:
+            _visits -= 1
+
+
+def idle() -> bool:
+    """No learner's page is running (a page's own background prefetch counts as its run: it runs in the same
+    single pool the warm-up's jobs run in, after them)."""
+    with _visits_lock:
+        return _visits == 0
+
+
+def run(todo: list[Job] | None = None, idle: Callable[[], bool] = idle) -> list[str]:
+    """Compute the jobs one by one, each started when `idle()`; what failed, by kind (a warm-up never raises: the
+    page that needs it computes it itself and reports the error)."""
     failed = []
     for job in jobs() if todo is None else todo:
         while not idle():
