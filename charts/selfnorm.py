@@ -42,9 +42,9 @@ def depth_stats_figure(layers: np.ndarray, mean: Mapping[str, np.ndarray], std: 
     # The y titles name the panels: a title above each would sit under the legend where it wraps (a phone)
     return figure(traces, dict(
         height=height, margin=MARGIN, hovermode="x unified", shapes=shapes, legend=LEGEND_TOP,
-        xaxis={"domain": [0, 0.43], "title": {"text": layer}, "anchor": "y"},  # room for the right panel's y title
+        xaxis={"domain": [0, 0.4], "title": {"text": layer}, "anchor": "y"},  # room for the right panel's y title
         yaxis={"anchor": "x", "range": [-1.5, 1.5], "title": {"text": _("mean of activations")}},
-        xaxis2={"domain": [0.59, 1], "title": {"text": layer}, "anchor": "y2"},
+        xaxis2={"domain": [0.62, 1], "title": {"text": layer}, "anchor": "y2"},
         yaxis2={"anchor": "x2", "range": [0, 3], "title": {"text": _("std of activations")}},
     ))
 
