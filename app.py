@@ -16,6 +16,6 @@ page = st.navigation([st.Page(p.view, title=_(p.title), icon=p.icon, url_path=p.
                       for p in pages.PAGES])
 lang.switch(st.sidebar)
 st.sidebar.caption(_("Every control is in the page address: copy the URL to share exactly this view."))
-with warmup.visiting():  # the background warm-up pauses while any learner's page runs
+with warmup.visiting():  # no background warm-up job starts while a learner's page runs
     page.run()
 warmup.start()  # once per server, after its first visitor's page: the labs' default views, in the background

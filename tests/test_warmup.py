@@ -98,5 +98,17 @@ def test_a_job_starts_only_when_no_page_runs():
     assert ran == ["job"] and cache.peek("test-warmup", ("p",)) == "trained"
 
 
+def test_a_learners_experiment_is_not_idle_even_in_a_fragment_rerun():
+    """A fragment's rerun (a lab's slider) does not go through app.py: its computation itself holds the warm-up."""
+    started, release = threading.Event(), threading.Event()
+    t = threading.Thread(target=cache.lab, args=("test-warmup", ("f",), lambda: (started.set(), release.wait(5))))
+    t.start()
+    assert started.wait(5)
+    assert not warmup.idle()
+    release.set()
+    t.join(5)
+    assert warmup.idle()
+
+
 def test_off_in_the_test_processes():
     assert not warmup.enabled()

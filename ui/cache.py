@@ -32,10 +32,9 @@ class BoundedCache:
         self._lock = threading.Lock()
 
     def get_or_compute(self, key, compute):
-        with self._lock:
-            if key in self._data:
-                self._data.move_to_end(key)
-                return self._data[key]
+        hit, value = self.lookup(key)
+        if hit:
+            return value
         value = compute()  # outside the lock: two sessions may compute the same view once each, never block
         with self._lock:
             self._data[key] = value
@@ -83,7 +82,7 @@ class _Flight:
         self.progress: tuple[float, Any] | None = None  # the last (fraction, note) it reported
 
 
-_FLIGHTS: dict[tuple[str, Any], _Flight] = {}
+_FLIGHTS: dict[tuple[str, Any], _Flight] = {}  # also the learners' computations under way (ui.warmup waits for none)
 _FLIGHTS_LOCK = threading.Lock()
 WAIT_POLL_S = 0.1  # how often a waiting session redraws the progress of the run it waits for
 
@@ -123,6 +122,12 @@ def lab(kind: str, key: Any, compute: Callable[..., Any], max_entries: int = 32,
                 progress(*flight.progress)
         if not flight.failed:
             return flight.value
+
+
+def computing() -> int:
+    """How many learners' lab computations are under way (a page's or a fragment's rerun)."""
+    with _FLIGHTS_LOCK:
+        return len(_FLIGHTS)
 
 
 def _lead(kind: str, key: Any, cache: BoundedCache, flight: _Flight, compute, progress) -> Any:

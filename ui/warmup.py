@@ -3,9 +3,10 @@
 Most learners open a lab at its defaults (a teacher's link, the sidebar): the first of them used to wait for the
 whole experiment (Real data's race, about 4 s on one core). The first page run of the server starts one thread
 that computes each lab's default results into the shared caches (ui.cache) the pages read, one job at a time, the
-longest wait first, each started only while no learner's page is running (a job is not paused once started: labs
-hold locks while they compute, such as the torch seed's, and a paused job holding one would stop every page that
-needs it; the longest job, the race, takes about 4 s). A learner who asks for the very result a job is computing
+longest wait first, each started only while no learner's page runs and no learner's experiment computes (a
+fragment's rerun does not go through app.py). A job is not paused once started: labs hold locks while they compute,
+such as the torch seed's, and a paused job holding one would stop every page that needs it; the longest job, the
+race, takes about 4 s. A learner who asks for the very result a job is computing
 waits for it instead of computing it twice (cache.prefetch).
 
 The jobs are built from the pages' own declarations (each schema's defaults) the way each view builds its configs;
@@ -88,21 +89,20 @@ def enabled() -> bool:
     return os.environ.get("ACTIVATION_LAB_WARMUP", "1") != "0"
 
 
-_started = threading.Event()
+_started = False
+_start_lock = threading.Lock()
 
 
 def start() -> None:
     """Start the warm-up thread, once per server process (every later call does nothing)."""
-    if _started.is_set() or not enabled():
+    global _started
+    if _started or not enabled():
         return
-    with _lock:
-        if _started.is_set():
+    with _start_lock:
+        if _started:
             return
-        _started.set()
+        _started = True
     threading.Thread(target=run, name="warmup", daemon=True).start()
-
-
-_lock = threading.Lock()
 
 
 _visits = 0  # page runs under way (app.py: visiting())
@@ -111,7 +111,7 @@ _visits_lock = threading.Lock()
 
 @contextlib.contextmanager
 def visiting():
-    """Around a page run in app.py: while any runs, the warm-up pauses."""
+    """Around a page run in app.py: while any runs, no warm-up job starts."""
     global _visits
     with _visits_lock:
         _visits += 1
@@ -123,10 +123,9 @@ def visiting():
 
 
 def idle() -> bool:
-    """No learner's page is running (a page's own background prefetch counts as its run: it runs in the same
-    single pool the warm-up's jobs run in, after them)."""
+    """No learner's page runs and no learner's experiment computes."""
     with _visits_lock:
-        return _visits == 0
+        return _visits == 0 and cache.computing() == 0
 
 
 def run(todo: list[Job] | None = None, idle: Callable[[], bool] = idle) -> list[str]:

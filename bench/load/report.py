@@ -8,19 +8,11 @@ import statistics
 from collections import Counter, defaultdict
 from typing import Any
 
+from bench.load_test import percentile
+
 from .sampler import Sampler
 
 BUCKET_S = 10  # the timeline's step
-
-
-def percentile(values: list[float], q: float) -> float:
-    s = sorted(values)
-    if len(s) == 1:
-        return s[0]
-    pos = (len(s) - 1) * q / 100
-    lo = int(pos)
-    hi = min(lo + 1, len(s) - 1)
-    return s[lo] + (s[hi] - s[lo]) * (pos - lo)
 
 
 def _row(rows: list[dict]) -> dict:
