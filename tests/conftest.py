@@ -14,6 +14,11 @@ os.environ.setdefault("ACTIVATION_LAB_PSEUDO", "1")
 # The server's background warm-up of the labs' defaults (ui.warmup) is off in the test processes, which run pages
 # thousands of times and would compute every default in each; the browser tests' server keeps it (as learners get it).
 os.environ.setdefault("ACTIVATION_LAB_WARMUP", "0")
+# Experiments run on Dask workers (ui.workers): in the test processes and the browser tests' server on threads of
+# their own, the same scheduler, queue and task keys as worker processes (which would import torch, scikit-learn and
+# SymPy again in each, and at a lower priority be starved by the other test process: the walks took 40% longer).
+# test_deploy's image test serves pages as the image does, with worker processes.
+os.environ.setdefault("ACTIVATION_LAB_DASK", "threads")
 
 
 # Tests that take seconds each go first in each worker's share. Under xdist's worksteal the first worker takes the

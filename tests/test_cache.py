@@ -1,101 +1,165 @@
-"""ui.cache: a later section's lab result prefetched in the background and awaited by lab(); identical requests
-from several sessions share one computation and its progress."""
+"""ui.cache on ui.workers' Dask cluster (threads here: conftest; the same scheduler, queue and keys as the worker
+processes of `streamlit run app.py`): results computed once and shared, a learner's place in line, progress from
+the worker, and a run dropped or stopped when its learner leaves. The tasks are this module's functions (a task is
+pickled to its worker, as the labs' are): tests/taskkit.py."""
 import threading
+import time
 import uuid
+from functools import partial
 
 import pytest
+from taskkit import CALLS, blocker, broken, gate, held, kind, knows, started, until_stopped
 
-from ui import cache
-
-
-def kind() -> str:
-    return f"test-{uuid.uuid4().hex}"  # a cache of its own per test: nothing is shared with another test
+from ui import cache, workers
 
 
-def test_a_prefetched_result_is_computed_once_and_awaited():
-    k, calls, started, release = kind(), [], threading.Event(), threading.Event()
-
-    def slow():
-        started.set()
-        release.wait(5)
-        calls.append("background")
-        return object()
-
-    cache.prefetch(k, "cfg", slow)
-    cache.prefetch(k, "cfg", slow)  # under way already: not started twice
-    assert started.wait(60)  # (the one worker may finish another test's page first)
-    release.set()
-    got = cache.lab(k, "cfg", lambda: calls.append("inline") or object())
-    assert calls == ["background"]  # lab() waited for the background run instead of computing its own
-    assert cache.lab(k, "cfg", lambda: pytest.fail("cached: never computed again")) is got
-    cache.prefetch(k, "cfg", lambda: pytest.fail("cached: nothing to prefetch"))
+def test_a_prefetched_result_is_computed_once_awaited_and_cached():
+    k, name = kind(), uuid.uuid4().hex
+    assert cache.prefetch(k, "cfg", partial(held, name)) is not None
+    cache.prefetch(k, "cfg", partial(held, name))  # under way already: not started twice
+    assert started(name).wait(30)
+    gate(name).set()
+    assert cache.lab(k, "cfg", partial(held, "never")) == name  # lab() waited for the prefetched run
+    assert CALLS.count(name) == 1 and "never" not in CALLS
+    assert cache.lab(k, "cfg", partial(broken, "cached")) == name  # cached: never computed again
+    assert cache.prefetch(k, "cfg", partial(broken, "cached")) is None and "cached" not in CALLS
 
 
-def test_a_prefetch_that_has_not_started_is_called_off_and_computed_inline():
-    busy, release = threading.Event(), threading.Event()
-    cache.prefetch(kind(), "blocker", lambda: (busy.set(), release.wait(5)))  # the one worker is taken
-    assert busy.wait(60)
-    k, calls = kind(), []
-    cache.prefetch(k, "cfg", lambda: calls.append("background") or 1)
-    assert cache.lab(k, "cfg", lambda: calls.append("inline") or 2) == 2  # no waiting behind another's work
-    release.set()
-    cache._POOL.submit(lambda: None).result(60)  # the worker is free again
-    assert calls == ["inline"]
-
-
-def test_a_failed_prefetch_fails_again_in_the_page_itself():
+def test_a_failed_run_fails_in_the_page_and_is_not_cached():
     k = kind()
-
-    def broken():
-        raise ValueError("bad config")
-
-    cache.prefetch(k, "cfg", broken)
-    cache._POOL.submit(lambda: None).result(60)
     with pytest.raises(ValueError, match="bad config"):  # raised where the page can report it, not swallowed
-        cache.lab(k, "cfg", broken)
-    assert cache.lab(k, "cfg", lambda: 3) == 3
+        cache.lab(k, "cfg", partial(broken, "first"))
+    name = uuid.uuid4().hex
+    gate(name).set()
+    assert cache.lab(k, "cfg", partial(held, name)) == name
 
 
 def test_two_sessions_asking_for_the_same_run_share_it_and_its_progress():
-    """Issue 23: a class opening the same preset at once costs one run; the others wait for it and see its bar."""
-    k, calls, leading, release = kind(), [], threading.Event(), threading.Event()
-    seen = []
+    """A class opening the same preset at once costs one run; every learner's bar follows it."""
+    k, name = kind(), uuid.uuid4().hex
+    seen, reports = [], [[], []]
 
-    def train(progress):
-        calls.append("run")
-        progress(0.5, "halfway")
-        leading.set()
-        release.wait(5)
-        return "result"
+    def learner(i):
+        seen.append(cache.lab(k, "cfg", partial(held, name),
+                              progress=lambda fraction, note=None: reports[i].append((fraction, note))))
 
-    quiet = lambda *a: None  # noqa: E731
-    leader = threading.Thread(target=lambda: seen.append(("leader", cache.lab(k, "cfg", train, progress=quiet))))
-    leader.start()
-    assert leading.wait(5)
-    reports = []
-    threading.Timer(3 * cache.WAIT_POLL_S, release.set).start()
-    got = cache.lab(k, "cfg", train, progress=lambda fraction, note=None: reports.append((fraction, note)))
-    leader.join(5)
-    assert got == "result" and seen == [("leader", "result")] and calls == ["run"]  # computed once
-    assert reports and set(reports) == {(0.5, "halfway")}  # the waiter's bar showed the leader's progress
+    sessions = [threading.Thread(target=learner, args=(i,)) for i in range(2)]
+    for s in sessions:
+        s.start()
+    assert started(name).wait(30)
+    time.sleep(4 * cache.WAIT_POLL_S)
+    gate(name).set()
+    for s in sessions:
+        s.join(30)
+    assert seen == [name, name] and CALLS.count(name) == 1  # computed once
+    for r in reports:
+        assert (0.5, "halfway") in r  # both bars showed the worker's report
 
 
-def test_a_session_whose_shared_run_stopped_computes_it_itself():
-    k, leading, release = kind(), threading.Event(), threading.Event()
+def test_a_waiting_learner_is_told_their_place_in_line():
+    first = blocker()
+    k, mine, other = kind(), uuid.uuid4().hex, uuid.uuid4().hex
+    cache.prefetch(kind(), other, partial(held, other))  # submitted first: ahead of mine
+    told = []
+    gate(mine).set()
+    t = threading.Thread(target=lambda: cache.lab(k, "cfg", partial(held, mine),
+                                                  progress=lambda f, note=None: told.append(str(note))))
+    t.start()
+    deadline = time.monotonic() + 10
+    while "1 experiment ahead of yours…" not in told and time.monotonic() < deadline:
+        time.sleep(0.05)
+    gate(first).set()  # the blocker ends, the other runs: mine is next
+    assert started(other).wait(30)
+    while "Yours is next…" not in told and time.monotonic() < deadline:
+        time.sleep(0.05)
+    gate(other).set()
+    t.join(30)
+    assert "1 experiment ahead of yours…" in told and "Yours is next…" in told, told
+    assert CALLS.index(other) < CALLS.index(mine)  # first come, first served
 
-    def stopped():
-        leading.set()
-        release.wait(5)
-        raise RuntimeError("the leader's learner changed a setting")  # Streamlit stops a rerun by an exception
 
-    leader = threading.Thread(target=lambda: pytest.raises(RuntimeError, cache.lab, k, "cfg", stopped))
-    leader.start()
-    assert leading.wait(5)
-    got = []
-    waiter = threading.Thread(target=lambda: got.append(cache.lab(k, "cfg", lambda: "mine")))
-    waiter.start()
-    threading.Event().wait(3 * cache.WAIT_POLL_S)  # the waiter is waiting for the leader's run now
-    release.set()
-    leader.join(5)
-    waiter.join(5)
-    assert got == ["mine"]
+def test_warm_up_runs_wait_behind_every_learner():
+    first = blocker()
+    warm, mine = uuid.uuid4().hex, uuid.uuid4().hex
+    gate(warm).set()
+    gate(mine).set()
+    t = threading.Thread(target=cache.warm, args=(kind(), "default", partial(held, warm)))
+    t.start()
+    time.sleep(2 * workers.QUEUE_POLL_S)  # the warm-up job is queued first
+    learner = threading.Thread(target=cache.lab, args=(kind(), "cfg", partial(held, mine)))
+    learner.start()
+    time.sleep(2 * workers.QUEUE_POLL_S)
+    gate(first).set()
+    learner.join(30)
+    t.join(30)
+    assert CALLS.index(mine) < CALLS.index(warm)
+
+
+class Left(Exception):
+    """What Streamlit raises in a rerun it stops (a learner changed a setting): here from the progress bar."""
+
+
+def test_a_learner_who_leaves_a_queued_run_drops_it():
+    first = blocker()
+    k, name = kind(), uuid.uuid4().hex
+    gate(name).set()
+
+    def leave(fraction, note=None):
+        raise Left
+
+    with pytest.raises(Left):
+        cache.lab(k, "cfg", partial(held, name), progress=leave)  # told its place, then stopped
+    key, deadline = workers.key_of(k, "cfg"), time.monotonic() + 10
+    while workers.client().run_on_scheduler(knows, key=key) and time.monotonic() < deadline:
+        time.sleep(0.02)  # (a release reaches the scheduler a moment later)
+    assert not workers.client().run_on_scheduler(knows, key=key)
+    gate(first).set()
+    after = blocker()  # the worker is free again and took the next task: not the dropped one
+    gate(after).set()
+    assert name not in CALLS and cache.peek(k, "cfg") is None
+
+
+def test_a_learner_who_leaves_a_running_run_stops_it():
+    k, name = kind(), uuid.uuid4().hex
+    stop = threading.Event()
+
+    def progress(fraction, note=None):
+        if stop.is_set():
+            raise Left
+
+    t = threading.Thread(target=lambda: pytest.raises(Left, cache.lab, k, "cfg", partial(until_stopped, name),
+                                                      progress=progress))
+    t.start()
+    assert started(name).wait(30)
+    stop.set()
+    t.join(30)
+    deadline = time.monotonic() + 10
+    while f"{name} stopped" not in CALLS and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert f"{name} stopped" in CALLS  # the worker stopped it at its next report, long before its 20 s
+
+
+def test_task_keys_are_the_same_in_every_process():
+    """Replicas share a computation only if they name it alike: the key of a lab's config must not depend on
+    the process (hash randomization, object ids)."""
+    import subprocess
+    import sys
+
+    code = ("from labs import dying; from ui import workers; "
+            "print(workers.key_of('dying', dying.TrainConfig()))")
+    from labs import dying
+
+    other = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                           cwd=workers.__file__.rsplit("/ui/", 1)[0]).stdout.split()[-1]
+    assert other == workers.key_of("dying", dying.TrainConfig())
+
+
+def test_a_worker_process_that_reads_app_py_runs_nothing():
+    """multiprocessing's spawn re-runs the server's __main__ (Streamlit makes it app.py) in every worker process it
+    starts, as __mp_main__: a worker that ran the app would start a warm-up and a cluster of its own (each default
+    view was computed three times before app.py said no)."""
+    import runpy
+    from pathlib import Path
+
+    ran = runpy.run_path(str(Path(workers.__file__).parent.parent / "app.py"), run_name="__mp_main__")
+    assert not {"st", "page", "warmup"} & set(ran), sorted(ran)

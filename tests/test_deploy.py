@@ -104,7 +104,7 @@ def build_context() -> list[str]:
 def host_env() -> dict[str, str]:
     """This machine's environment without what the test session sets for itself (conftest.py's pseudo-locale,
     thread limits): under the image's ENV, only the Dockerfile may decide those."""
-    session = ("ACTIVATION_LAB_PSEUDO", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+    session = ("ACTIVATION_LAB_PSEUDO", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "ACTIVATION_LAB_DASK")
     return {k: v for k, v in os.environ.items() if k not in session}
 
 
@@ -270,9 +270,26 @@ def test_the_image_contents_serve_every_page_read_only(image_copy, tmp_path):
             main = page.locator("[data-testid='stMain']")
             assert re.search("[가-힣]", main.locator("h1").first.inner_text())
             assert "nn.GELU" in main.inner_text()  # the function the link named
+            # a lab's experiment runs on the worker processes the server starts (ui.workers), as in the image
+            page.goto(base + "/self_normalizing?lang=ko")
+            page.wait_for_selector(CHART)
+            page.wait_for_selector(IDLE)
+            assert page.locator(EXCEPTION).count() == 0
+            assert worker_processes(port) == len(os.sched_getaffinity(0))  # one per core, and no more
             context.close()
     after = sorted(p.relative_to(image_copy).as_posix() for p in image_copy.rglob("*"))
     assert after == before, "the app wrote into its own directory"
+
+
+def worker_processes(port: int) -> int:
+    """The Dask worker processes of the server on `port` (multiprocessing's spawned children under its nannies)."""
+    import psutil
+
+    servers = [p for p in psutil.process_iter(["cmdline"]) if f"--server.port={port}" in " ".join(
+        p.info["cmdline"] or []).replace("--server.port ", "--server.port=")]
+    assert len(servers) == 1, servers
+    return sum("spawn_main" in " ".join(c.cmdline()) and "--multiprocessing-fork" in " ".join(c.cmdline())
+               for c in servers[0].children(recursive=True))
 
 
 def _pins(path: Path) -> dict[str, str]:
@@ -291,7 +308,7 @@ def _pins(path: Path) -> dict[str, str]:
 
 def test_every_install_path_pins_the_same_versions():
     main = _pins(ROOT / "requirements.txt")
-    assert main.keys() == {"streamlit", "plotly", "numpy", "babel", "torch", "scikit-learn"}
+    assert main.keys() == {"streamlit", "plotly", "numpy", "babel", "torch", "scikit-learn", "dask", "distributed"}
     assert _pins(ROOT / "requirements-cloud.txt") == main
     torch_in_image = re.search(r"torch==(\S+)\+cpu", " ".join(instructions("RUN")))
     assert torch_in_image and torch_in_image[1] == main["torch"]

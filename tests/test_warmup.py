@@ -7,6 +7,10 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import threading
+import uuid
+from functools import partial
+
+from taskkit import CALLS, broken, gate, held, kind, started
 
 from ui import cache, warmup
 
@@ -54,59 +58,41 @@ def test_every_job_is_a_lab_page_default_and_the_longest_wait_goes_first():
 
 
 def test_the_warmup_waits_for_learners_and_survives_a_failing_job():
-    calls, idle_answers = [], iter([False, False, True, True])
-
-    def boom():
-        raise RuntimeError("no")
-
-    todo = [warmup.Job("test-warmup", ("a",), lambda: calls.append("a") or 1, 4),
-            warmup.Job("test-warmup", ("b",), boom, 4)]
+    idle_answers = iter([False, False, True, True])
+    a, k = uuid.uuid4().hex, kind()
+    gate(a).set()
+    todo = [warmup.Job(k, ("a",), partial(held, a, 1), 4), warmup.Job(k, ("b",), partial(broken, "b"), 4)]
     orig = warmup.IDLE_POLL_S
     warmup.IDLE_POLL_S = 0.001
     try:
-        assert warmup.run(todo, idle=lambda: next(idle_answers)) == ["test-warmup"]
+        assert warmup.run(todo, idle=lambda: next(idle_answers)) == [k]
     finally:
         warmup.IDLE_POLL_S = orig
-    assert calls == ["a"] and cache.peek("test-warmup", ("a",)) == 1  # computed once, into the pages' cache
-
-
-def test_a_learner_asking_for_what_the_warmup_computes_waits_for_it():
-    started, release = threading.Event(), threading.Event()
-
-    def slow():
-        started.set()
-        release.wait(5)
-        return "warm"
-
-    t = threading.Thread(target=cache.warm, args=("test-warmup", ("c",), slow, 4))
-    t.start()
-    assert started.wait(5)
-    threading.Timer(0.05, release.set).start()
-    assert cache.lab("test-warmup", ("c",), lambda: "computed twice", 4) == "warm"
-    t.join(5)
+    assert CALLS.count(a) == 1 and cache.peek(k, ("a",)) == 1  # computed once, into the pages' cache
 
 
 def test_a_job_starts_only_when_no_page_runs():
-    ran = []
-    job = warmup.Job("test-warmup", ("p",), lambda: ran.append("job") or "trained", 4)
+    name, k = uuid.uuid4().hex, kind()
+    gate(name).set()
+    job = warmup.Job(k, ("p",), partial(held, name, "trained"), 4)
     with warmup.visiting():  # a learner's page runs: the job does not start
         worker = threading.Thread(target=warmup.run, args=([job],), daemon=True)
         worker.start()
         threading.Event().wait(0.3)
-        assert ran == []
-    worker.join(5)
-    assert ran == ["job"] and cache.peek("test-warmup", ("p",)) == "trained"
+        assert name not in CALLS
+    worker.join(30)
+    assert CALLS.count(name) == 1 and cache.peek(k, ("p",)) == "trained"
 
 
 def test_a_learners_experiment_is_not_idle_even_in_a_fragment_rerun():
     """A fragment's rerun (a lab's slider) does not go through app.py: its computation itself holds the warm-up."""
-    started, release = threading.Event(), threading.Event()
-    t = threading.Thread(target=cache.lab, args=("test-warmup", ("f",), lambda: (started.set(), release.wait(5))))
+    name = uuid.uuid4().hex
+    t = threading.Thread(target=cache.lab, args=(kind(), ("f",), partial(held, name)))
     t.start()
-    assert started.wait(5)
+    assert started(name).wait(30)
     assert not warmup.idle()
-    release.set()
-    t.join(5)
+    gate(name).set()
+    t.join(30)
     assert warmup.idle()
 
 

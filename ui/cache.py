@@ -5,13 +5,17 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from functools import partial
 from typing import Any
 
 import numpy as np
 import streamlit as st
 
+from i18n import N_, Nn_, Note, _
+from labs import remote
 from labs.seeding import one_thread
+
+from . import workers
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -31,17 +35,12 @@ class BoundedCache:
         self._data: OrderedDict = OrderedDict()
         self._lock = threading.Lock()
 
-    def get_or_compute(self, key, compute):
-        hit, value = self.lookup(key)
-        if hit:
-            return value
-        value = compute()  # outside the lock: two sessions may compute the same view once each, never block
+    def put(self, key, value) -> None:
         with self._lock:
             self._data[key] = value
             self._data.move_to_end(key)
             while len(self._data) > self.max_entries:
                 self._data.popitem(last=False)
-        return value
 
     def lookup(self, key) -> tuple[bool, Any]:
         """(True, the value) if cached (its place in the LRU refreshed), else (False, None)."""
@@ -72,116 +71,110 @@ def _cache(kind: str, max_entries: int) -> BoundedCache:
         return _CACHES[kind]
 
 
-class _Flight:
-    """A computation under way in one session that others asking for the same key wait for (with its progress)."""
-
-    def __init__(self) -> None:
-        self.done = threading.Event()
-        self.value: Any = None
-        self.failed = False
-        self.progress: tuple[float, Any] | None = None  # the last (fraction, note) it reported
-
-
-_FLIGHTS: dict[tuple[str, Any], _Flight] = {}  # also the learners' computations under way (ui.warmup waits for none)
-_FLIGHTS_LOCK = threading.Lock()
-WAIT_POLL_S = 0.1  # how often a waiting session redraws the progress of the run it waits for
+_WAITING = 0  # learners' lab computations under way in this process (ui.warmup starts no job while there are any)
+_WAITING_LOCK = threading.Lock()
+WAIT_POLL_S = 0.1  # how often a waiting section redraws its place in line or its progress
+SILENT_WAIT_S = 0.5  # a section without a progress bar gets one after this long (nobody waits a second unseen)
+_AHEAD = Nn_("{n} experiment ahead of yours…", "{n} experiments ahead of yours…")
+_NEXT = N_("Yours is next…")
+_WAITING_LABEL = N_("Computing on the class's shared workers…")
 
 
-def lab(kind: str, key: Any, compute: Callable[..., Any], max_entries: int = 32, progress=None) -> Any:
-    """compute() with torch on one thread, cached under `key` in the bounded cache `kind` (one per result kind,
-    so a big result kind cannot evict a small one). `key` must be plain and hashable: a frozen config.
+def lab(kind: str, key: Any, call: Callable[..., Any], max_entries: int = 32, progress=None) -> Any:
+    """call() on a Dask worker (ui.workers), cached under `key` in the bounded cache `kind` (one per result kind,
+    so a big result kind cannot evict a small one). `key` must be plain and hashable: a frozen config; `call` a
+    module-level lab function or a functools.partial of one (it is pickled to the worker).
 
-    With `progress` (labs.progress), compute(progress) is called instead and reports through it.
-    Identical requests share one computation: a session asking for a key that another session is computing waits
-    for that result and shows its progress (a class opening the same preset costs one run). If that run fails or
-    its session stops it (the learner changed a setting), a waiting session computes it itself.
-    If prefetch() is computing `key` already, its result is awaited; if it has not started, it is called off and
-    compute() runs here (with the caller's progress bar)."""
-    with _PENDING_LOCK:
-        pending = _PENDING.get((kind, key))
-    # (cancel() runs the future's done callback, which takes _PENDING_LOCK: never call it holding the lock)
-    if pending is not None and not pending.cancel():
-        try:
-            return pending.result()
-        except Exception:  # noqa: BLE001 - computed again below, so the page reports it as its own error
-            pass
+    With `progress` (labs.progress), call(progress=...) runs instead and its reports reach the bar. While the run
+    waits for a free worker, the bar says how many experiments are ahead of it; a section that shows no bar gets
+    one after SILENT_WAIT_S. Identical requests share one computation (one task key), from this replica or another;
+    a prefetch() of the same key is awaited. A learner who leaves (Streamlit stops the rerun) releases the run: it
+    is dropped if nobody else waits for it."""
+    global _WAITING
     cache = _cache(kind, max_entries)
-    while True:
-        with _FLIGHTS_LOCK:
-            hit, value = cache.lookup(key)
-            if hit:
-                return value
-            flight = _FLIGHTS.get((kind, key))
-            leader = flight is None
-            if leader:
-                flight = _FLIGHTS[(kind, key)] = _Flight()
-        if leader:
-            return _lead(kind, key, cache, flight, compute, progress)
-        while not flight.done.wait(WAIT_POLL_S):
-            if progress is not None and flight.progress is not None:
-                progress(*flight.progress)
-        if not flight.failed:
-            return flight.value
+    hit, value = cache.lookup(key)
+    if hit:
+        return value
+    with _WAITING_LOCK:
+        _WAITING += 1
+    future = None
+    try:
+        future = workers.submit(kind, key, call, report=progress is not None)
+        value = workers.wait(future, _teller(progress), WAIT_POLL_S)
+    finally:
+        with _WAITING_LOCK:
+            _WAITING -= 1
+        if future is not None:
+            future.release()
+            workers.forget(future.key)
+    cache.put(key, value)
+    return value
+
+
+def _teller(progress):
+    """tell(fraction, place or Note) for workers.wait: the place in line worded, onto `progress` or a bar of its
+    own that appears once the wait is felt."""
+    started = time.monotonic()
+    own: list = []
+
+    def tell(fraction: float, where) -> None:
+        note = (Note.count(_AHEAD, where) if where else Note.of(_NEXT)) if isinstance(where, int) else where
+        if progress is not None:
+            progress(fraction, note)
+        elif own or time.monotonic() - started > SILENT_WAIT_S:
+            if not own:
+                own.append(st.progress(0.0, text=_(_WAITING_LABEL)))
+            own[0].progress(min(max(float(fraction), 0.0), 1.0),
+                            text=f"{_(_WAITING_LABEL)} {note.render()}" if note else _(_WAITING_LABEL))
+
+    return tell
 
 
 def computing() -> int:
     """How many learners' lab computations are under way (a page's or a fragment's rerun)."""
-    with _FLIGHTS_LOCK:
-        return len(_FLIGHTS)
+    with _WAITING_LOCK:
+        return _WAITING
 
 
-def _lead(kind: str, key: Any, cache: BoundedCache, flight: _Flight, compute, progress) -> Any:
-    def shared(fraction: float, note=None) -> None:
-        flight.progress = (fraction, note)
-        progress(fraction, note)
-
-    try:
-        flight.value = cache.get_or_compute(
-            key, lambda: one_thread(compute if progress is None else (lambda: compute(shared))))
-        return flight.value
-    except BaseException:  # an error, or the learner's rerun stopping this run: whoever waits computes it
-        flight.failed = True
-        raise
-    finally:
-        with _FLIGHTS_LOCK:
-            del _FLIGHTS[(kind, key)]
-        flight.done.set()
-
-
-# One background worker for the whole server: a page's later sections start computing while its first one does,
-# on the second core; more would only make concurrent learners' runs slower.
-_POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="prefetch")
-_PENDING: dict[tuple[str, Any], Future] = {}
+_PENDING: dict[tuple[str, Any], Any] = {}  # prefetched futures, held until their result is cached
 _PENDING_LOCK = threading.Lock()
 
 
-def prefetch(kind: str, key: Any, compute: Callable[[], Any], max_entries: int = 32) -> Future | None:
-    """Start lab(kind, key, compute) in the background unless it is cached or under way: for a section further
-    down the page whose settings are already known. compute() must not touch Streamlit (no progress bar).
-    The future of the computation, or None if it was cached."""
+def prefetch(kind: str, key: Any, call: Callable[..., Any], max_entries: int = 32, report: bool = False,
+             priority: int = 0):
+    """Start lab(kind, key, call) on a worker unless it is cached or under way: for a section further down the
+    page whose settings are already known (it runs on another worker while the page's first one computes), or the
+    warm-up's default views (priority -1: after every learner's run). Its result lands in the cache when done;
+    lab() for the same key waits for it. `report`: call takes progress= (its section's bar follows it).
+    The future, or None if it was cached."""
     cache = _cache(kind, max_entries)
     with _PENDING_LOCK:
         if key in cache:
             return None
         if (kind, key) in _PENDING:
             return _PENDING[(kind, key)]
-        future = _POOL.submit(cache.get_or_compute, key, lambda: one_thread(compute))
+        future = workers.submit(kind, key, call, report=report, priority=priority)
         _PENDING[(kind, key)] = future
 
-    def done(_future: Future) -> None:
-        with _PENDING_LOCK:
-            if _PENDING.get((kind, key)) is future:
-                del _PENDING[(kind, key)]
+    def done(_future) -> None:
+        try:
+            if future.status == "finished":
+                cache.put(key, future.result())
+        finally:
+            with _PENDING_LOCK:
+                if _PENDING.get((kind, key)) is future:
+                    del _PENDING[(kind, key)]
+            future.release()
 
     future.add_done_callback(done)
     return future
 
 
-def warm(kind: str, key: Any, compute: Callable[[], Any], max_entries: int = 32) -> None:
-    """prefetch(), and wait until it is done (ui.warmup: one job at a time)."""
-    future = prefetch(kind, key, compute, max_entries)
-    if future is not None:
-        future.result()
+def warm(kind: str, key: Any, call: Callable[..., Any], max_entries: int = 32) -> None:
+    """prefetch() at the lowest priority, and wait until it is done (ui.warmup: one job at a time)."""
+    future = prefetch(kind, key, call, max_entries, priority=-1)
+    if future is not None:  # cached here as well: prefetch's done callback runs on another thread, maybe later
+        _cache(kind, max_entries).put(key, future.result())
 
 
 def peek(kind: str, key: Any) -> Any:
@@ -206,6 +199,6 @@ def measure_costs():
     global _cost_last
     with _cost_lock:
         if _cost_last is None or time.monotonic() - _cost_last[0] > COST_REUSE_S:
-            measured = one_thread(lambda: cost.measure(rounds=5))
+            measured = workers.client().submit(remote.run, partial(cost.measure, rounds=5), False, pure=False).result()
             _cost_last = (time.monotonic(), measured)
         return _cost_last[1], time.monotonic() - _cost_last[0]

@@ -21,9 +21,10 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
-from . import cache
+from . import cache, workers
 
 IDLE_POLL_S = 0.05  # how often the thread looks whether the learners' pages are done
 
@@ -32,7 +33,7 @@ IDLE_POLL_S = 0.05  # how often the thread looks whether the learners' pages are
 class Job:
     kind: str  # the ui.cache kind the page reads, with its size
     key: Any
-    compute: Callable[[], Any]
+    compute: Callable[[], Any]  # a lab function or a partial of one: it is pickled to a Dask worker
     max_entries: int
 
 
@@ -52,36 +53,36 @@ def jobs() -> list[Job]:
 
     out = []
     race, _ = realdata.RaceConfig.of(_defaults(realdata.RACE)).clamped()
-    out.append(Job("race", race, lambda: realdata.race(race), 16))
+    out.append(Job("race", race, partial(realdata.race, race), 16))
 
     values = _defaults([*dying.DATA, *dying.TRAIN])
     train = dying.config(values, _params(values["activation"]))
-    out.append(Job("dying", train, lambda: dying.train(train), 32))
+    out.append(Job("dying", train, partial(dying.train, train), 32))
     for key in (dying.FIXES.fix.default, dying.FIXES.learned.default):  # the sections below, from the same start
         variant = dying.variant(train, key)
         if dying.trains_alongside(variant):
-            out.append(Job("dying", variant, lambda v=variant: dying.train(v), 32))
+            out.append(Job("dying", variant, partial(dying.train, variant), 32))
 
     values = _defaults(gradflow.PROBE)
     probe = gradflow.NetConfig.of(values, _params(values["activation"]))
-    out.append(Job("flow", probe, lambda: gradflow.gradient_flow(probe), 48))
+    out.append(Job("flow", probe, partial(gradflow.gradient_flow, probe), 48))
     ref = gradflow.NetConfig(activation="relu", init="default", bias_init="zeros", depth=20, seed=probe.seed)
-    out.append(Job("flow", ref, lambda: gradflow.gradient_flow(ref), 48))
+    out.append(Job("flow", ref, partial(gradflow.gradient_flow, ref), 48))
     out.append(Job("linear_check", (probe.width, probe.seed),
-                   lambda: inits.default_linear_check(probe.width, probe.width, probe.seed), 16))
+                   partial(inits.default_linear_check, probe.width, probe.width, probe.seed), 16))
     clipping = gradflow.TrainConfig.of(_defaults(gradflow.TRAIN))
-    out.append(Job("train", clipping, lambda: gradflow.clipping_runs(clipping), 16))
+    out.append(Job("train", clipping, partial(gradflow.clipping_runs, clipping), 16))
 
     values = _defaults(selfnorm.SCHEMA)
     depth = selfnorm.SNConfig(**{k: v for k, v in values.items() if k != "acts"})
-    out += [Job("selfnorm", (depth, key), lambda key=key: selfnorm.layer_stats(depth, key), 160)
+    out += [Job("selfnorm", (depth, key), partial(selfnorm.layer_stats, depth, key), 160)
             for key in values["acts"]]
 
     xor = nonlinear.XorConfig(**_defaults(nonlinear.XOR))
-    out += [Job("xor", (kind, xor.for_kind(kind)), lambda kind=kind: nonlinear.train_xor(kind, xor.for_kind(kind)),
+    out += [Job("xor", (kind, xor.for_kind(kind)), partial(nonlinear.train_xor, kind, xor.for_kind(kind)),
                 32) for kind in nonlinear.XOR_KINDS]
     zero = zerocenter.ZeroConfig(**_defaults(zerocenter.ZERO))
-    out.append(Job("zerocenter", zero, lambda: zerocenter.compare(zero), 32))
+    out.append(Job("zerocenter", zero, partial(zerocenter.compare, zero), 32))
     return out
 
 
@@ -132,6 +133,11 @@ def run(todo: list[Job] | None = None, idle: Callable[[], bool] = idle) -> list[
     """Compute the jobs one by one, each started when `idle()`; what failed, by kind (a warm-up never raises: the
     page that needs it computes it itself and reports the error)."""
     failed = []
+    if todo is None:
+        try:
+            workers.client()  # the workers start now, before a learner's first experiment needs them
+        except Exception:  # noqa: BLE001 - the first page that needs them reports why
+            return ["workers"]
     for job in jobs() if todo is None else todo:
         while not idle():
             time.sleep(IDLE_POLL_S)

@@ -1,4 +1,6 @@
 """Dying ReLU: train a small MLP on 2-D data, watch units die, and compare the fixes from the same weights."""
+from functools import partial
+
 import streamlit as st
 
 from charts import dying as charts
@@ -36,7 +38,7 @@ def share(run: dying.Run, inactive: bool = False) -> str:
 def trained(cfg: dying.TrainConfig) -> dying.Run:
     """dying.train(cfg), cached by config for every session and every section (the fix, PReLU/RReLU and the main
     run share a training when they are the same config); a progress bar when the lab says it is long."""
-    return page.with_progress(lambda p: cache.lab("dying", cfg, lambda q=None: dying.train(cfg, q), progress=p),
+    return page.with_progress(lambda p: cache.lab("dying", cfg, partial(dying.train, cfg), progress=p),
                               _("Training…"), show=is_long(dying.seconds(cfg)) and cache.peek("dying", cfg) is None)
 
 
@@ -59,10 +61,11 @@ def experiment(state: PageState) -> None:
     name = activation_name(act)
     # The sections below train from the same start: they begin now, on the second core, while this one trains.
     if dying.trains_alongside(cfg):
+        cache.prefetch("dying", cfg, partial(dying.train, cfg), report=True)  # first in line: its chart comes first
         for key in (own.key_for(state, state.peek(F.fix)), state.peek(F.learned)):
             variant = dying.variant(cfg, key)
             if dying.trains_alongside(variant):
-                cache.prefetch("dying", variant, lambda v=variant: dying.train(v))
+                cache.prefetch("dying", variant, partial(dying.train, variant), report=True)
     with main:
         run = trained(cfg)
         for note in run.notes:
@@ -141,7 +144,7 @@ st.markdown(_f("Final share of dead units against the learning rate, for ReLU an
 base = dying.sweep_base(st.session_state[BASE])
 if st.button(_("Run the sweep"), key="run_sweep",
              help=_f("About {total} short trainings; a progress bar shows how far it is.", total=dying.SWEEP_RUNS)):
-    page.with_progress(lambda p: cache.lab("dying_sweep", base, lambda q=None: dying.lr_sweep(base, progress=q),
+    page.with_progress(lambda p: cache.lab("dying_sweep", base, partial(dying.lr_sweep, base),
                                            max_entries=8, progress=p), _("Sweeping…"),
                        show=cache.peek("dying_sweep", base) is None)
     st.session_state[SWEPT] = base

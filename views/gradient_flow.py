@@ -1,4 +1,6 @@
 """Gradient flow: vanishing and exploding gradients through a deep MLP, initialization, clipping."""
+from functools import partial
+
 import streamlit as st
 
 from charts import gradflow as plots
@@ -26,7 +28,7 @@ def probe_panel(state: PageState) -> None:
         values = {"activation": act, **state.widgets(P, only=[c.name for c in P if c is not P.activation])}
     cfg = gradflow.NetConfig.of(values, params)
     with charts:
-        res = page.with_progress(lambda p: cache.lab("flow", cfg, lambda q=None: gradflow.gradient_flow(cfg, q), 48, p),
+        res = page.with_progress(lambda p: cache.lab("flow", cfg, partial(gradflow.gradient_flow, cfg), 48, p),
                                  _("Forward and backward pass…"),
                                  show=is_long(gradflow.seconds(cfg)) and cache.peek("flow", cfg) is None)
         for n in res.notes:
@@ -61,7 +63,7 @@ def probe_panel(state: PageState) -> None:
     text.markdown(page_text("gradient_flow", "init"))
     # the text's ReLU + default-init example, measured at the page's seed instead of a number typed into the prose
     ref = gradflow.NetConfig(activation="relu", init="default", bias_init="zeros", depth=20, seed=cfg.seed)
-    r = cache.lab("flow", ref, lambda: gradflow.gradient_flow(ref), 48)
+    r = cache.lab("flow", ref, partial(gradflow.gradient_flow, ref), 48)
     text.markdown(_f("**Measured at the page's seed ({seed})**, ReLU with PyTorch's default init and zero biases, "
                      "depth {depth}, width {width}: ‖∂L/∂W‖ first ÷ last = **{ratio}**, while ‖∂L/∂h‖ first ÷ last "
                      "= {h_ratio} and the std of h goes from {first} at layer 1 to {last} at layer {depth}.",
@@ -77,7 +79,7 @@ def probe_panel(state: PageState) -> None:
         st.markdown(_f("`torch.nn.init.calculate_gain`, live:\n\n| nonlinearity | param | gain |\n|---|---|---|\n"
                        "{rows}", rows=rows))
         w, seed = cfg.width, cfg.seed
-        chk = cache.lab("linear_check", (w, seed), lambda: inits.default_linear_check(w, w, seed), 16)
+        chk = cache.lab("linear_check", (w, seed), partial(inits.default_linear_check, w, w, seed), 16)
         st.markdown(_f(
             "**PyTorch's default `nn.Linear({width}, {width})`**, checked on a real layer: bound 1/√fan_in = "
             "**{bound:.5g}**, largest |w| = {max_w:.5g}; variance {var:.4g} vs bound²/3 = {expected:.4g}; largest "
@@ -100,7 +102,7 @@ def train_panel(state: PageState) -> None:
               **state.widgets(T, c3, only=["lr", "steps"]), **state.widgets(T, c4, only=["max_norm", "clip_value"]),
               **state.widgets(T, c1, only=["seed"])}
     cfg = gradflow.TrainConfig.of(values)
-    runs = page.with_progress(lambda p: cache.lab("train", cfg, lambda q=None: gradflow.clipping_runs(cfg, q), 16, p),
+    runs = page.with_progress(lambda p: cache.lab("train", cfg, partial(gradflow.clipping_runs, cfg), 16, p),
                               _("Training three times from the same initial weights…"),
                               show=is_long(gradflow.seconds(cfg)) and cache.peek("train", cfg) is None)
     labels = [render(r.label) for r in runs]

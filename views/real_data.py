@@ -1,6 +1,7 @@
 """Real data: activations raced on scikit-learn's digits (or breast cancer), several seeds each, against the rule
 of thumb the learners' notes quote."""
 import math
+from functools import partial
 
 import streamlit as st
 
@@ -72,7 +73,7 @@ def race_panel(state: PageState) -> None:
             st.info(_("Pick at least one activation."))
             state.end_section()
             return
-        res = page.with_progress(lambda p: cache.lab("race", cfg, lambda q=None: realdata.race(cfg, q), 16, p),
+        res = page.with_progress(lambda p: cache.lab("race", cfg, partial(realdata.race, cfg), 16, p),
                                  _("Training every activation, seed by seed…"), show=cache.peek("race", cfg) is None)
         for n in res.notes:
             state.note(n)

@@ -1,4 +1,6 @@
 """Self-normalizing nets: SELU keeps mean 0 / variance 1 across depth, why (the fixed point), and what breaks it."""
+from functools import partial
+
 import streamlit as st
 
 from activations.functions import SELU_ALPHA, SELU_SCALE
@@ -46,9 +48,11 @@ def depth_panel(state: PageState) -> None:
             state.end_section()
             return
         todo = [k for k in shown if cache.peek("selfnorm", (cfg, k)) is None]
+        for k in todo:  # every activation on a worker of its own at once, then awaited in order below
+            cache.prefetch("selfnorm", (cfg, k), partial(selfnorm.layer_stats, cfg, k), 160)
         res = page.with_progress(
-            lambda progress: selfnorm.depth_stats(
-                cfg, shown, progress, memo=lambda key, run: cache.lab("selfnorm", (cfg, key), run, 160)),
+            lambda progress: selfnorm.depth_stats(cfg, shown, progress, memo=lambda key, _local: cache.lab(
+                "selfnorm", (cfg, key), partial(selfnorm.layer_stats, cfg, key), 160)),
             _("Forwarding the batch…"), show=is_long(selfnorm.seconds(cfg, len(todo))))
         for n in res.notes:
             state.note(n)

@@ -1,4 +1,6 @@
 """Why non-linear: linear layers collapse, XOR needs a non-linearity, ReLUs add up to curves, zero-centering."""
+from functools import partial
+
 import numpy as np
 import streamlit as st
 
@@ -59,7 +61,7 @@ def xor_panel(state: PageState) -> None:
     cfg = nonlinear.XorConfig(**values)
     runs = {kind: cfg.for_kind(kind) for kind in nonlinear.XOR_KINDS}  # the linear net has no activation
     with st.spinner(_("Training both…")):
-        lin, non = (cache.lab("xor", (kind, run), lambda k=kind, r=run: nonlinear.train_xor(k, r))
+        lin, non = (cache.lab("xor", (kind, run), partial(nonlinear.train_xor, kind, run))
                     for kind, run in runs.items())
     name = activation_name(cfg.activation)
     left, right = st.columns(2)
@@ -90,7 +92,7 @@ def relu_panel(state: PageState) -> None:
         c1, c2 = st.columns([1, 3])
         tgt = state.widget(R.target, where=c1)
         k = state.widget(R.k, where=c1)
-        fit = cache.lab("relufit", (tgt, k), lambda: nonlinear.fit_relus(tgt, k))
+        fit = cache.lab("relufit", (tgt, k), partial(nonlinear.fit_relus, tgt, k))
         c1.metric(_("mean squared error"), fill("{v:.2e}", v=fit.mse))
         c1.metric(_("largest error"), fill("{v:.2e}", v=fit.max_err))
         target_name = _(nonlinear.TARGET_LABELS[tgt])
@@ -99,7 +101,7 @@ def relu_panel(state: PageState) -> None:
                    alt=fill(ngettext("{n} ReLU fitted to {target}; MSE {mse:.1e}.",
                                      "{n} ReLUs fitted to {target}; MSE {mse:.1e}.", k),
                             n=k, target=target_name, mse=fit.mse))
-        ks, mses = cache.lab("relu_errors", tgt, lambda: nonlinear.error_curve(tgt))
+        ks, mses = cache.lab("relu_errors", tgt, partial(nonlinear.error_curve, tgt))
         page.chart(why.error_curve_figure(ks, mses),
                    alt=_f("Fitting error against the number of ReLUs for {target}.", target=target_name))
     else:
@@ -128,7 +130,7 @@ def zero_panel(state: PageState) -> None:
     state.section("zero")
     c1, c2 = st.columns([1, 3])
     cfg = zerocenter.ZeroConfig(**state.widgets(zerocenter.ZERO, where=c1))
-    z = cache.lab("zerocenter", cfg, lambda: zerocenter.compare(cfg))
+    z = cache.lab("zerocenter", cfg, partial(zerocenter.compare, cfg))
     for p in (z.positive, z.centred):
         n = p.steps_to_converge
         # Translators: steps of gradient descent until the weights reach the optimum
@@ -148,7 +150,7 @@ def zero_panel(state: PageState) -> None:
 
 def bias_shift_table(seed: int) -> str:
     """The bias shift of zerocenter.bias_shift, measured at the section's seed, as a Markdown table."""
-    rows = cache.lab("biasshift", seed, lambda: zerocenter.bias_shift(seed))
+    rows = cache.lab("biasshift", seed, partial(zerocenter.bias_shift, seed))
     n = zerocenter.SHIFT_ROWS
     head = ("| " + " | ".join((_("activation"), _("mean μ of its outputs"), _("shift of the next layer's unit means"),
                                 _("std within a unit"), _("shift ÷ std"), _("chance alone: std ÷ √n")))
