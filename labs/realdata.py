@@ -473,33 +473,40 @@ def _next_step(results: Mapping[str, np.ndarray], pairs: list[tuple[str, str]]) 
     return Note.of(SEEDS_WOULD, seeds=n, first=_name(a), second=_name(b))
 
 
-def race(cfg: RaceConfig, progress: Progress | None = None) -> Race:
-    """Every activation of cfg trained once per seed (seeds cfg.seed, cfg.seed + 1, …) on the same split;
-    progress(fraction, note) after every epoch of every run."""
+def race_parts(cfg: RaceConfig) -> list[tuple[str, int]]:
+    """The race's runs (cfg already checked): every activation once per seed (seeds cfg.seed, cfg.seed + 1, …).
+    Each is independent of the others (its own weights and batch order from its seed, the same split), so they may
+    run in any order, on any worker: ui.cache.lab_parts spreads them."""
+    return [(key, cfg.seed + i) for key in cfg.activations for i in range(cfg.seeds)]
+
+
+def run_part(cfg: RaceConfig, key: str, run_seed: int, progress: Progress | None = None) -> RunCurves:
+    """One run of the race; progress(fraction of this run, note) after every epoch."""
     say = progress or silent
-    cfg, notes = cfg.clamped()
-    say(0.0, Note.of(LOADING, data=Msg(DATASET_LABELS[cfg.data])))
+    return train_one(cfg, key, run_seed, lambda epoch: say(
+        (epoch + 1) / cfg.epochs, Note.of(RACING, name=_name(key), seed=run_seed, epoch=epoch + 1, epochs=cfg.epochs)))
+
+
+def assemble(cfg: RaceConfig, runs: list[RunCurves], notes: list[Note] | None = None) -> Race:
+    """The Race from its runs, in race_parts' order."""
+    notes = list(notes or [])
     classes = dataset(cfg.data)[2]
     run_seeds = tuple(cfg.seed + i for i in range(cfg.seeds))
-    n_runs = len(cfg.activations) * len(run_seeds)
-    loss = np.full((len(cfg.activations), len(run_seeds), cfg.epochs), np.nan)
+    n_acts, n_seeds = len(cfg.activations), len(run_seeds)
+    if len(runs) != n_acts * n_seeds:
+        raise ValueError(f"{len(runs)} runs for {n_acts} activations x {n_seeds} seeds")
+    loss = np.full((n_acts, n_seeds, cfg.epochs), np.nan)
     acc = np.full_like(loss, np.nan)
-    secs = np.zeros((len(cfg.activations), len(run_seeds)))
+    secs = np.zeros((n_acts, n_seeds))
     train_acc, signal = np.zeros_like(secs), np.zeros_like(secs)
+    for n, run in enumerate(runs):
+        a, s = divmod(n, n_seeds)
+        loss[a, s], acc[a, s], secs[a, s] = run.loss, run.test_accuracy, run.seconds_per_epoch
+        train_acc[a, s], signal[a, s] = run.train_accuracy, run.signal_at_init
     for a, key in enumerate(cfg.activations):
-        diverged = 0
-        for s, run_seed in enumerate(run_seeds):
-            def tick(epoch, a=a, s=s, key=key, run_seed=run_seed):
-                say((a * len(run_seeds) + s + (epoch + 1) / cfg.epochs) / n_runs,
-                    Note.of(RACING, name=_name(key), seed=run_seed, epoch=epoch + 1, epochs=cfg.epochs))
-
-            run = train_one(cfg, key, run_seed, tick)
-            loss[a, s], acc[a, s], secs[a, s] = run.loss, run.test_accuracy, run.seconds_per_epoch
-            train_acc[a, s], signal[a, s] = run.train_accuracy, run.signal_at_init
-            diverged += run.diverged
+        diverged = sum(run.diverged for run in runs[a * n_seeds:(a + 1) * n_seeds])
         if diverged:
-            notes.append(Note.count(DIVERGED, diverged, name=_name(key), runs=len(run_seeds)))
-    say(1.0, None)
+            notes.append(Note.count(DIVERGED, diverged, name=_name(key), runs=n_seeds))
     result = Race(cfg, cfg.activations, run_seeds, loss, acc, np.median(secs, axis=1), 1.0 / classes, (),
                   train_acc, signal)
     chance = result.at_chance()
@@ -510,3 +517,17 @@ def race(cfg: RaceConfig, progress: Progress | None = None) -> Race:
         order = chance + [k for k in cfg.activations if k not in chance]
         notes.append(Note.of(SIGNAL_AT_INIT, values=", ".join(f"{_name(k)} {signal[k]:.1g}" for k in order)))
     return replace(result, notes=tuple(notes))
+
+
+def race(cfg: RaceConfig, progress: Progress | None = None) -> Race:
+    """Every activation of cfg trained once per seed on the same split, one run after another here (the pages
+    spread the runs over the workers: race_parts, run_part, assemble); progress(fraction, note) after every epoch
+    of every run."""
+    say = progress or silent
+    cfg, notes = cfg.clamped()
+    say(0.0, Note.of(LOADING, data=Msg(DATASET_LABELS[cfg.data])))
+    parts = race_parts(cfg)
+    runs = [run_part(cfg, key, run_seed, lambda f, note=None, n=n: say((n + f) / len(parts), note))
+            for n, (key, run_seed) in enumerate(parts)]
+    say(1.0, None)
+    return assemble(cfg, runs, notes)

@@ -6,6 +6,7 @@ no Streamlit. A lab is called as `call(progress=report)` when the page shows its
 """
 from __future__ import annotations
 
+import json
 import os
 import pickle
 import threading
@@ -18,6 +19,8 @@ from .seeding import one_thread
 TOPIC = "activation-lab-progress"  # the event topic the web processes subscribe to
 REPORT_EVERY_S = 0.2  # at most 5 progress events per second and run: a bar needs no more, the scheduler less
 NICE_ENV = "ACTIVATION_LAB_WORKER_NICE"  # set by ui.workers on the processes it starts (and by deploy/ manifests)
+COST_LOG_ENV = "ACTIVATION_LAB_COST_LOG"  # a file: one JSON line per run (its kind, CPU and wall seconds); the
+# class load test sets it to measure what experiments cost a worker (bench/load, the capacity model)
 _thread = threading.local()
 
 
@@ -45,6 +48,28 @@ def _lower_priority() -> None:
 def run(call: Callable[..., Any], report: bool) -> Any:
     """The task a web process submits: call() (or call(progress=...) when `report`) on this worker."""
     _lower_priority()
+    path = os.environ.get(COST_LOG_ENV)
+    if not path:
+        return _run(call, report)
+    cpu, wall, outcome = time.thread_time(), time.perf_counter(), "done"
+    try:
+        return _run(call, report)
+    except Stopped:
+        outcome = "stopped"
+        raise
+    except Exception:
+        outcome = "failed"
+        raise
+    finally:
+        from distributed import get_worker
+
+        line = {"key": str(get_worker().get_current_task()), "cpu_s": round(time.thread_time() - cpu, 4),
+                "wall_s": round(time.perf_counter() - wall, 4), "outcome": outcome, "t": round(time.time(), 3)}
+        with open(path, "a", encoding="utf-8") as log:  # one short line per append: whole lines from many workers
+            log.write(json.dumps(line) + "\n")
+
+
+def _run(call: Callable[..., Any], report: bool) -> Any:
     if not report:
         return one_thread(call)
     from distributed import get_worker

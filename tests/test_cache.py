@@ -163,3 +163,62 @@ def test_a_worker_process_that_reads_app_py_runs_nothing():
 
     ran = runpy.run_path(str(Path(workers.__file__).parent.parent / "app.py"), run_name="__mp_main__")
     assert not {"st", "page", "warmup"} & set(ran), sorted(ran)
+
+
+def test_prefetches_end_with_the_run_that_held_them():
+    """A learner who changes a setting again (Streamlit stops the fragment's run) drops the sections' runs it started
+    for the old settings: one pending run per learner and section."""
+    k, name = kind(), uuid.uuid4().hex
+    with pytest.raises(Left):
+        with cache.holding():
+            cache.prefetch(k, "cfg", partial(until_stopped, name), report=True)
+            assert started(name).wait(30)
+            raise Left
+    deadline = time.monotonic() + 10
+    while f"{name} stopped" not in CALLS and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert f"{name} stopped" in CALLS and cache.peek(k, "cfg") is None
+
+
+def test_a_run_cancelled_under_a_waiting_learner_is_submitted_again():
+    """A session's release and another's submit of the same key can cross at the scheduler, whose 'cancelled-keys'
+    for the old task then reaches the new future (seen under the class load test): the learner still gets a result,
+    not distributed's UnboundLocalError."""
+    k, name = kind(), uuid.uuid4().hex
+    out: list = []
+    t = threading.Thread(target=lambda: out.append(cache.lab(k, "cfg", partial(held, name))))
+    t.start()
+    assert started(name).wait(30)
+    c = workers.client()
+    c.loop.add_callback(c._handle_cancelled_keys, [workers.key_of(k, "cfg")], "already forgotten")
+    time.sleep(3 * cache.WAIT_POLL_S)
+    gate(name).set()
+    t.join(30)
+    assert out == [name]
+
+
+def test_a_long_experiments_parts_run_apart_and_come_back_assembled():
+    """lab_parts: a race's runs are tasks of their own, queued at once in order (on two workers they run side by
+    side); they come back in order, assembled and cached whole; the learner's place in line does not count their own
+    parts, and the bar follows the part awaited, scaled to the whole."""
+    first = blocker()
+    k, names = kind(), [uuid.uuid4().hex for _ in range(3)]
+    parts = [((k, i), partial(held, n, i)) for i, n in enumerate(names)]
+    for n in names[:2]:
+        gate(n).set()
+    out, told = [], []
+    racer = threading.Thread(target=lambda: out.append(cache.lab_parts(
+        k, "race", parts, lambda runs: ("assembled", *runs),
+        progress=lambda f, note=None: told.append((round(f, 3), str(note))))))
+    racer.start()
+    time.sleep(3 * workers.QUEUE_POLL_S)  # the parts wait behind the blocker
+    gate(first).set()
+    assert started(names[2]).wait(30)
+    time.sleep(4 * cache.WAIT_POLL_S)  # the last part reports halfway while the learner waits for it
+    gate(names[2]).set()
+    racer.join(30)
+    assert out == [("assembled", 0, 1, 2)]
+    assert [CALLS.index(n) for n in names] == sorted(CALLS.index(n) for n in names)  # in order
+    assert (0.0, "Yours is next…") in told, told  # its own parts are not "experiments ahead of yours"
+    assert (round(2.5 / 3, 3), "halfway") in told  # the bar follows the part awaited, scaled to the whole
+    assert cache.lab_parts(k, "race", [], lambda runs: "never") == ("assembled", 0, 1, 2)  # cached whole

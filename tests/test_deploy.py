@@ -328,3 +328,13 @@ def test_the_image_and_ci_have_a_korean_font():
     """Korean glyphs wherever this project renders pages itself: the image, and CI's browser."""
     assert any("fonts-noto-cjk" in run for run in instructions("RUN"))
     assert "fonts-noto-cjk" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_no_full_garbage_collection_after_every_run():
+    """Streamlit's runner.postScriptGC runs gc.collect(2) after every script run: 150-170 ms with the app's modules
+    loaded, holding the interpreter lock, so each learner's rerun stopped every other (61% of the server's samples
+    under the class load test). The config every deployment reads turns it off; the warm-up freezes the
+    long-lived objects instead (ui.warmup)."""
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["runner"]["postScriptGC"] is False
+    assert image_env().get("STREAMLIT_RUNNER_POST_SCRIPT_GC", "false") == "false"  # not turned back on

@@ -4,6 +4,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
+from contextlib import contextmanager
 from collections.abc import Callable
 from functools import partial
 from typing import Any
@@ -78,9 +79,15 @@ SILENT_WAIT_S = 0.5  # a section without a progress bar gets one after this long
 _AHEAD = Nn_("{n} experiment ahead of yours…", "{n} experiments ahead of yours…")
 _NEXT = N_("Yours is next…")
 _WAITING_LABEL = N_("Computing on the class's shared workers…")
+CANCELLED_RETRIES = 3  # a run the scheduler cancelled under a waiting learner is submitted again (workers.wait)
+# The scheduler starts the waiting task of highest priority first, in arrival order among equals: learners' runs
+# first come, first served (a long experiment's parts too: lab_parts), the warm-up's after all of them.
+QUICK, WARM = 0, -1
+PART_ENTRIES = 256  # lab_parts' parts kept per kind (a race's run: two arrays of its epochs)
 
 
-def lab(kind: str, key: Any, call: Callable[..., Any], max_entries: int = 32, progress=None) -> Any:
+def lab(kind: str, key: Any, call: Callable[..., Any], max_entries: int = 32, progress=None,
+        priority: int = 0, own: frozenset = frozenset()) -> Any:
     """call() on a Dask worker (ui.workers), cached under `key` in the bounded cache `kind` (one per result kind,
     so a big result kind cannot evict a small one). `key` must be plain and hashable: a frozen config; `call` a
     module-level lab function or a functools.partial of one (it is pickled to the worker).
@@ -89,7 +96,8 @@ def lab(kind: str, key: Any, call: Callable[..., Any], max_entries: int = 32, pr
     waits for a free worker, the bar says how many experiments are ahead of it; a section that shows no bar gets
     one after SILENT_WAIT_S. Identical requests share one computation (one task key), from this replica or another;
     a prefetch() of the same key is awaited. A learner who leaves (Streamlit stops the rerun) releases the run: it
-    is dropped if nobody else waits for it."""
+    is dropped if nobody else waits for it. `priority`: QUICK (a learner's) or WARM; `own`: task keys of this
+    learner's that the place in line does not count (lab_parts' other parts)."""
     global _WAITING
     cache = _cache(kind, max_entries)
     hit, value = cache.lookup(key)
@@ -97,16 +105,22 @@ def lab(kind: str, key: Any, call: Callable[..., Any], max_entries: int = 32, pr
         return value
     with _WAITING_LOCK:
         _WAITING += 1
-    future = None
     try:
-        future = workers.submit(kind, key, call, report=progress is not None)
-        value = workers.wait(future, _teller(progress), WAIT_POLL_S)
+        tell = _teller(progress)
+        for attempt in range(CANCELLED_RETRIES + 1):
+            future = workers.submit(kind, key, call, report=progress is not None, priority=priority)
+            try:
+                value = workers.wait(future, tell, WAIT_POLL_S, own)
+                break
+            except workers.Cancelled:  # another session's release crossed this submit: submit again
+                if attempt == CANCELLED_RETRIES:
+                    raise
+            finally:
+                future.release()
+                workers.forget(future.key)
     finally:
         with _WAITING_LOCK:
             _WAITING -= 1
-        if future is not None:
-            future.release()
-            workers.forget(future.key)
     cache.put(key, value)
     return value
 
@@ -136,34 +150,58 @@ def computing() -> int:
         return _WAITING
 
 
-_PENDING: dict[tuple[str, Any], Any] = {}  # prefetched futures, held until their result is cached
-_PENDING_LOCK = threading.Lock()
+_CALLBACKS: set[tuple[str, Any]] = set()  # (kind, key) of prefetches whose result a done callback will cache
+_CALLBACKS_LOCK = threading.Lock()
+_HOLDERS = threading.local()  # per script thread: the stack of holding() blocks' prefetched futures
+
+
+@contextmanager
+def holding():
+    """Prefetches started inside the block are held by it, and released when it ends: when its run is done, or when
+    Streamlit stops it because the learner changed a setting again. A stale run nobody else waits for is then
+    dropped from the queue, or stops at its next progress report (labs.remote.Stopped): one pending run per learner
+    and section. Wrap a fragment's body in it (it also serves as a decorator)."""
+    held: list = []
+    stack = getattr(_HOLDERS, "stack", None)
+    if stack is None:
+        stack = _HOLDERS.stack = []
+    stack.append(held)
+    try:
+        yield
+    finally:
+        stack.pop()
+        for future in held:
+            future.release()
 
 
 def prefetch(kind: str, key: Any, call: Callable[..., Any], max_entries: int = 32, report: bool = False,
-             priority: int = 0):
-    """Start lab(kind, key, call) on a worker unless it is cached or under way: for a section further down the
-    page whose settings are already known (it runs on another worker while the page's first one computes), or the
-    warm-up's default views (priority -1: after every learner's run). Its result lands in the cache when done;
-    lab() for the same key waits for it. `report`: call takes progress= (its section's bar follows it).
-    The future, or None if it was cached."""
+             priority: int = QUICK):
+    """Start lab(kind, key, call) on a worker unless it is cached (if it is under way, join it): for a section
+    further down the page whose settings are already known, so that it runs on another worker while the page's
+    first one computes. Its result lands in the cache when done; lab() for the same key waits for it. `report`:
+    call takes progress= (its section's bar follows it). Inside holding() the run lives as long as the block (or
+    until done); outside, until done. The future, or None if it was cached."""
     cache = _cache(kind, max_entries)
-    with _PENDING_LOCK:
-        if key in cache:
-            return None
-        if (kind, key) in _PENDING:
-            return _PENDING[(kind, key)]
-        future = workers.submit(kind, key, call, report=report, priority=priority)
-        _PENDING[(kind, key)] = future
+    if key in cache:
+        return None
+    future = workers.submit(kind, key, call, report=report, priority=priority)  # its own reference
+    stack = getattr(_HOLDERS, "stack", None)
+    if stack:
+        stack[-1].append(future)
+    with _CALLBACKS_LOCK:
+        first = (kind, key) not in _CALLBACKS  # one callback per run fetches its result
+        _CALLBACKS.add((kind, key))
 
     def done(_future) -> None:
         try:
-            if future.status == "finished":
+            if first and future.status == "finished":
                 cache.put(key, future.result())
+        except Exception:  # noqa: BLE001 - released by everyone meanwhile: lab() computes it when asked
+            pass
         finally:
-            with _PENDING_LOCK:
-                if _PENDING.get((kind, key)) is future:
-                    del _PENDING[(kind, key)]
+            if first:
+                with _CALLBACKS_LOCK:
+                    _CALLBACKS.discard((kind, key))
             future.release()
 
     future.add_done_callback(done)
@@ -171,10 +209,49 @@ def prefetch(kind: str, key: Any, call: Callable[..., Any], max_entries: int = 3
 
 
 def warm(kind: str, key: Any, call: Callable[..., Any], max_entries: int = 32) -> None:
-    """prefetch() at the lowest priority, and wait until it is done (ui.warmup: one job at a time)."""
-    future = prefetch(kind, key, call, max_entries, priority=-1)
-    if future is not None:  # cached here as well: prefetch's done callback runs on another thread, maybe later
-        _cache(kind, max_entries).put(key, future.result())
+    """lab() at the lowest priority (after every learner's run), without a bar and not counted as a learner's wait:
+    ui.warmup's jobs, one at a time. A learner asking for the same key meanwhile joins this run."""
+    cache = _cache(kind, max_entries)
+    if key in cache:
+        return
+    future = workers.submit(kind, key, call, report=False, priority=WARM)
+    try:
+        cache.put(key, workers.wait(future, lambda *_: None, WAIT_POLL_S))
+    except workers.Cancelled:  # crossed a learner's release of the same key: their page computes it when asked
+        pass
+    finally:
+        future.release()
+
+
+def lab_parts(kind: str, key: Any, parts: list[tuple[Any, Callable[..., Any]]], assemble: Callable[[list], Any],
+              max_entries: int = 16, progress=None) -> Any:
+    """A long experiment made of independent parts (a race's runs): assemble([each part's result]), cached under
+    `key` like lab(). Each part is a task of its own (cached as kind-part under its own key), all queued at once
+    in the order given: they spread over every free worker, and the experiment holds its place in the queue as a
+    whole (first come, first served: the next learner's run waits for this experiment's parts as it would for one
+    long task; given a lower priority instead, the parts starved under the class load test, 5 races of 5 timing
+    out). `progress` follows the part awaited, scaled to the whole; the place in line counts other learners'
+    runs only. Leaving releases every part not done (holding)."""
+    cache = _cache(kind, max_entries)
+    hit, value = cache.lookup(key)
+    if hit:
+        return value
+    part_kind, n = f"{kind}-part", len(parts)  # (its cache: PART_ENTRIES parts, whatever the experiment's size)
+    own = frozenset(workers.key_of(part_kind, part_key) for part_key, _ in parts)
+    with holding():
+        for part_key, call in parts:
+            prefetch(part_kind, part_key, call, PART_ENTRIES, report=progress is not None)
+        results = []
+        for i, (part_key, call) in enumerate(parts):
+            scaled = None if progress is None else partial(_scaled, progress, i, n)
+            results.append(lab(part_kind, part_key, call, PART_ENTRIES, scaled, own=own))
+    value = assemble(results)
+    cache.put(key, value)
+    return value
+
+
+def _scaled(progress, i: int, n: int, fraction: float, note=None) -> None:
+    progress((i + min(max(float(fraction), 0.0), 1.0)) / n, note)
 
 
 def peek(kind: str, key: Any) -> Any:

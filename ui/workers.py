@@ -18,6 +18,8 @@ running one stops at its next progress report (labs.remote.Stopped).
 """
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import logging
 import os
 import pickle
@@ -143,9 +145,9 @@ def submit(kind: str, key: Any, call: Callable[..., Any], report: bool, priority
     task_key = key_of(kind, key)
     with c._refcount_lock:
         state = c.futures.get(task_key)
-        if state is not None and state.status != "error":
+        if state is not None and state.status not in ("error", "cancelled"):
             return Future(task_key, c)
-    if state is not None:  # a failed run not yet released (release() is asynchronous): a fresh run, not its error
+    if state is not None:  # a failed or cancelled run not yet released (release() is asynchronous): a fresh run
         task_key = f"{task_key}-{uuid.uuid4().hex}"
     # Client.submit's own graph, with one difference: the task is marked as a data producer, which the scheduler
     # queues (rather than assigning every task to a worker at once, where it would wait in that worker's own
@@ -162,9 +164,10 @@ def progress_of(task_key: str) -> tuple[float, Any] | None:
         return _progress.get(task_key)
 
 
-def place(task_key: str) -> int | None:
+def place(task_key: str, own: frozenset = frozenset()) -> int | None:
     """How many experiments wait before this one in the scheduler's queue (0: it is next), or None if it is not
-    waiting (it runs, or is done). The queue is read at most every QUEUE_POLL_S, by one waiting session for all."""
+    waiting (it runs, or is done); the tasks in `own` (the same learner's other parts) are not counted. The queue is
+    read at most every QUEUE_POLL_S, by one waiting session for all."""
     global _queue
     with _queue_lock:
         if time.monotonic() - _queue[0] > QUEUE_POLL_S:
@@ -174,26 +177,45 @@ def place(task_key: str) -> int | None:
                 _log.warning("Activation Lab: the scheduler's queue could not be read", exc_info=True)
                 snapshot = {"ahead": {}, "running": 0, "threads": 0}
             _queue = (time.monotonic(), snapshot)
-        return _queue[1]["ahead"].get(task_key)
+        ahead = _queue[1]["ahead"]
+    mine = ahead.get(task_key)
+    if mine is None or not own:
+        return mine
+    return mine - sum(1 for k in own if ahead.get(k, mine) < mine)
 
 
-def wait(future, tell: Callable[[float, Any], None], poll_s: float) -> Any:
+class Cancelled(Exception):
+    """The scheduler cancelled a run someone still waits for: submit it again (cache.lab does)."""
+
+
+def wait(future, tell: Callable[[float, Any], None], poll_s: float, own: frozenset = frozenset()) -> Any:
     """future's result; meanwhile tell(0, its place in line as a count) while it waits, then tell(fraction, note)
-    as the worker reports. Place counts are ints, progress notes are Notes or None: the caller words them."""
-    from distributed import TimeoutError as DaskTimeout
+    as the worker reports. Place counts are ints, progress notes are Notes or None: the caller words them.
+    Raises Cancelled if the run was cancelled under it.
 
-    while True:
-        try:
-            return future.result(timeout=poll_s)
-        except (TimeoutError, DaskTimeout):
-            pass
-        ahead = place(future.key)
+    The result is fetched once the future is done, never with result(timeout=): under load that call's own timeout
+    and distributed.utils.sync's can cross, and an asyncio.CancelledError (a BaseException) then leaves sync
+    reading its unset result: "UnboundLocalError: cannot access local variable 'result'", 85 times in 3 minutes
+    of the class load test."""
+    done = threading.Event()
+    future.add_done_callback(lambda _future: done.set())
+    while not (done.wait(poll_s) or future.done()):
+        ahead = place(future.key, own)
         if ahead is not None:
             tell(0.0, ahead)
             continue
         reported = progress_of(future.key)
         if reported is not None:
             tell(*reported)
+    try:
+        if not future.cancelled():
+            return future.result()
+    except (concurrent.futures.CancelledError, asyncio.CancelledError, UnboundLocalError):
+        # cancelled under us: a release and a new submit of the same key crossed at the scheduler, whose
+        # "cancelled-keys" for the released task reached the new future (FutureCancelledError)
+        if not future.cancelled():
+            raise
+    raise Cancelled(future.key)
 
 
 def forget(task_key: str) -> None:

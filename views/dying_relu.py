@@ -48,6 +48,7 @@ page.presets(state, dying.PRESETS, PRESET_CONTROLS, formats={"activation": activ
 
 
 @st.fragment  # a control change retrains here without redrawing the page's text or the sweep
+@cache.holding()  # a change made before the runs below are done drops them (the learner's stale runs)
 def experiment(state: PageState) -> None:
     state.section("experiment")
     controls, main = st.columns([1, 2.6], gap="medium")

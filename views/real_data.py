@@ -73,7 +73,8 @@ def race_panel(state: PageState) -> None:
             st.info(_("Pick at least one activation."))
             state.end_section()
             return
-        res = page.with_progress(lambda p: cache.lab("race", cfg, partial(realdata.race, cfg), 16, p),
+        parts = [((cfg, key, seed), partial(realdata.run_part, cfg, key, seed)) for key, seed in realdata.race_parts(cfg)]
+        res = page.with_progress(lambda p: cache.lab_parts("race", cfg, parts, partial(realdata.assemble, cfg), 16, p),
                                  _("Training every activation, seed by seed…"), show=cache.peek("race", cfg) is None)
         for n in res.notes:
             state.note(n)

@@ -31,6 +31,7 @@ def band_table(res: selfnorm.DepthStats, depth: int) -> str:
 
 
 @st.fragment  # a control change reruns only the depth experiment
+@cache.holding()  # a change made before every activation's run is done drops the stale ones
 def depth_panel(state: PageState) -> None:
     state.section("depth")
     # Above the columns, at the page's full width: the activation chips do not fit the narrow controls column.

@@ -4,6 +4,7 @@ CPU over time. A dict for JSON, and markdown for reading. Percentiles are exact 
 closest ranks, as numpy's default), not Locust's rounded ones."""
 from __future__ import annotations
 
+import re
 import statistics
 from collections import Counter, defaultdict
 from typing import Any
@@ -13,6 +14,7 @@ from bench.load_test import percentile
 from .sampler import Sampler
 
 BUCKET_S = 10  # the timeline's step
+_TASK_KEY = re.compile(r"activation-lab-(.+?)-[0-9a-f]{32}(?:-[0-9a-f]{32})?$")  # ui.workers.key_of (+ a retry's)
 
 
 def _row(rows: list[dict]) -> dict:
@@ -97,8 +99,31 @@ def timeline(samples: list[dict], sampler: Sampler, start: float, end: float) ->
     return rows
 
 
-def build(samples: list[dict], sampler: Sampler, start: float, end: float, meta: dict) -> dict:
+def experiment_costs(runs: list[dict]) -> dict[str, dict]:
+    """What the experiments cost the workers, per lab kind (labs.remote's cost log: one line per run): runs, how
+    many were stopped (their learner had left), CPU seconds in all, per run (median, p95). The capacity model's
+    input: worker CPU seconds the class asked for per minute."""
+    groups: dict[str, list[dict]] = defaultdict(list)
+    for r in runs:
+        hit = _TASK_KEY.match(r["key"])
+        kind = hit.group(1) if hit else r["key"]
+        groups[kind].append(r)
+        groups["(all)"].append(r)
+    out = {}
+    for kind, rs in sorted(groups.items()):
+        cpu = [r["cpu_s"] for r in rs]
+        out[kind] = {"runs": len(rs), "stopped": sum(r["outcome"] == "stopped" for r in rs),
+                     "failed": sum(r["outcome"] == "failed" for r in rs), "cpu_s": round(sum(cpu), 1),
+                     "p50_cpu_s": round(percentile(cpu, 50), 3), "p95_cpu_s": round(percentile(cpu, 95), 3),
+                     # wall over CPU: above 1, the run shared its core (the web process, the machine's other work)
+                     "wall_per_cpu": round(sum(r["wall_s"] for r in rs) / max(sum(cpu), 1e-9), 2)}
+    return out
+
+
+def build(samples: list[dict], sampler: Sampler, start: float, end: float, meta: dict,
+          runs: list[dict] | None = None) -> dict:
     return {"meta": meta, "actions": actions(samples), "failures": failures(samples),
+            "experiments": experiment_costs(runs or []),
             "server": server_summary(sampler, start, end), "timeline": timeline(samples, sampler, start, end),
             "series": {k: {"t": s.t, "rss_mb": s.rss_mb, "cpu_s": s.cpu_s} for k, s in sampler.series.items()},
             "samples": samples}
@@ -127,6 +152,17 @@ def markdown(rep: dict) -> str:
         lines += [f"- {f['count']}× {f['error'][:300]} ({', '.join(f['where'])})" for f in rep["failures"]]
     else:
         lines.append("None.")
+    if rep.get("experiments"):
+        minutes = m["seconds"] / 60
+        lines += ["", "## Experiments on the workers", "",
+                  "CPU seconds the workers spent per lab kind (labs.remote's cost log); *per minute*: the class's "
+                  "demand in worker cores.", "",
+                  "| kind | runs | stopped | failed | CPU s | per minute (cores) | p50 CPU s | p95 CPU s | wall/CPU |",
+                  "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+        for kind, e in rep["experiments"].items():
+            lines.append(f"| {kind} | {e['runs']} | {e['stopped']} | {e['failed']} | {e['cpu_s']} | "
+                         f"{e['cpu_s'] / 60 / minutes:.2f} | {e['p50_cpu_s']} | {e['p95_cpu_s']} | "
+                         f"{e['wall_per_cpu']} |")
     s = rep["server"]
     srv = s.get("server", {})
     lines += ["", "## Server", "",

@@ -7,7 +7,7 @@ Usage, from the repository root:
   python -m bench.load.run --users 50 --minutes 3 [--json PATH]
       [--host URL [--server-pid PID]]   a running app (default: start `streamlit run app.py` on a free port)
       [--ramp-seconds 60]               learners arrive over this time (a class opening the link in one minute)
-      [--timeout 90] [--first-link /explorer?lang=ko] [--locale ko-KR] [--no-warmup]
+      [--timeout 90] [--first-link /explorer?lang=ko] [--locale ko-KR] [--no-warmup] [--server-log PATH]
 
 Steps: the server (bench/appserver.py's running_server, or --host); a warm-up (one session opens every page of the
 mix once, not counted: without it the first learners measure imports and cold caches; --no-warmup measures a cold
@@ -34,6 +34,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from bench.appserver import ROOT, running_server
+from labs import remote
 
 from .plan import PAGE_MIX
 from .report import build, markdown
@@ -106,6 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--locale", default="en-US")
     ap.add_argument("--no-warmup", action="store_true")
     ap.add_argument("--json", default="", help="write the full report (every action, every sample) here")
+    ap.add_argument("--server-log", default="", help="keep the started server's output here (its tracebacks)")
     args = ap.parse_args(argv)
 
     missing = [m for m in ("locust", "websocket") if importlib.util.find_spec(m) is None]
@@ -120,8 +122,10 @@ def main(argv: list[str] | None = None) -> int:
             base, pid = args.host.rstrip("/"), args.server_pid or listening_pid(args.host)
             target = f"{base}" + ("" if pid else " (server not sampled: pass --server-pid)")
         else:
-            server_log = stack.enter_context(open(tmpdir / "server.log", "w+", encoding="utf-8"))
-            base, proc = stack.enter_context(running_server(log=server_log))
+            server_log = stack.enter_context(open(args.server_log or tmpdir / "server.log", "w+", encoding="utf-8"))
+            costs = tmpdir / "costs.jsonl"  # labs.remote logs each experiment's cost here (its workers inherit it)
+            base, proc = stack.enter_context(running_server(log=server_log,
+                                                            env={**os.environ, remote.COST_LOG_ENV: str(costs)}))
             pid, target = proc.pid, f"`streamlit run app.py` started at {base}"
         if pid:
             sampler.add("server", pid)
@@ -135,6 +139,8 @@ def main(argv: list[str] | None = None) -> int:
         end = sampler.now()
         sampler.stop()
         rows = [json.loads(line) for line in samples.read_text().splitlines()] if samples.exists() else []
+        costs = tmpdir / "costs.jsonl"
+        runs = [json.loads(line) for line in costs.read_text().splitlines() if line] if costs.exists() else []
         locust_out = log.read_text(errors="replace")
     if code not in (0, 1) or not rows:
         print(f"Locust exited {code} with {len(rows)} actions recorded:\n{locust_out[-4000:]}", file=sys.stderr)
@@ -144,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
             "warmup": warm if isinstance(warm, str) else ", ".join(f"{k} {v}" + ("" if isinstance(v, str) else " s")
                                                                    for k, v in warm.items()),
             "cpus": os.cpu_count(), "locale": args.locale, "first_link": args.first_link or None}
-    rep = build(rows, sampler, start, end, meta)
+    rep = build(rows, sampler, start, end, meta, runs)
     print(markdown(rep))
     if args.json:
         Path(args.json).write_text(json.dumps(rep, indent=1) + "\n", encoding="utf-8")
