@@ -594,37 +594,68 @@ def _sweep_params(base: TrainConfig, act: str) -> tuple:
     return base.params if act == base.activation else tuple(sorted(get(act).defaults.items()))
 
 
-def lr_sweep(base: TrainConfig, lrs=SWEEP_LRS, activations=SWEEP_ACTIVATIONS, seeds=SWEEP_SEEDS,
-             progress: Progress | None = None) -> Sweep:
-    """Final dead fraction and accuracy for every (activation, learning rate, weight seed), on base's data and net
-    (base's own learning rate, seed and activation are not used; its activation's parameters are, if it is one of
-    `activations`). Each run measures only its final state; progress(fraction, note) after each run."""
-    say = progress or silent
-    base, _ = base.clamped()
-    low, high = min(TRAIN.lr.options), max(TRAIN.lr.options)  # any rate inside the slider's span, not only its steps
+def sweep_axes(lrs=SWEEP_LRS, activations=SWEEP_ACTIVATIONS, seeds=SWEEP_SEEDS
+               ) -> tuple[np.ndarray, tuple[str, ...], tuple[int, ...]]:
+    """The sweep's learning rates, activations and weight seeds, checked: any rate inside the slider's span (not
+    only its steps), known activations (else ReLU), seeds in the seed control's range (else its default)."""
+    low, high = min(TRAIN.lr.options), max(TRAIN.lr.options)
     lrs = np.array([validate.number("lr", v, low, high, TRAIN.lr.default)[0] for v in np.atleast_1d(lrs)],
                    dtype=np.float64)
     acts = tuple(a for a in activations if known(a)) or ("relu",)
     s = TRAIN.seed
     seed_list = tuple(int(validate.number(s.url, v, s.low, s.high, s.default, True)[0]) for v in seeds) or (0,)
+    return lrs, acts, seed_list
+
+
+def sweep_parts(lrs=SWEEP_LRS, activations=SWEEP_ACTIVATIONS, seeds=SWEEP_SEEDS) -> list[tuple[str, float, tuple]]:
+    """The sweep as independent parts, one per (activation, learning rate), each over every seed: the page spreads
+    them over the workers (ui.cache.lab_parts); sweep_part computes one, sweep_assemble puts them together."""
+    lrs, acts, seed_list = sweep_axes(lrs, activations, seeds)
+    return [(act, float(lr), seed_list) for act in acts for lr in lrs]
+
+
+def sweep_part(base: TrainConfig, act: str, lr: float, seeds: tuple[int, ...], progress: Progress | None = None,
+               first: int = 0, total: int | None = None) -> np.ndarray:
+    """(3, seeds) final dead fraction, inactive fraction and accuracy of `act` at rate `lr` for each weight seed on
+    base's data and net; progress(fraction of this part, note) after each run, the note counting runs from `first`
+    of `total`."""
+    say = progress or silent
+    base, _ = base.clamped()
     X, y = make_data(base.data)
-    dead = np.full((len(acts), len(lrs), len(seed_list)), np.nan)
-    inactive = np.full_like(dead, np.nan)
-    acc = np.full_like(dead, np.nan)
-    total, done = dead.size, 0
-    for a, act in enumerate(acts):
-        params = _sweep_params(base, act)
-        for m, lr in enumerate(lrs):
-            for j, weight_seed in enumerate(seed_list):
-                cfg = replace(base, activation=act, params=params, lr=float(lr), seed=weight_seed)
-                out = _train(cfg, X, y, frames=False, progress=None, notes=[])
-                dead[a, m, j] = out["final_dead_fraction"]
-                inactive[a, m, j] = out["final_inactive_fraction"]
-                acc[a, m, j] = out["accuracy"][-1]
-                done += 1
-                say(done / total, Note.of(SWEEP_STEP, name=get(act).name, lr=float(lr), seed=weight_seed, done=done,
-                                          total=total))
-    return Sweep(lrs=lrs, activations=acts, seeds=seed_list, dead=dead, inactive=inactive, accuracy=acc)
+    out = np.full((3, len(seeds)), np.nan)
+    params = _sweep_params(base, act)
+    for j, weight_seed in enumerate(seeds):
+        cfg = replace(base, activation=act, params=params, lr=float(lr), seed=weight_seed)
+        run = _train(cfg, X, y, frames=False, progress=None, notes=[])
+        out[:, j] = run["final_dead_fraction"], run["final_inactive_fraction"], run["accuracy"][-1]
+        say((j + 1) / len(seeds), Note.of(SWEEP_STEP, name=get(act).name, lr=float(lr), seed=weight_seed,
+                                          done=first + j + 1, total=total or len(seeds)))
+    return out
+
+
+def sweep_assemble(parts: list[tuple[str, float, tuple]], results: list[np.ndarray]) -> Sweep:
+    """The Sweep from sweep_parts' parts and their sweep_part results, in that order."""
+    acts = tuple(dict.fromkeys(act for act, _, _ in parts))
+    lrs = np.array(list(dict.fromkeys(lr for _, lr, _ in parts)), dtype=np.float64)
+    seeds = parts[0][2]
+    cube = np.stack(results).reshape(len(acts), len(lrs), 3, len(seeds))
+    return Sweep(lrs=lrs, activations=acts, seeds=seeds, dead=cube[:, :, 0], inactive=cube[:, :, 1],
+                 accuracy=cube[:, :, 2])
+
+
+def lr_sweep(base: TrainConfig, lrs=SWEEP_LRS, activations=SWEEP_ACTIVATIONS, seeds=SWEEP_SEEDS,
+             progress: Progress | None = None) -> Sweep:
+    """Final dead fraction and accuracy for every (activation, learning rate, weight seed), on base's data and net
+    (base's own learning rate, seed and activation are not used; its activation's parameters are, if it is one of
+    `activations`), one part after another here (the page spreads them: sweep_parts). Each run measures only its
+    final state; progress(fraction, note) after each run."""
+    say = progress or silent
+    parts = sweep_parts(lrs, activations, seeds)
+    per, total = len(parts[0][2]), len(parts) * len(parts[0][2])
+    results = [sweep_part(base, act, lr, part_seeds, lambda f, note, n=n: say((n + f) / len(parts), note),
+                          first=n * per, total=total)
+               for n, (act, lr, part_seeds) in enumerate(parts)]
+    return sweep_assemble(parts, results)
 
 
 def sweep_base(cfg: TrainConfig, activations: Sequence[str] = SWEEP_ACTIVATIONS) -> TrainConfig:

@@ -541,17 +541,22 @@ class ClipRun:
     result: TrainResult
 
 
+def clip_run(cfg: TrainConfig, clip: str, progress: Progress | None = None) -> ClipRun:
+    """One of the three runs of clipping_runs (cfg checked here: the first run carries the notes about it). The
+    runs are independent (each builds its net from cfg's seed), so the page spreads them over the workers."""
+    cfg, notes = cfg.clamped()
+    one = replace(cfg, clip=clip)
+    res = train(one, progress, run=clip_label(one))
+    if clip == CLIPS[0] and notes:  # the notes about the config once, not three times
+        res = replace(res, notes=(*notes, *res.notes))
+    return ClipRun(clip, clip_label(one), res)
+
+
 def clipping_runs(cfg: TrainConfig, progress: Progress | None = None) -> tuple[ClipRun, ...]:
     """The same net trained three times from the same initial weights: without clipping, with clip_grad_norm_
-    (cfg.max_norm) and with clip_grad_value_ (cfg.clip_value). cfg.clip is ignored."""
+    (cfg.max_norm) and with clip_grad_value_ (cfg.clip_value), one after another (clip_run: one of them). cfg.clip
+    is ignored."""
     say = progress or silent
-    cfg, notes = cfg.clamped()
-    out = []
-    for i, clip in enumerate(CLIPS):
-        one = replace(cfg, clip=clip)
-        part = (lambda f, note, i=i: say((i + f) / len(CLIPS), note)) if progress is not None else None
-        res = train(one, part, run=clip_label(one))
-        if i == 0 and notes:  # the notes about the config once, not three times
-            res = replace(res, notes=(*notes, *res.notes))
-        out.append(ClipRun(clip, clip_label(one), res))
-    return tuple(out)
+    return tuple(clip_run(cfg, clip, (lambda f, note, i=i: say((i + f) / len(CLIPS), note))
+                          if progress is not None else None)
+                 for i, clip in enumerate(CLIPS))

@@ -197,28 +197,37 @@ def test_a_run_cancelled_under_a_waiting_learner_is_submitted_again():
     assert out == [name]
 
 
-def test_a_long_experiments_parts_run_apart_and_come_back_assembled():
-    """lab_parts: a race's runs are tasks of their own, queued at once in order (on two workers they run side by
-    side); they come back in order, assembled and cached whole; the learner's place in line does not count their own
-    parts, and the bar follows the part awaited, scaled to the whole."""
+def test_a_long_experiments_parts_take_turns_with_other_learners_runs():
+    """lab_parts: a race's runs are tasks of their own, in order, spaced in virtual time: another learner's run that
+    comes while they wait starts before the race's later parts (not after all of them) and after its first ones;
+    they come back assembled and cached whole; the place in line does not count the learner's own parts, and the
+    bar follows the part awaited, scaled to the whole."""
     first = blocker()
-    k, names = kind(), [uuid.uuid4().hex for _ in range(3)]
+    k, names = kind(), [uuid.uuid4().hex for _ in range(12)]
     parts = [((k, i), partial(held, n, i)) for i, n in enumerate(names)]
-    for n in names[:2]:
+    for n in names[:-1]:
         gate(n).set()
     out, told = [], []
     racer = threading.Thread(target=lambda: out.append(cache.lab_parts(
         k, "race", parts, lambda runs: ("assembled", *runs),
         progress=lambda f, note=None: told.append((round(f, 3), str(note))))))
     racer.start()
-    time.sleep(3 * workers.QUEUE_POLL_S)  # the parts wait behind the blocker
+    time.sleep(4 * workers.QUEUE_POLL_S)  # the parts wait behind the blocker; 1 s later another learner's run comes
+    quick = uuid.uuid4().hex
+    gate(quick).set()
+    learner = threading.Thread(target=cache.lab, args=(kind(), "cfg", partial(held, quick)))
+    learner.start()
+    time.sleep(2 * workers.QUEUE_POLL_S)
     gate(first).set()
-    assert started(names[2]).wait(30)
+    learner.join(30)
+    assert started(names[-1]).wait(30)
     time.sleep(4 * cache.WAIT_POLL_S)  # the last part reports halfway while the learner waits for it
-    gate(names[2]).set()
+    gate(names[-1]).set()
     racer.join(30)
-    assert out == [("assembled", 0, 1, 2)]
-    assert [CALLS.index(n) for n in names] == sorted(CALLS.index(n) for n in names)  # in order
+    assert out == [("assembled", *range(12))]
+    order = [CALLS.index(n) for n in names]
+    assert order == sorted(order)  # the parts in order
+    assert order[0] < CALLS.index(quick) < order[-1]  # its turn among the race's parts, not after all twelve
     assert (0.0, "Yours is next…") in told, told  # its own parts are not "experiments ahead of yours"
-    assert (round(2.5 / 3, 3), "halfway") in told  # the bar follows the part awaited, scaled to the whole
-    assert cache.lab_parts(k, "race", [], lambda runs: "never") == ("assembled", 0, 1, 2)  # cached whole
+    assert (round(11.5 / 12, 3), "halfway") in told  # the bar follows the part awaited, scaled to the whole
+    assert cache.lab_parts(k, "race", [], lambda runs: "never") == ("assembled", *range(12))  # cached whole

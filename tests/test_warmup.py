@@ -15,7 +15,7 @@ from taskkit import CALLS, broken, gate, held, kind, started
 from ui import cache, warmup
 
 # The cache kinds each lab page reads at its defaults, and which the warm-up fills.
-KINDS = {"real_data": {"race-part"}, "dying_relu": {"dying"}, "gradient_flow": {"flow", "linear_check", "train"},
+KINDS = {"real_data": {"race-part"}, "dying_relu": {"dying"}, "gradient_flow": {"flow", "linear_check", "train-part"},
          "self_normalizing": {"selfnorm"}, "why_nonlinear": {"xor", "zerocenter"}}
 
 

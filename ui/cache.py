@@ -4,8 +4,8 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
-from contextlib import contextmanager
 from collections.abc import Callable
+from contextlib import contextmanager
 from functools import partial
 from typing import Any
 
@@ -80,14 +80,26 @@ _AHEAD = Nn_("{n} experiment ahead of yours…", "{n} experiments ahead of yours
 _NEXT = N_("Yours is next…")
 _WAITING_LABEL = N_("Computing on the class's shared workers…")
 CANCELLED_RETRIES = 3  # a run the scheduler cancelled under a waiting learner is submitted again (workers.wait)
-# The scheduler starts the waiting task of highest priority first, in arrival order among equals: learners' runs
-# first come, first served (a long experiment's parts too: lab_parts), the warm-up's after all of them.
-QUICK, WARM = 0, -1
+# The scheduler starts the waiting task of highest priority first. A learner's run gets its virtual start time as
+# priority (earlier first): now for a run, now + i * SHARE * (a part's estimated seconds) for the i-th part of a
+# long experiment (lab_parts). So runs are served in the order they came, except that a long experiment's parts
+# fall due one by one: while others wait, a race gets about 1/SHARE of a worker and the runs that come meanwhile
+# take their turns between its parts, instead of waiting for all of them (first come, first served for whole races
+# made every experiment page wait 30 s under the class load test; a fixed lower priority for the parts starved the
+# races, 5 of 5 timing out at 90 s). Virtual times only grow, so no run waits forever. The warm-up's come last.
+SHARE = 2.0
+WARM = -(2**62)
+
+
+def _priority(after_s: float = 0.0) -> int:
+    """Dask's priority (higher first) of a run whose virtual start time is `after_s` from now (ms resolution)."""
+    return -round((time.time() + after_s) * 1000)
+
 PART_ENTRIES = 256  # lab_parts' parts kept per kind (a race's run: two arrays of its epochs)
 
 
 def lab(kind: str, key: Any, call: Callable[..., Any], max_entries: int = 32, progress=None,
-        priority: int = 0, own: frozenset = frozenset()) -> Any:
+        after_s: float = 0.0, own: frozenset = frozenset()) -> Any:
     """call() on a Dask worker (ui.workers), cached under `key` in the bounded cache `kind` (one per result kind,
     so a big result kind cannot evict a small one). `key` must be plain and hashable: a frozen config; `call` a
     module-level lab function or a functools.partial of one (it is pickled to the worker).
@@ -96,8 +108,8 @@ def lab(kind: str, key: Any, call: Callable[..., Any], max_entries: int = 32, pr
     waits for a free worker, the bar says how many experiments are ahead of it; a section that shows no bar gets
     one after SILENT_WAIT_S. Identical requests share one computation (one task key), from this replica or another;
     a prefetch() of the same key is awaited. A learner who leaves (Streamlit stops the rerun) releases the run: it
-    is dropped if nobody else waits for it. `priority`: QUICK (a learner's) or WARM; `own`: task keys of this
-    learner's that the place in line does not count (lab_parts' other parts)."""
+    is dropped if nobody else waits for it. `after_s`: its virtual start time from now (lab_parts' later parts);
+    `own`: task keys of this learner's that the place in line does not count (lab_parts' other parts)."""
     global _WAITING
     cache = _cache(kind, max_entries)
     hit, value = cache.lookup(key)
@@ -108,7 +120,7 @@ def lab(kind: str, key: Any, call: Callable[..., Any], max_entries: int = 32, pr
     try:
         tell = _teller(progress)
         for attempt in range(CANCELLED_RETRIES + 1):
-            future = workers.submit(kind, key, call, report=progress is not None, priority=priority)
+            future = workers.submit(kind, key, call, report=progress is not None, priority=_priority(after_s))
             try:
                 value = workers.wait(future, tell, WAIT_POLL_S, own)
                 break
@@ -175,7 +187,7 @@ def holding():
 
 
 def prefetch(kind: str, key: Any, call: Callable[..., Any], max_entries: int = 32, report: bool = False,
-             priority: int = QUICK):
+             after_s: float = 0.0):
     """Start lab(kind, key, call) on a worker unless it is cached (if it is under way, join it): for a section
     further down the page whose settings are already known, so that it runs on another worker while the page's
     first one computes. Its result lands in the cache when done; lab() for the same key waits for it. `report`:
@@ -184,7 +196,7 @@ def prefetch(kind: str, key: Any, call: Callable[..., Any], max_entries: int = 3
     cache = _cache(kind, max_entries)
     if key in cache:
         return None
-    future = workers.submit(kind, key, call, report=report, priority=priority)  # its own reference
+    future = workers.submit(kind, key, call, report=report, priority=_priority(after_s))  # its own reference
     stack = getattr(_HOLDERS, "stack", None)
     if stack:
         stack[-1].append(future)
@@ -224,27 +236,27 @@ def warm(kind: str, key: Any, call: Callable[..., Any], max_entries: int = 32) -
 
 
 def lab_parts(kind: str, key: Any, parts: list[tuple[Any, Callable[..., Any]]], assemble: Callable[[list], Any],
-              max_entries: int = 16, progress=None) -> Any:
+              max_entries: int = 16, progress=None, part_seconds: float = 0.25) -> Any:
     """A long experiment made of independent parts (a race's runs): assemble([each part's result]), cached under
-    `key` like lab(). Each part is a task of its own (cached as kind-part under its own key), all queued at once
-    in the order given: they spread over every free worker, and the experiment holds its place in the queue as a
-    whole (first come, first served: the next learner's run waits for this experiment's parts as it would for one
-    long task; given a lower priority instead, the parts starved under the class load test, 5 races of 5 timing
-    out). `progress` follows the part awaited, scaled to the whole; the place in line counts other learners'
-    runs only. Leaving releases every part not done (holding)."""
+    `key` like lab(). Each part is a task of its own (cached as kind-part under its own key), all submitted at once
+    with virtual start times SHARE * part_seconds apart (part_seconds: one part's estimated time on a worker): they
+    spread over the free workers, and other learners' runs that come meanwhile take their turns between them.
+    `progress` follows the part awaited, scaled to the whole; the place in line counts other learners' runs only.
+    Leaving releases every part not done (holding)."""
     cache = _cache(kind, max_entries)
     hit, value = cache.lookup(key)
     if hit:
         return value
     part_kind, n = f"{kind}-part", len(parts)  # (its cache: PART_ENTRIES parts, whatever the experiment's size)
     own = frozenset(workers.key_of(part_kind, part_key) for part_key, _ in parts)
+    spacing = SHARE * max(float(part_seconds), 0.0)
     with holding():
-        for part_key, call in parts:
-            prefetch(part_kind, part_key, call, PART_ENTRIES, report=progress is not None)
+        for i, (part_key, call) in enumerate(parts):
+            prefetch(part_kind, part_key, call, PART_ENTRIES, report=progress is not None, after_s=i * spacing)
         results = []
         for i, (part_key, call) in enumerate(parts):
             scaled = None if progress is None else partial(_scaled, progress, i, n)
-            results.append(lab(part_kind, part_key, call, PART_ENTRIES, scaled, own=own))
+            results.append(lab(part_kind, part_key, call, PART_ENTRIES, scaled, after_s=i * spacing, own=own))
     value = assemble(results)
     cache.put(key, value)
     return value

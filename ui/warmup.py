@@ -73,7 +73,8 @@ def jobs() -> list[Job]:
     out.append(Job("linear_check", (probe.width, probe.seed),
                    partial(inits.default_linear_check, probe.width, probe.width, probe.seed), 16))
     clipping = gradflow.TrainConfig.of(_defaults(gradflow.TRAIN))
-    out.append(Job("train", clipping, partial(gradflow.clipping_runs, clipping), 16))
+    out += [Job("train-part", (clipping, clip), partial(gradflow.clip_run, clipping, clip), cache.PART_ENTRIES)
+            for clip in gradflow.CLIPS]
 
     values = _defaults(selfnorm.SCHEMA)
     depth = selfnorm.SNConfig(**{k: v for k, v in values.items() if k != "acts"})

@@ -102,7 +102,9 @@ def train_panel(state: PageState) -> None:
               **state.widgets(T, c3, only=["lr", "steps"]), **state.widgets(T, c4, only=["max_norm", "clip_value"]),
               **state.widgets(T, c1, only=["seed"])}
     cfg = gradflow.TrainConfig.of(values)
-    runs = page.with_progress(lambda p: cache.lab("train", cfg, partial(gradflow.clipping_runs, cfg), 16, p),
+    parts = [((cfg, clip), partial(gradflow.clip_run, cfg, clip)) for clip in gradflow.CLIPS]  # side by side
+    runs = page.with_progress(lambda p: cache.lab_parts("train", cfg, parts, tuple, 16, p,
+                                                        part_seconds=gradflow.seconds(cfg) / len(parts)),
                               _("Training three times from the same initial weights…"),
                               show=is_long(gradflow.seconds(cfg)) and cache.peek("train", cfg) is None)
     labels = [render(r.label) for r in runs]

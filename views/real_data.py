@@ -73,8 +73,10 @@ def race_panel(state: PageState) -> None:
             st.info(_("Pick at least one activation."))
             state.end_section()
             return
-        parts = [((cfg, key, seed), partial(realdata.run_part, cfg, key, seed)) for key, seed in realdata.race_parts(cfg)]
-        res = page.with_progress(lambda p: cache.lab_parts("race", cfg, parts, partial(realdata.assemble, cfg), 16, p),
+        parts = [((cfg, key, seed), partial(realdata.run_part, cfg, key, seed))  # one task each, side by side
+                 for key, seed in realdata.race_parts(cfg)]
+        res = page.with_progress(lambda p: cache.lab_parts("race", cfg, parts, partial(realdata.assemble, cfg), 16, p,
+                                                           part_seconds=realdata.seconds(cfg) / len(parts)),
                                  _("Training every activation, seed by seed…"), show=cache.peek("race", cfg) is None)
         for n in res.notes:
             state.note(n)
