@@ -21,7 +21,7 @@ KINDS = {"real_data": {"race-part"}, "dying_relu": {"dying"}, "gradient_flow": {
 
 @contextlib.contextmanager
 def asked_for(monkeypatch):
-    """Every (kind, key) the page run inside asks ui.cache for (lab or prefetch), in a set."""
+    """Every (kind, key) the page run inside asks ui.cache for (lab, prefetch, lab_parts' parts), in a set."""
     seen: set = set()
     lab, prefetch = cache.lab, cache.prefetch
 
@@ -33,6 +33,13 @@ def asked_for(monkeypatch):
 
     monkeypatch.setattr(cache, "lab", recording(lab))
     monkeypatch.setattr(cache, "prefetch", recording(prefetch))
+    lab_parts = cache.lab_parts
+
+    def parts_recording(kind, key, parts, *args, **kwargs):  # its parts, asked for even when the whole is cached
+        seen.update((f"{kind}-part", part_key) for part_key, _ in parts)
+        return lab_parts(kind, key, parts, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "lab_parts", parts_recording)
     yield seen
 
 
