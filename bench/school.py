@@ -46,12 +46,14 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 from bench.appserver import DEV_ARGS, HEALTH_TIMEOUT_S, free_port  # noqa: E402
+from bench.load.report import experiment_costs  # noqa: E402
 
 HAPROXY_TEMPLATE = ROOT / "deploy" / "haproxy.cfg"
 # The settings deploy/ gives the scheduler and the workers (tests/test_deploy_manifests.py holds them equal).
 SCHEDULER_ENV = {"DASK_DISTRIBUTED__SCHEDULER__WORKER_SATURATION": "1.0"}
 WORKER_ENV = {"OMP_NUM_THREADS": "1", "ACTIVATION_LAB_WORKER_NICE": "10"}
 TASK_PREFIX = "activation-lab-"  # ui.workers.PREFIX: the app's experiments among the scheduler's tasks
+COST_LOG_ENV, COSTS = "ACTIVATION_LAB_COST_LOG", "costs.jsonl"  # labs.remote: each experiment's worker CPU
 STOP_GRACE_S = 15
 STICKY_TIMEOUT_S = 60
 
@@ -195,7 +197,7 @@ def start_school(fleet: Fleet, n_workers: int, n_apps: int) -> dict:
         fleet.start("worker", f"worker {i}", [
             py, "-m", "dask", "worker", scheduler, "--name", f"worker-{i}", "--nworkers", "1", "--nthreads", "1",
             "--no-dashboard", "--host", "127.0.0.1", "--dashboard-address", "127.0.0.1:0",
-            "--local-directory", str(scratch)], {**common, **WORKER_ENV})
+            "--local-directory", str(scratch)], {**common, **WORKER_ENV, COST_LOG_ENV: str(fleet.tmp / COSTS)})
 
     apps: list[tuple[int, Proc]] = []
     for i in range(1, n_apps + 1):
@@ -326,6 +328,12 @@ def markdown(fig: dict, meta: dict) -> str:
         per = ", ".join(f"{k.removeprefix(TASK_PREFIX)} {v['finished']}" for k, v in sorted(ex.items())) or "none"
         lines += ["", f"Experiments on the Dask cluster: {total['started']} started, {total['finished']} finished, "
                       f"{total['erred']} erred (finished per lab: {per})."]
+    costs = fig.get("worker_costs")
+    if costs:
+        minutes = meta["minutes"]
+        lines += ["", "Worker CPU per lab (labs.remote's cost log): "
+                  + ", ".join(f"{k} {v['runs']} runs {v['cpu_s']} s ({v['cpu_s'] / 60 / minutes:.2f} cores)"
+                              for k, v in costs.items())]
     return "\n".join(lines)
 
 
@@ -388,6 +396,9 @@ def main(argv: list[str] | None = None) -> int:
             sampler.stop()
             figures = role_figures(sampler, fleet.procs, start, end)
             figures["experiments"] = experiments(school["scheduler"])
+            costs = fleet.tmp / COSTS
+            figures["worker_costs"] = experiment_costs(
+                [json.loads(line) for line in costs.read_text().splitlines() if line] if costs.exists() else [])
             meta = {"users": args.users, "minutes": args.minutes, "apps": args.apps, "workers": args.workers,
                     "cpus": os.cpu_count(), "ramp_seconds": ramp, "load_exit": code}
             print()
