@@ -71,6 +71,29 @@ def cores() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+# Dask and distributed are imported on first use (a page that never experiments does not pay for them), and only
+# under this lock: two sessions' threads importing them at once (the warm-up's client() and a learner's key_of, say)
+# can cross in Python's per-module import locks, which then hands one of them a half-built module. Every experiment
+# of a 50-learner load test failed so: "AttributeError: module 'dask' has no attribute 'utils'". The cluster's start,
+# which imports more of distributed, holds it too.
+_IMPORTS = threading.RLock()
+_imported = False
+
+
+def _import_dask() -> None:
+    global _imported
+    if _imported:
+        return
+    with _IMPORTS:
+        if not _imported:
+            import dask.base  # noqa: F401 - each imported here once, for every later use
+            import dask.utils  # noqa: F401
+            import distributed  # noqa: F401
+            import distributed.spans  # noqa: F401
+            from dask import _expr, _task_spec  # noqa: F401
+            _imported = True
+
+
 def _configure() -> None:
     import cloudpickle
     import dask
@@ -85,6 +108,12 @@ def _configure() -> None:
 
 
 def _start(where: str):
+    _import_dask()
+    with _IMPORTS:  # what starting a cluster imports on the way (its nanny, its HTTP routes), under the same lock
+        return _start_now(where)
+
+
+def _start_now(where: str):
     from distributed import Client, LocalCluster
 
     _configure()
@@ -99,7 +128,7 @@ def _start(where: str):
             return Client(cluster)
         except Exception:  # noqa: BLE001 - a host that forbids processes: the app still works, on threads
             _log.exception("Activation Lab: no worker processes could start; computing on threads instead")
-            return _start("threads")
+            return _start_now("threads")
     return Client(where, timeout=START_TIMEOUT_S)
 
 
@@ -128,6 +157,7 @@ def _on_event(event) -> None:
 def key_of(kind: str, key: Any) -> str:
     """The task's key: the same for the same lab and config, in every replica (dask's tokenize is deterministic
     across processes for the plain values and frozen dataclasses a config is made of)."""
+    _import_dask()
     from dask.base import tokenize
 
     return f"{PREFIX}{kind}-{tokenize(kind, key)}"
@@ -136,6 +166,7 @@ def key_of(kind: str, key: Any) -> str:
 def submit(kind: str, key: Any, call: Callable[..., Any], report: bool, priority: int = 0):
     """A future of call() (call(progress=...) with `report`) on a worker; the same key's if one is under way.
     `call` must pickle by reference: a module-level lab function, or functools.partial of one with its config."""
+    _import_dask()
     from dask._expr import LLGExpr
     from dask._task_spec import Task
     from distributed import Future
@@ -151,7 +182,8 @@ def submit(kind: str, key: Any, call: Callable[..., Any], report: bool, priority
         task_key = f"{task_key}-{uuid.uuid4().hex}"
     # Client.submit's own graph, with one difference: the task is marked as a data producer, which the scheduler
     # queues (rather than assigning every task to a worker at once, where it would wait in that worker's own
-    # queue, out of the scheduler's order and sight). tests/test_workers.py holds this to the pinned Dask.
+    # queue, out of the scheduler's order and sight). tests/test_cache.py (a learner's place in line) holds it to the
+    # pinned Dask.
     expr = LLGExpr({task_key: Task(task_key, remote.run, call, report, _data_producer=True)},
                    _determ_token=uuid.uuid4().hex)
     return c._graph_to_futures(expr, [task_key], internal_priority={task_key: 0}, user_priority=priority,
