@@ -45,9 +45,37 @@ def _lower_priority() -> None:
         os.nice(min(steps, 19))
 
 
+# glibc's allocator on a Dask worker: Dask's nanny starts every worker process with MALLOC_TRIM_THRESHOLD_=65536
+# (distributed.nanny.pre-spawn-environ), to hand freed memory back to the system at once. Setting it also freezes
+# glibc's mmap threshold at 128 KB, so every tensor above that (a layer's activations over the data and the grid) is
+# mapped and unmapped anew: a default Dying ReLU training took 261-269 ms instead of 200-205 ms (the same process
+# with and without the variable, median of 9). These values give back glibc's own defaults' speed (what its dynamic
+# threshold grows to) with a bounded retention: blocks up to 32 MB from the heap, trimmed above 64 MB free.
+MMAP_THRESHOLD, TRIM_THRESHOLD = 32 * 2**20, 64 * 2**20
+_malloc_tuned = False
+
+
+def _tune_malloc() -> None:
+    """mallopt once per worker process (Linux with glibc; elsewhere nothing to do)."""
+    global _malloc_tuned
+    if _malloc_tuned:
+        return
+    _malloc_tuned = True
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL("libc.so.6")
+        libc.mallopt(-3, MMAP_THRESHOLD)  # M_MMAP_THRESHOLD
+        libc.mallopt(-1, TRIM_THRESHOLD)  # M_TRIM_THRESHOLD
+    except (OSError, AttributeError):  # not glibc
+        pass
+
+
 def run(call: Callable[..., Any], report: bool) -> Any:
     """The task a web process submits: call() (or call(progress=...) when `report`) on this worker."""
     _lower_priority()
+    if os.environ.get("MALLOC_TRIM_THRESHOLD_"):  # a worker process started by Dask's nanny (not the web process)
+        _tune_malloc()
     path = os.environ.get(COST_LOG_ENV)
     if not path:
         return _run(call, report)
