@@ -86,11 +86,12 @@ def _import_dask() -> None:
         return
     with _IMPORTS:
         if not _imported:
+            import dask._expr  # noqa: F401
+            import dask._task_spec  # noqa: F401
             import dask.base  # noqa: F401 - each imported here once, for every later use
             import dask.utils  # noqa: F401
             import distributed  # noqa: F401
             import distributed.spans  # noqa: F401
-            from dask import _expr, _task_spec  # noqa: F401
             _imported = True
 
 
