@@ -7,7 +7,7 @@ if __name__ != "__mp_main__":
 
     from i18n import _
     from labs import pages
-    from ui import lang, warmup
+    from ui import lang, share, warmup
 
     # A Material icon, not an emoji: an emoji favicon makes Streamlit compile its emoji table on cold start.
     st.set_page_config(page_title="Activation Lab", page_icon=":material/show_chart:", layout="wide")
@@ -21,6 +21,7 @@ if __name__ != "__mp_main__":
                           for p in pages.PAGES])
     lang.switch(st.sidebar)
     st.sidebar.caption(_("Every control is in the page address: copy the URL to share exactly this view."))
+    share.button(st.sidebar, page.url_path)
     with warmup.visiting():  # no background warm-up job starts while a learner's page runs
         page.run()
     warmup.start()  # once per server, after its first visitor's page: the labs' default views, in the background
