@@ -231,3 +231,41 @@ def test_a_long_experiments_parts_take_turns_with_other_learners_runs():
     assert (0.0, "Yours is next…") in told, told  # its own parts are not "experiments ahead of yours"
     assert (round(11.5 / 12, 3), "halfway") in told  # the bar follows the part awaited, scaled to the whole
     assert cache.lab_parts(k, "race", [], lambda runs: "never") == ("assembled", *range(12))  # cached whole
+
+
+def _waiting_page():
+    import threading
+    import uuid
+    from functools import partial
+
+    import streamlit as st
+    from taskkit import gate, held
+
+    from ui import cache
+
+    bars, progress = [], st.progress
+
+    def counted(*args, **kwargs):
+        bars.append(progress(*args, **kwargs))
+        return bars[-1]
+
+    st.progress = counted
+    name = uuid.uuid4().hex
+    threading.Timer(1.5, gate(name).set).start()  # longer than SILENT_WAIT_S: the section shows a bar of its own
+    try:
+        st.write(cache.lab(f"bar-{name}", "cfg", partial(held, name, f"done {name}")))
+    finally:
+        st.progress = progress
+    st.write(f"bars {len(bars)}")
+
+
+def test_a_section_waiting_for_a_silent_run_shows_a_bar_that_goes_with_the_result():
+    """A run that reports no progress (no bar on its page) still gets "Computing on the class's shared workers…"
+    once the wait is felt (SILENT_WAIT_S), running as well as queued, and the bar goes when the result comes."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_waiting_page, default_timeout=30).run()
+    assert not at.exception, [e.value for e in at.exception]
+    shown = [m.value for m in at.markdown]
+    assert any(v.startswith("done ") for v in shown) and "bars 1" in shown, shown
+    assert len(at.get("progress")) == 0

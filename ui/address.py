@@ -11,6 +11,10 @@ from i18n import N_, Nn_, Note, Raw, shown_raw
 from labs.controls import Control
 
 LANG = "lang"  # the language is the app's, not the page's (ui.lang reads it)
+HIDE, LOCK = "hide", "lock"  # focus links: controls a teacher's link hides or locks (TensorFlow Playground's *_hide)
+FOCUS_KEYS_MAX = 64  # a link may name this many keys to hide or lock; more are ignored (with the unknown ones)
+NOT_FOCUSED = Nn_("This link hides or locks a control this page does not have: {keys} (ignored).",
+                  "This link hides or locks {n} controls this page does not have: {keys} (ignored).")
 UNKNOWN_KEYS = Nn_("Ignored an unknown link parameter: {keys}.", "Ignored {n} unknown link parameters: {keys}.")
 MORE_KEYS = N_("{keys} and {count} more")
 
@@ -22,15 +26,17 @@ class Link:
     def __init__(self, params: Mapping[str, Sequence[str]]):
         self.query: dict[str, str] = {}
         self.repeated: dict[str, int] = {}
+        self.hide = focus_keys(params.get(HIDE, ()))
+        self.lock = focus_keys(params.get(LOCK, ()))
         for key, values in params.items():
-            if key == LANG:
+            if key in (LANG, HIDE, LOCK):
                 continue
             self.query[key] = values[-1] if values else ""
             if len(values) > 1:
                 self.repeated[key] = len(values)
 
     def __bool__(self) -> bool:
-        return bool(self.query)
+        return bool(self.query or self.hide or self.lock)
 
     def value(self, control: Control) -> tuple[bool, Any, list[Note]]:
         """(given, value, notes): the link's value for `control`, parsed and checked by its declaration, with the
@@ -52,6 +58,30 @@ class Link:
     def unknown(self, read: Collection[str]) -> list[str]:
         """The link's keys the page did not read (`read`: the keys it did), in the link's order."""
         return [k for k in self.query if k not in read]
+
+
+def focus_keys(values: Sequence[str]) -> tuple[str, ...]:
+    """The URL keys a `hide=` or `lock=` names: comma-separated, in every value given, each once, at most
+    FOCUS_KEYS_MAX of them (a hostile link cannot make a page check thousands)."""
+    out: dict[str, None] = {}
+    for value in values:
+        for key in str(value).split(","):
+            key = key.strip()
+            if key and len(out) < FOCUS_KEYS_MAX:
+                out[key[:64]] = None
+    return tuple(out)
+
+
+def focus_query(hide: Collection[str], lock: Collection[str]) -> dict[str, str]:
+    """hide= and lock= as the address writes them back (a focused view stays focused when its link is shared)."""
+    return {k: ",".join(sorted(v)) for k, v in ((HIDE, hide), (LOCK, lock)) if v}
+
+
+def not_focused_note(keys: Sequence[str]) -> Note:
+    shown = ", ".join(shown_raw(k) for k in keys[:8])
+    if len(keys) > 8:
+        shown = Note.of(MORE_KEYS, keys=shown, count=len(keys) - 8)
+    return Note.count(NOT_FOCUSED, len(keys), keys=shown)
 
 
 def encoded(control: Control, value: Any) -> str | None:

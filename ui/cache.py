@@ -117,8 +117,8 @@ def lab(kind: str, key: Any, call: Callable[..., Any], max_entries: int = 32, pr
         return value
     with _WAITING_LOCK:
         _WAITING += 1
+    tell, bar = _teller(progress)
     try:
-        tell = _teller(progress)
         for attempt in range(CANCELLED_RETRIES + 1):
             future = workers.submit(kind, key, call, report=progress is not None, priority=_priority(after_s))
             try:
@@ -133,13 +133,15 @@ def lab(kind: str, key: Any, call: Callable[..., Any], max_entries: int = 32, pr
     finally:
         with _WAITING_LOCK:
             _WAITING -= 1
+        if bar:  # its own bar goes once the result is in (a waiting section's bar, the page's own, stays its own)
+            bar[0].empty()
     cache.put(key, value)
     return value
 
 
 def _teller(progress):
-    """tell(fraction, place or Note) for workers.wait: the place in line worded, onto `progress` or a bar of its
-    own that appears once the wait is felt."""
+    """(tell, bar): tell(fraction, place or Note) for workers.wait, the place in line worded, onto `progress` or a
+    bar of its own that appears once the wait is felt; bar: that bar, once it exists (a list: [] until then)."""
     started = time.monotonic()
     own: list = []
 
@@ -153,7 +155,7 @@ def _teller(progress):
             own[0].progress(min(max(float(fraction), 0.0), 1.0),
                             text=f"{_(_WAITING_LABEL)} {note.render()}" if note else _(_WAITING_LABEL))
 
-    return tell
+    return tell, own
 
 
 def computing() -> int:

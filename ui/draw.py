@@ -23,36 +23,41 @@ class Widget:
     help: str
     format_func: Callable | None
     note: Callable[[Note], None]
+    disabled: bool = False  # locked by a focus link (lock=): shown, not changeable
+
+    @property
+    def common(self) -> dict[str, Any]:
+        """What every kind of widget takes the same way."""
+        return {"key": self.key, "help": self.help, "disabled": self.disabled}
 
 
 def number(c: Number, w: Widget) -> int | float:
     if c.widget == "number":  # a seed: a box, not a slider
-        return int(w.where.number_input(w.label, min_value=int(c.low), max_value=int(c.high), step=1, key=w.key,
-                                        help=w.help))
+        return int(w.where.number_input(w.label, min_value=int(c.low), max_value=int(c.high), step=1, **w.common))
     if c.integer:
-        return int(w.where.slider(w.label, c.low, c.high, step=c.step, key=w.key, help=w.help))
-    return float(w.where.slider(w.label, float(c.low), float(c.high), step=float(c.step), key=w.key, help=w.help))
+        return int(w.where.slider(w.label, c.low, c.high, step=c.step, **w.common))
+    return float(w.where.slider(w.label, float(c.low), float(c.high), step=float(c.step), **w.common))
 
 
 def steps(c: Steps, w: Widget) -> float:
     fmt = w.format_func or (lambda v: fill("{v:" + c.fmt + "}", v=v))
-    return w.where.select_slider(w.label, options=list(c.options), key=w.key, help=w.help, format_func=fmt)
+    return w.where.select_slider(w.label, options=list(c.options), **w.common, format_func=fmt)
 
 
 def choice(c: Choice, w: Widget) -> str:
     fmt = w.format_func or option_label(c)
     if c.widget == "radio":
-        return w.where.radio(w.label, list(c.options), key=w.key, help=w.help, format_func=fmt, horizontal=True)
-    return w.where.selectbox(w.label, list(c.options), key=w.key, help=w.help, format_func=fmt)
+        return w.where.radio(w.label, list(c.options), **w.common, format_func=fmt, horizontal=True)
+    return w.where.selectbox(w.label, list(c.options), **w.common, format_func=fmt)
 
 
 def multi(c: Multi, w: Widget) -> list[str]:
-    return list(w.where.multiselect(w.label, list(c.options), key=w.key, help=w.help, format_func=w.format_func or str,
+    return list(w.where.multiselect(w.label, list(c.options), **w.common, format_func=w.format_func or str,
                                     max_selections=c.max_count))
 
 
 def pair(c: Range, w: Widget) -> tuple[float, float]:
-    a, b = w.where.slider(w.label, float(c.low), float(c.high), step=float(c.step), key=w.key, help=w.help)
+    a, b = w.where.slider(w.label, float(c.low), float(c.high), step=float(c.step), **w.common)
     if b - a < c.min_width:  # the two thumbs can meet; an empty x-range has nothing to show
         w.note(Note.of(TOO_NARROW, label=Msg(c.label), width=c.min_width))
         a, b = (a, a + c.min_width) if a + c.min_width <= c.high else (b - c.min_width, b)
@@ -60,7 +65,7 @@ def pair(c: Range, w: Widget) -> tuple[float, float]:
 
 
 def toggle(c: Toggle, w: Widget) -> bool:
-    return bool(w.where.toggle(w.label, key=w.key, help=w.help))
+    return bool(w.where.toggle(w.label, **w.common))
 
 
 DRAW: dict[type[Control], Callable[[Any, Widget], Any]] = {

@@ -25,11 +25,12 @@ from i18n import N_, Note, _, fill
 from labs.controls import Choice, Control, Number, Preset, Schema, Toggle, params_controls
 
 from . import lang
-from .address import Link, address, encoded, unknown_keys_note
+from .address import Link, address, encoded, focus_query, not_focused_note, unknown_keys_note
 from .draw import Widget, draw
 
 _PAGE = "_url_page"
 CHANGED = N_("**Some values in this link were changed so the page can show them:**")
+LOCKED = N_("This link locks this control at its value, so that the page shows what the lesson is about.")
 Observer = Callable[["PageState", Control, Any], None]
 _observers: list[Observer] = []
 
@@ -55,6 +56,10 @@ class PageState:
         ss[_PAGE] = page
         self.link = Link({k: st.query_params.get_all(k) for k in st.query_params} if self.fresh else {})
         self.from_url = bool(self.link)
+        # A focus link (hide=, lock=: a teacher's handout) focuses the page while the learner stays on it
+        if self.fresh:
+            ss[f"_focus:{page}"] = (self.link.hide, self.link.lock)
+        self.hide, self.lock = (set(keys) for keys in ss.get(f"_focus:{page}", ((), ())))
         self.saved: dict = ss.setdefault(f"_saved:{page}", {})
         self.out: dict[str, str] = {}
         self.values: dict[str, Any] = {}  # URL key -> value of every widget drawn this run (for `needs`)
@@ -157,8 +162,12 @@ class PageState:
             self.values[control.url] = control.default
             return control.default
         wkey = self._seed(control, scope)
+        if control.url in self.hide:  # not drawn: its value is the link's (or the default), kept as it is
+            return self._keep(wkey, control, st.session_state[wkey])
         text = label if label is not None else _(control.label)
-        value = draw(control, Widget(where or st, text, wkey, _(control.help), format_func, self.note))
+        locked = control.url in self.lock
+        tip = f"{_(control.help)}\n\n{_(LOCKED)}" if locked else _(control.help)
+        value = draw(control, Widget(where or st, text, wkey, tip, format_func, self.note, disabled=locked))
         return self._keep(wkey, control, value)
 
     def widgets(self, schema: Schema | Sequence[Control], where=None, only: Sequence[str] | None = None,
@@ -199,7 +208,7 @@ class PageState:
 
     # ---- end of run ---------------------------------------------------------------------------
     def _write_url(self) -> None:
-        out = address(self.out, lang.url_value())
+        out = address({**self.out, **focus_query(self.hide, self.lock)}, lang.url_value())
         current = {k: st.query_params.get(k) for k in st.query_params}
         if current != out:
             st.query_params.from_dict(out)
@@ -210,6 +219,12 @@ class PageState:
             unknown = self.link.unknown(self.used)
             if unknown:
                 self.notices.append(unknown_keys_note(unknown))
+            stray = [k for k in dict.fromkeys([*self.hide, *self.lock]) if k not in self.used]
+            if stray:  # not this page's: said once, and left out of the link it writes back
+                self.notices.append(not_focused_note(stray))
+                self.hide -= set(stray)
+                self.lock -= set(stray)
+                st.session_state[f"_focus:{self.page}"] = (tuple(self.hide), tuple(self.lock))
         if self.notices:
             self._box.warning(_(CHANGED) + _bullets(self.notices), icon=":material/warning:")
         if self.run_notes:
@@ -230,10 +245,12 @@ def param_label(p) -> str:
 
 
 def apply(page: str, values: Mapping[str, Any], controls: Sequence[Control]) -> None:
-    """Set the widgets of `controls` on `page` to `values` (by name) from an on_click callback."""
+    """Set the widgets of `controls` on `page` to `values` (by name) from an on_click callback; controls a focus
+    link hides or locks keep their values."""
     saved = st.session_state.setdefault(f"_saved:{page}", {})
+    hide, lock = st.session_state.get(f"_focus:{page}", ((), ()))
     for c in controls:
-        if c.name in values:
+        if c.name in values and c.url not in hide and c.url not in lock:  # a focus link's controls stay put
             wkey = widget_key(page, c.url)
             st.session_state[wkey] = values[c.name]
             saved[wkey] = values[c.name]

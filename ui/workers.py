@@ -237,9 +237,8 @@ def wait(future, tell: Callable[[float, Any], None], poll_s: float, own: frozens
         if ahead is not None:
             tell(0.0, ahead)
             continue
-        reported = progress_of(future.key)
-        if reported is not None:
-            tell(*reported)
+        # running: its last report, or (a run that reports nothing, or has not yet) that it computes
+        tell(*(progress_of(future.key) or (0.0, None)))
     try:
         if not future.cancelled():
             return future.result()
