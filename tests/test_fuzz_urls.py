@@ -156,7 +156,8 @@ def case_problems(case) -> tuple[list[str], int]:
         again, notes_again = schema.parse_query(schema.encode(values))
         if again != values or notes_again:
             out.append(f"encode -> parse changed {values} to {again} ({notes_again})")
-    unknown = [k for k in query if k not in known and k != "lang" and k.lower() not in check.EMBED_KEYS]
+    unknown = [k for k in query if k not in known and k not in ("lang", *generate.FOCUS)
+               and k.lower() not in check.EMBED_KEYS]
     if unknown:
         note = unknown_keys_note(unknown)
         text = note.render()

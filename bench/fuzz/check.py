@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .generate import Case, short
+from .generate import FOCUS, Case, short
 from .oracle import NO, reading, same
 from .record import Read
 
@@ -73,6 +73,11 @@ def check(case: Case, at, reads: list[Read], seconds: float, error: str | None =
     for key, values in case.query:
         raw = values[-1]  # st.query_params returns the last value of a repeated key
         if key.lower() in EMBED_KEYS:
+            continue
+        if key in FOCUS:  # not a control: any name in it the page does not draw is said to be ignored
+            stray = [k.strip() for k in raw.split(",") if k.strip() and k.strip()[:64] not in used]
+            if stray and "does not have" not in warning:
+                res.failures.append(Finding("focus-unnamed", key, short(raw, 40), f"{stray} ignored silently", raw))
             continue
         about = lambda check, detail: Finding(check, key, short(raw, 40), detail, raw)  # noqa: B023
         if key not in used:

@@ -14,6 +14,8 @@ from .keys import PAGES, KeySpec, lab_pages, schemas
 from .oracle import loose_float
 
 MAX_PARAMS = 8
+FOCUS_SHARE = 0.2  # the URLs that also hide or lock controls (hide=, lock=)
+FOCUS = ("hide", "lock")  # not controls: the page's focus (ui.address.HIDE, LOCK)
 
 
 @dataclass(frozen=True)
@@ -236,6 +238,13 @@ def make_case(rng: random.Random, page: str, cheap: bool = True) -> Case:
                 q[key] = (_hostile(rng),)
             else:
                 q[key] = (_valid(rng, rng.choice(all_specs)),)
+    if rng.random() < FOCUS_SHARE:  # a teacher's focus link, well or badly made (ui.address.focus_keys)
+        for focus in ("hide", "lock"):
+            if rng.random() < 0.6:
+                names = [rng.choice(own) if own and rng.random() < 0.6 else
+                         rng.choice(others) if others and rng.random() < 0.5 else _hostile(rng)
+                         for _ in range(rng.randint(1, 4))]
+                q[focus] = (",".join(names),)
     return Case(page, tuple(q.items()))
 
 
