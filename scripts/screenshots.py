@@ -22,6 +22,8 @@ LAST_FRAME = """() => { const el = document.querySelector('.js-plotly-plot');
   document.querySelector("[data-testid='stMetric']").scrollIntoView({block: 'start'});
   return Plotly.animate(el, [last], {mode: 'immediate', frame: {duration: 0, redraw: true},
                                      transition: {duration: 0}}); }"""
+# The share dialog: the sidebar's "Share in class" button pressed (its key is share_in_class: ui/share.py).
+SHARE = """() => document.querySelector("[data-testid='stSidebar'] .st-key-share_in_class button").click()"""
 SHOTS = [  # file name, path and query, viewport, theme, script to run before the shot
     ("home.png", "/", (1400, 1000), "light", None),
     ("explorer.png", "/explorer?fn=selu&eps=0.05", (1400, 1000), "light", None),
@@ -37,6 +39,7 @@ SHOTS = [  # file name, path and query, viewport, theme, script to run before th
     ("ko-gradient-flow.png", "/gradient_flow?lang=ko", (1400, 1000), "light", None),
     ("ko-dying-relu.png", "/dying_relu?lang=ko&opt=adam&lr=0.3", (1400, 1000), "light", LAST_FRAME),
     ("ko-own.png", "/own?lang=ko&formula=(x%2Bsqrt(x**2%2Bb))/2&b=1.0", (1400, 1150), "light", None),
+    ("ko-share.png", "/dying_relu?lang=ko&opt=adam&lr=0.3&lock=lr", (1280, 820), "light", SHARE),
 ]
 
 
@@ -84,6 +87,8 @@ def main() -> None:
                 page.wait_for_selector(IDLE, timeout=90000)
                 if script:
                     page.evaluate(script)
+                    if script is SHARE:
+                        page.wait_for_selector("[role='dialog'] img", timeout=30000)
                 page.wait_for_timeout(1500)  # let Plotly finish its transitions
                 page.screenshot(path=str(out / name))
                 print("wrote", out / name)

@@ -54,7 +54,7 @@ def _dialog(url: str) -> None:
     if is_local(url):  # the teacher opened the app on their own machine: the class needs its network address
         st.warning(_f("This link names this computer itself ({host}): students' phones cannot open it. Open the app "
                       "at its network address (the Network URL that `streamlit run` prints, such as "
-                      "http://192.168.0.10:8501) and share from there.", host=urlsplit(url).hostname or "localhost"))
+                      "`http://192.168.0.10:8501`) and share from there.", host=urlsplit(url).hostname or "localhost"))
     left, right = st.columns([1, 1.2], gap="medium")
     left.image(qr_png(url), caption=_("Scan with a phone's camera."), width="stretch",
                alt=_("QR code of the link of this view."))
