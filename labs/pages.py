@@ -35,20 +35,21 @@ class Page:
 
 
 HOME = "home"
-# In the sidebar's order.
+# In the sidebar's order, which is the order of teaching: the functions, why a network needs them at all, then
+# the labs that assume it (depth, dying units, self-normalization, real data), and a learner's own last.
 PAGES: tuple[Page, ...] = (
     Page(HOME, N_("Home"), ":material/home:"),
     Page("explorer", N_("Explorer"), ":material/show_chart:", ("labs.explore:explorer",)),
     Page("compare", N_("Compare"), ":material/stacked_line_chart:", ("labs.explore:compare",),
          picker="fns", own_pick="relu,own"),
-    Page("own", N_("Your own activation"), ":material/function:", ("labs.own",)),
+    Page("why_nonlinear", N_("Why non-linear"), ":material/timeline:", ("labs.nonlinear", "labs.zerocenter")),
     Page("gradient_flow", N_("Gradient flow"), ":material/trending_down:", ("labs.gradflow",),
          picker="act", own_pick="own"),
     Page("dying_relu", N_("Dying ReLU"), ":material/heart_broken:", ("labs.dying",), picker="act", own_pick="own"),
     Page("self_normalizing", N_("Self-normalizing nets"), ":material/balance:", ("labs.selfnorm",),
          picker="acts", own_pick="selu,own"),
     Page("real_data", N_("Real data"), ":material/database:", ("labs.realdata",)),
-    Page("why_nonlinear", N_("Why non-linear"), ":material/timeline:", ("labs.nonlinear", "labs.zerocenter")),
+    Page("own", N_("Your own activation"), ":material/function:", ("labs.own",)),
     Page("vector", N_("Softmax, GLU, Maxout"), ":material/bar_chart:", ("labs.vector",)),
 )
 KEYS: tuple[str, ...] = tuple(p.key for p in PAGES)
