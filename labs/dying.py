@@ -23,6 +23,7 @@ import warnings
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -633,6 +634,17 @@ def sweep_part(base: TrainConfig, act: str, lr: float, seeds: tuple[int, ...], p
     return out
 
 
+def sweep_jobs(base: TrainConfig, lrs=SWEEP_LRS, activations=SWEEP_ACTIVATIONS, seeds=SWEEP_SEEDS
+               ) -> list[tuple[tuple, Callable[..., np.ndarray]]]:
+    """(key, call) of each sweep part, in sweep_parts' order: what ui.cache.lab_parts runs on the workers (the key:
+    its settings; the call: sweep_part of them, its notes counting the runs of the whole sweep)."""
+    parts = sweep_parts(lrs, activations, seeds)
+    per = len(parts[0][2])
+    return [((base, act, lr, part_seeds), partial(sweep_part, base, act, lr, part_seeds, first=n * per,
+                                                  total=per * len(parts)))
+            for n, (act, lr, part_seeds) in enumerate(parts)]
+
+
 def sweep_assemble(parts: list[tuple[str, float, tuple]], results: list[np.ndarray]) -> Sweep:
     """The Sweep from sweep_parts' parts and their sweep_part results, in that order."""
     acts = tuple(dict.fromkeys(act for act, _, _ in parts))
@@ -650,12 +662,9 @@ def lr_sweep(base: TrainConfig, lrs=SWEEP_LRS, activations=SWEEP_ACTIVATIONS, se
     `activations`), one part after another here (the page spreads them: sweep_parts). Each run measures only its
     final state; progress(fraction, note) after each run."""
     say = progress or silent
-    parts = sweep_parts(lrs, activations, seeds)
-    per, total = len(parts[0][2]), len(parts) * len(parts[0][2])
-    results = [sweep_part(base, act, lr, part_seeds, lambda f, note, n=n: say((n + f) / len(parts), note),
-                          first=n * per, total=total)
-               for n, (act, lr, part_seeds) in enumerate(parts)]
-    return sweep_assemble(parts, results)
+    jobs = sweep_jobs(base, lrs, activations, seeds)
+    results = [call(progress=lambda f, note, n=n: say((n + f) / len(jobs), note)) for n, (_, call) in enumerate(jobs)]
+    return sweep_assemble(sweep_parts(lrs, activations, seeds), results)
 
 
 def sweep_base(cfg: TrainConfig, activations: Sequence[str] = SWEEP_ACTIVATIONS) -> TrainConfig:

@@ -89,13 +89,12 @@ CANCELLED_RETRIES = 3  # a run the scheduler cancelled under a waiting learner i
 # races, 5 of 5 timing out at 90 s). Virtual times only grow, so no run waits forever. The warm-up's come last.
 SHARE = 2.0
 WARM = -(2**62)
+PART_ENTRIES = 256  # lab_parts' parts kept per kind (a race's run: two arrays of its epochs)
 
 
 def _priority(after_s: float = 0.0) -> int:
     """Dask's priority (higher first) of a run whose virtual start time is `after_s` from now (ms resolution)."""
     return -round((time.time() + after_s) * 1000)
-
-PART_ENTRIES = 256  # lab_parts' parts kept per kind (a race's run: two arrays of its epochs)
 
 
 def lab(kind: str, key: Any, call: Callable[..., Any], max_entries: int = 32, progress=None,
@@ -193,8 +192,9 @@ def prefetch(kind: str, key: Any, call: Callable[..., Any], max_entries: int = 3
     """Start lab(kind, key, call) on a worker unless it is cached (if it is under way, join it): for a section
     further down the page whose settings are already known, so that it runs on another worker while the page's
     first one computes. Its result lands in the cache when done; lab() for the same key waits for it. `report`:
-    call takes progress= (its section's bar follows it). Inside holding() the run lives as long as the block (or
-    until done); outside, until done. The future, or None if it was cached."""
+    call takes progress= (its section's bar follows it). Inside holding() the run lives as long as the block, whose
+    own lab() call fetches and caches the result (fetched once: a Dying ReLU run is about 1 MB); outside, until done,
+    and a callback caches it. The future, or None if it was cached."""
     cache = _cache(kind, max_entries)
     if key in cache:
         return None
@@ -202,6 +202,7 @@ def prefetch(kind: str, key: Any, call: Callable[..., Any], max_entries: int = 3
     stack = getattr(_HOLDERS, "stack", None)
     if stack:
         stack[-1].append(future)
+        return future
     with _CALLBACKS_LOCK:
         first = (kind, key) not in _CALLBACKS  # one callback per run fetches its result
         _CALLBACKS.add((kind, key))

@@ -145,14 +145,11 @@ st.markdown(_f("Final share of dead units against the learning rate, for ReLU an
 base = dying.sweep_base(st.session_state[BASE])
 if st.button(_("Run the sweep"), key="run_sweep",
              help=_f("About {total} short trainings; a progress bar shows how far it is.", total=dying.SWEEP_RUNS)):
-    sweep_parts = dying.sweep_parts()  # one per activation and rate, over the workers side by side
-    per = len(sweep_parts[0][2])
-    calls = [((base, act, lr, seeds), partial(dying.sweep_part, base, act, lr, seeds, first=n * per,
-                                              total=per * len(sweep_parts)))
-             for n, (act, lr, seeds) in enumerate(sweep_parts)]
-    page.with_progress(lambda p: cache.lab_parts("dying_sweep", base, calls, partial(dying.sweep_assemble, sweep_parts),
-                                                 max_entries=8, progress=p,
-                                                 part_seconds=per * dying.seconds(base, frames=False)),
+    jobs = dying.sweep_jobs(base)  # one per activation and rate, over the workers side by side
+    each = len(dying.SWEEP_SEEDS) * dying.seconds(base, frames=False)  # a part's runs
+    page.with_progress(lambda p: cache.lab_parts("dying_sweep", base, jobs,
+                                                 partial(dying.sweep_assemble, dying.sweep_parts()), max_entries=8,
+                                                 progress=p, part_seconds=each),
                        _("Sweeping…"),
                        show=cache.peek("dying_sweep", base) is None)
     st.session_state[SWEPT] = base
