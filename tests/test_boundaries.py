@@ -53,7 +53,7 @@ def _imports(path: Path) -> list[tuple[str, list[str]]]:
     return out
 
 
-@pytest.mark.parametrize("view", sorted((ROOT / "views").glob("*.py")), ids=lambda p: p.name)
+@pytest.mark.parametrize("view", sorted((ROOT / "views").rglob("*.py")), ids=lambda p: str(p.relative_to(ROOT)))
 def test_no_view_imports_torch(view):
     for module, _ in _imports(view):
         assert not module.split(".")[0] == "torch", f"{view.name} imports {module}"
@@ -62,7 +62,7 @@ def test_no_view_imports_torch(view):
 def test_no_private_names_cross_modules():
     """A module's _private names are its own: no other module of the app imports them."""
     offenders = []
-    for folder in ("activations", "labs", "charts", "ui", "views", "i18n"):
+    for folder in ("activations", "labs", "charts", "ui", "views", "views/sections", "i18n"):
         for path in sorted((ROOT / folder).glob("*.py")):
             for module, names in _imports(path):
                 offenders += [f"{path.relative_to(ROOT)}: from {module} import {n}" for n in names

@@ -5,6 +5,7 @@ It runs as an st.fragment: a slider move reruns only this part (controls, chart,
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import numpy as np
 import streamlit as st
@@ -24,8 +25,20 @@ from .urlstate import PageState, param_label
 KINKED = re.compile(r"\b(abs|relu|max|min|sign|where)\(")  # a formula's functions with a kink
 
 
+@dataclass(frozen=True)
+class Drawn:
+    """What the panel drew: a lesson step reads its measured values from it (labs.lessons' measures)."""
+    key: str
+    params: dict
+    x: np.ndarray
+    f: np.ndarray
+    df: np.ndarray
+    regions: list
+    properties: object
+
+
 @st.fragment
-def panel(state: PageState, spec, x_range: Control, eps_control: Control, autograd: Control) -> None:
+def panel(state: PageState, spec, x_range: Control, eps_control: Control, autograd: Control) -> Drawn:
     """`spec` is drawn with one slider per parameter, then the x-range, ε and the autograd toggle."""
     key = spec.key
     state.section()
@@ -82,10 +95,12 @@ def panel(state: PageState, spec, x_range: Control, eps_control: Control, autogr
         if numeric:
             st.caption(_f("with {values}", values=", ".join(
                 fill("{label} = {v:.4g}", label=param_label(p), v=params[p.name]) for p in numeric)))
+    props = explore.properties(key, params)
     with props_col:
-        st.markdown(properties_table(explore.properties(key, params)))
+        st.markdown(properties_table(props))
         name = "own" if is_own(key) else key
         st.download_button(_("Download the plotted data (CSV)"), data=lambda: csv_text({"x": x, "f": f, "df": df}),
                            file_name=f"{name}.csv", mime="text/csv",
                            help=_("x, f(x) and f′(x) at every plotted point, 17 significant digits."))
     state.end_section()
+    return Drawn(key, params, x, f, df, regions, props)

@@ -277,3 +277,47 @@ def preset_help(preset: Preset, controls: Sequence[Control], formats: Mapping[st
             shown = fill("{v}", v=value)
         parts.append(fill(_(SETTING), label=_(c.label), value=shown))
     return fill(_(SETS), settings="; ".join(parts), why=_(preset.why))
+
+
+class _AllBut(frozenset):
+    """Every URL key except these: a lesson step hides every control it does not set."""
+
+    def __contains__(self, key: object) -> bool:
+        return not super().__contains__(key)
+
+
+class StepState(PageState):
+    """A lab's section as a lesson step shows it: the controls the step sets (`settings`, URL key -> the text a link
+    would carry, so the lab's own declarations parse and check them) are drawn locked at their values, every other
+    one hidden at its default. It keeps nothing for the learner and writes nothing into the address: the lesson page
+    owns that. `scope` separates its widgets from the lab page's and from other steps'."""
+
+    def __init__(self, scope: str, settings: Mapping[str, str]):
+        self.page = scope
+        self.fresh = True  # every run seeds the widgets from the step: they are locked or hidden anyway
+        self.link = Link({k: [v] for k, v in settings.items()})
+        self.from_url = True
+        self.lock = set(self.link.query)
+        self.hide = _AllBut(self.lock)
+        self.saved = {}
+        self.out = {}
+        self.values = {}
+        self.used = set()
+        self.notices = []
+        self.run_notes = []
+        self._box = st.container()
+        self._section_box = None
+        self._section_keys = {}
+        self._section = None
+        self._finished = False
+
+    def _write_url(self) -> None:
+        pass  # the lesson's address is the lesson page's (lesson=, step=)
+
+    def finish(self) -> None:
+        """Say what the step's values needed changed (a declaration test keeps this empty) and what the run noted."""
+        if self.notices:
+            self._box.warning(_(CHANGED) + _bullets(self.notices), icon=":material/warning:")
+        if self.run_notes:
+            self._box.info(_bullets(self.run_notes), icon=":material/info:")
+        self._finished = True

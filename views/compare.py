@@ -4,51 +4,18 @@ import time
 import streamlit as st
 
 import activations
-from activations import OWN
 from charts import curves
 from i18n import N_, _, _f, fill, ngettext
-from labs import cost, explore
-from ui import cache, own, page
+from labs import cost
+from ui import cache, page
 from ui.text import page_text
-from ui.urlstate import PageState
 from ui.widgets import activation_name
+from views.sections.compare import compared
 
-C = explore.COMPARE
 COSTS_KEY = "_compare_costs"  # (Costs, wall time measured): kept for the session, not put in the link
 
 state = page.start("compare", N_("Compare"))
-top = st.columns([3, 1])
-picked = state.widget(C.fns, where=top[0], format_func=activation_name)
-show = state.widget(C.show, where=top[1])
-
-
-@st.fragment  # a slider move reruns only this part, not the pickers or the page's text
-def panel(state: PageState, picked: list[str], show: str) -> None:
-    state.section()
-    lo, hi = state.widget(C.x)
-    chosen = {}
-    own.keys(state, picked)  # "own" puts the learner's formula in the link
-    specs = {k: own.spec() if k == OWN else activations.get(k) for k in picked}
-    with_params = [k for k in picked if specs[k].params]
-    if with_params:
-        cols = st.columns(min(len(with_params), 4))
-        for i, k in enumerate(with_params):
-            with cols[i % len(cols)].expander(_f("{name} parameters", name=activation_name(k))):
-                chosen[k] = state.params(specs[k], prefix=C.fns.params.format(key=k))
-
-    if not picked:
-        st.info(_("Pick at least one activation above."))
-    else:
-        lines = [(activation_name(k), *explore.curve(specs[k].key, chosen.get(k, {}), lo, hi,
-                                                     explore.COMPARE_POINTS))
-                 for k in picked]
-        page.chart(curves.compare_figure(lines, show),
-                   alt=_f("{names} compared for x from {lo:g} to {hi:g}.", names=", ".join(c[0] for c in lines),
-                          lo=lo, hi=hi))
-    state.end_section()
-
-
-panel(state, picked, show)
+picked, _drawn = compared(state)
 
 # ---- what each one costs: measured on demand, never on a plain rerun ----------------------------------------------
 st.subheader(_("What does each cost to compute?"))
