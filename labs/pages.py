@@ -35,10 +35,12 @@ class Page:
 
 
 HOME = "home"
-# In the sidebar's order, which is the order of teaching: the functions, why a network needs them at all, then
-# the labs that assume it (depth, dying units, self-normalization, real data), and a learner's own last.
+# In the sidebar's order, which is the order of teaching: the guided lessons first, then the functions, why a
+# network needs them at all, the labs that assume it (depth, dying units, self-normalization, real data), and a
+# learner's own last.
 PAGES: tuple[Page, ...] = (
     Page(HOME, N_("Home"), ":material/home:"),
+    Page("lessons", N_("Lessons"), ":material/school:", ("labs.lessons",)),
     Page("explorer", N_("Explorer"), ":material/show_chart:", ("labs.explore:explorer",)),
     Page("compare", N_("Compare"), ":material/stacked_line_chart:", ("labs.explore:compare",),
          picker="fns", own_pick="relu,own"),

@@ -16,6 +16,9 @@ from labs import pages
 # Each page in the states that reveal its other texts (hidden controls, notices, the RReLU band, …).
 STATES = {
     "views/home.py": [{}, {"fn": "relu", "utm_source": "x"}],
+    # the list; a step's question; a step without one (the lab's section at once); a hostile link's notices
+    "views/lessons.py": [{}, {"lesson": "dying-relu", "step": "1"}, {"lesson": "nonlinear", "step": "4"},
+                         {"lesson": "choosing", "step": "99", "hide": "lr"}],
     "views/explorer.py": [{}, {"fn": "rrelu", "autograd": "1", "lower": "0.5", "upper": "0.1"},
                           {"fn": "gelu", "x": "oops", "eps": "7"}, {"fn": "relu", "alpha": "2", "x": "3,-3"}],
     "views/compare.py": [{}, {"fns": "elu,zzz", "show": "df"},

@@ -264,41 +264,43 @@ def preset_help(preset: Preset, controls: Sequence[Control], formats: Mapping[st
     """A preset button's tooltip: what it sets (label: value, in the page's own words), then what it shows."""
     formats = formats or {}
     by_name = {c.name: c for c in controls}
-    parts = []
-    for name, value in preset.values.items():
-        c = by_name[name]
-        if name in formats:
-            shown = formats[name](value)
-        elif isinstance(c, Choice) and value in c.labels:
-            shown = _(c.labels[value])
-        elif isinstance(c, Toggle):
-            shown = _("on") if value else _("off")
-        else:
-            shown = fill("{v}", v=value)
-        parts.append(fill(_(SETTING), label=_(c.label), value=shown))
+    parts = [setting(by_name[name], value, formats.get(name)) for name, value in preset.values.items()]
     return fill(_(SETS), settings="; ".join(parts), why=_(preset.why))
 
 
-class _AllBut(frozenset):
-    """Every URL key except these: a lesson step hides every control it does not set."""
+def setting(c: Control, value: Any, shown: Callable | None = None) -> str:
+    """"label: value" in the page's own words (a choice's label, on/off; `shown` formats the value when given)."""
+    if shown is not None:
+        text = shown(value)
+    elif isinstance(c, Choice) and value in c.labels:
+        text = _(c.labels[value])
+    elif isinstance(c, Toggle):
+        text = _("on") if value else _("off")
+    else:
+        text = fill("{v}", v=value)
+    return fill(_(SETTING), label=_(c.label), value=text)
+
+
+class _Every(frozenset):
+    """Every URL key: a lesson step draws none of its lab's controls (the lesson names its settings instead)."""
 
     def __contains__(self, key: object) -> bool:
-        return not super().__contains__(key)
+        return True
 
 
 class StepState(PageState):
-    """A lab's section as a lesson step shows it: the controls the step sets (`settings`, URL key -> the text a link
-    would carry, so the lab's own declarations parse and check them) are drawn locked at their values, every other
-    one hidden at its default. It keeps nothing for the learner and writes nothing into the address: the lesson page
-    owns that. `scope` separates its widgets from the lab page's and from other steps'."""
+    """A lab's section as a lesson step shows it: every control hidden, at the step's value (`settings`, URL key ->
+    the text a link would carry, so the lab's own declarations parse and check them) or its default. It keeps
+    nothing for the learner and writes nothing into the address: the lesson page owns that. `scope` separates its
+    widgets' session keys from the lab page's and from other steps'."""
 
     def __init__(self, scope: str, settings: Mapping[str, str]):
         self.page = scope
-        self.fresh = True  # every run seeds the widgets from the step: they are locked or hidden anyway
+        self.fresh = True  # every run seeds the values from the step: nothing is drawn that could change them
         self.link = Link({k: [v] for k, v in settings.items()})
         self.from_url = True
-        self.lock = set(self.link.query)
-        self.hide = _AllBut(self.lock)
+        self.hide = _Every()
+        self.lock = set()
         self.saved = {}
         self.out = {}
         self.values = {}
