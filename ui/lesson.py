@@ -29,7 +29,8 @@ AT = "_lessons:at"  # (lesson id, step) the learner is at
 PREDICTED = "_lessons:predicted"  # {(lesson id, step): the prediction}: this session's only
 MEASURED = "_lessons:measured"  # {(lesson id, step): {measure: value}} of the last run shown (read by the tests)
 TOO_FAR = Nn_("This lesson has {n} step: showing step {n}.", "This lesson has {n} steps: showing step {n}.")
-ICON = {"explorer": ":material/show_chart:", "compare": ":material/stacked_line_chart:"}
+PREDICTION_HELP = N_("Commit to an answer before the run: the reveal puts it next to what the run measured.")
+LIST_HELP = N_("Back to the list of lessons.")
 
 
 def text(lesson: Lesson, sec: str) -> str:
@@ -91,7 +92,7 @@ def catalogue() -> None:
             head.caption(_f("{minutes} min · {steps} steps · {labs}", minutes=lesson.minutes, steps=len(lesson.steps),
                             labs=", ".join(_(pages.get(p).title) for p in lesson.pages)))
             start.button(_("Start"), key=f"start:{lesson.id}", on_click=go, args=(lesson.id, 1), type="primary",
-                         icon=":material/play_arrow:", width="stretch")
+                         icon=":material/play_arrow:", width="stretch", help=_("Open the lesson at its first step."))
 
 
 # ---- a step -------------------------------------------------------------------------------------------------------
@@ -133,14 +134,15 @@ def ask(lesson: Lesson, n: int, q: Question) -> None:
     with st.form(f"ask:{lesson.id}:{n}", border=True):
         st.markdown(text(lesson, f"{n}.ask"))
         if q.kind == "choice":
-            st.radio(_("Your prediction"), q.options, key=wkey, format_func=answer, index=None)
+            st.radio(_("Your prediction"), q.options, key=wkey, format_func=answer, index=None, help=_(PREDICTION_HELP))
         elif percent_unit:
             st.slider(_("Your prediction"), int(q.low * 100), int(q.high * 100), int(round(q.low * 100)),
-                      step=max(1, int(round(q.step * 100))), format="%d%%", key=wkey)
+                      step=max(1, int(round(q.step * 100))), format="%d%%", key=wkey, help=_(PREDICTION_HELP))
         else:
-            st.slider(_("Your prediction"), q.low, q.high, q.low, step=q.step, key=wkey)
+            st.slider(_("Your prediction"), q.low, q.high, q.low, step=q.step, key=wkey, help=_(PREDICTION_HELP))
         st.form_submit_button(_("Predict, then run"), type="primary", icon=":material/play_arrow:",
-                              on_click=predict, args=(lesson.id, n, wkey, percent_unit))
+                              on_click=predict, args=(lesson.id, n, wkey, percent_unit),
+                              help=_("Keeps your answer and runs the step: the answer is measured, not looked up."))
 
 
 def predict(lesson_id: str, n: int, wkey: str, percent_unit: bool) -> None:
@@ -200,7 +202,7 @@ def reveal(lesson: Lesson, n: int, q: Question, result: Any, predicted: Any) -> 
            predicted=shown(q.measure, predicted), measured=shown(q.measure, measured), verdict=verdict)
         + "\n\n" + fill(text(lesson, f"{n}.reveal"), **values), icon=":material/lightbulb:")
     st.button(_("Predict again"), key=f"again:{lesson.id}:{n}", on_click=forget, args=(lesson.id, n),
-              icon=":material/replay:")
+              icon=":material/replay:", help=_("Forget this prediction and answer the question again."))
 
 
 def show_step(lesson: Lesson, n: int) -> None:
@@ -229,20 +231,21 @@ def nav(lesson: Lesson, n: int, step: Step) -> None:
     back, lab, forward = st.columns(3)
     if n > 1:
         back.button(_("Back"), key="lesson:back", on_click=go, args=(lesson.id, n - 1), icon=":material/arrow_back:",
-                    width="stretch")
+                    width="stretch", help=_("The previous step; your prediction there is kept."))
     else:
         back.button(_("All lessons"), key="lesson:list", on_click=go, args=("", 1), icon=":material/list:",
-                    width="stretch")
+                    width="stretch", help=_(LIST_HELP))
     target = pages.get(step.page)
     lab.page_link(target.view, label=_f("Open in the lab: {page}", page=_(target.title)), icon=":material/science:",
                   query_params=lab_link(step), help=_("The lab's page with exactly this step's settings, every "
                                                       "control free to move."))
     if n < total:
         forward.button(_("Next"), key="lesson:next", on_click=go, args=(lesson.id, n + 1),
-                       icon=":material/arrow_forward:", type="primary", width="stretch")
+                       icon=":material/arrow_forward:", type="primary", width="stretch",
+                       help=_("The next step of this lesson."))
     else:
         forward.button(_("All lessons"), key="lesson:done", on_click=go, args=("", 1), icon=":material/check:",
-                       type="primary", width="stretch")
+                       type="primary", width="stretch", help=_(LIST_HELP))
 
 
 def teachers(lesson: Lesson) -> None:

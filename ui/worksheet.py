@@ -46,17 +46,19 @@ def html(lesson: Lesson, links: list[str]) -> str:
         if step.question is not None:
             ask = (f'<div class="ask">{_MD.render(text(f"{n}.ask"))}</div>'
                    + '<div class="lines"></div>' * 3)
-        steps.append(f'<section><div class="body"><h2>{escape.escape(_f("Step {n}", n=n))}</h2>'
+        head = escape.escape(_f("Step {n}", n=n))
+        steps.append(f'<section><div class="body"><h2>{head}</h2>'
                      f'{_MD.render(text(str(n)))}{ask}</div>'
                      f'<div class="qr">{qr_svg(url)}<br><a href="{escape.escape(url)}">{escape.escape(url)}</a>'
                      f'</div></section>')
     title = escape.escape(text("title"))
     meta = escape.escape(_f("{minutes} min · {steps} steps", minutes=lesson.minutes, steps=len(lesson.steps)))
     foot = escape.escape(_("Activation Lab: open each link or scan its code to run the step."))
+    name = escape.escape(_("Name"))
     return (f'<!DOCTYPE html><html lang="{current()}"><head><meta charset="utf-8"><title>{title}</title>'
             f"<style>{CSS}</style></head><body>"
             f"<h1>{title}</h1>"
-            f'<p class="meta">{meta} · {escape.escape(_("Name"))}: <span class="name"></span></p>'
+            f'<p class="meta">{meta} · {name}: <span class="name"></span></p>'
             f"{_MD.render(text('question'))}"
             f"{''.join(steps)}"
             f'<p class="meta">{foot}</p>'
