@@ -215,11 +215,16 @@ class Preset:
     """A button that sets controls: a label, what it is for, and a partial mapping of control names."""
 
     label: str  # N_-marked
-    why: str  # N_-marked: what the learner will see (the tooltip's second half)
+    # N_-marked, the tooltip's second half: what to look at, as a question. Never the outcome: that is `shows`, after
+    # the run, from the run.
+    why: str
     values: Mapping[str, Any]
     # Controls of another section that this preset also sets back to their defaults (Gradient flow's "exploding"
     # preset resets the training run, whose defaults are that very net).
     resets: tuple[Control, ...] = ()
+    # N_-marked: the caption under the run while the controls hold this preset's values, a template whose {names} are
+    # measures of the section's result (labs.lessons.MEASURES), filled from the run
+    shows: str = ""
 
 
 def params_controls(spec, prefix: str = "") -> tuple[Control, ...]:

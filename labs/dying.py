@@ -757,36 +757,38 @@ def sweep_seconds(base: TrainConfig) -> float:
 #                                        71%, 51%, 50%: 20 points or more below Adam's).
 # A preset names controls of DATA and TRAIN; every other one of them goes back to its default (the fixes below the
 # run keep theirs).
+# What a preset's run showed, under it (labs.lessons.MEASURES fill it); the preset's own text only asks.
+SHOWS = N_("{dead} of the units ended dead, and the accuracy is {accuracy}.")
 PRESETS: dict[str, Preset] = {
     "healthy": Preset(
         N_("Healthy ReLU"),
-        N_("Plain SGD at a moderate rate: few units die and the net learns the moons. Every other control goes back "
-           "to its default."),
-        {"activation": "relu", "optimizer": "sgd", "lr": 0.1, "bias_init": "default", "dataset": "moons"}),
+        N_("Plain SGD at a moderate rate: how many units die, and does the net learn the moons? Every other control "
+           "goes back to its default."),
+        {"activation": "relu", "optimizer": "sgd", "lr": 0.1, "bias_init": "default", "dataset": "moons"},
+        shows=SHOWS),
     "high-lr": Preset(
         N_("ReLU, learning rate too high"),
-        N_("Adam's steps are too large: 30% or more of the ReLU units end dead, yet accuracy still ends above 95%: "
-           "a wide net (64 units per layer) on easy data (the moons) can afford the lost units. Every other control "
-           "goes back to its default."),
-        {"activation": "relu", "optimizer": "adam", "lr": 0.3, "bias_init": "default", "dataset": "moons"}),
+        N_("Adam's steps at learning rate 0.3 on a wide net (64 units per layer) and easy data (the moons): how many "
+           "ReLU units die, and what does it cost? Every other control goes back to its default."),
+        {"activation": "relu", "optimizer": "adam", "lr": 0.3, "bias_init": "default", "dataset": "moons"},
+        shows=SHOWS),
     "narrow-high-lr": Preset(
         N_("Narrow net, learning rate too high"),
-        N_("The same too-high rate on a narrow net (8 units per layer) and harder data (the spiral): a third or more "
-           "of the ReLU units end dead, and accuracy ends lower than the same net's at learning rate 0.03 and lower "
-           "than LeakyReLU's from the same start. Dead units are lost capacity: this net cannot afford them. Every "
-           "other control goes back to its default."),
+        N_("The same too-high rate on a narrow net (8 units per layer) and harder data (the spiral): compare its dead "
+           "units and accuracy with the wide net's, and with LeakyReLU's from the same start below. Every other "
+           "control goes back to its default."),
         {"activation": "relu", "optimizer": "adam", "lr": 0.3, "units": 8, "bias_init": "default",
-         "dataset": "spiral"}),
+         "dataset": "spiral"}, shows=SHOWS),
     "negative-bias": Preset(
         N_("ReLU, negative bias"),
-        N_("Every bias starts at −3: the ReLU units are dead before the first update. Every other control goes back "
-           "to its default."),
+        N_("Every bias starts at −3: which side of its line is each unit's data on before the first update? Every "
+           "other control goes back to its default."),
         {"activation": "relu", "optimizer": "adam", "lr": 0.01, "bias_init": "constant", "bias_value": -3.0,
-         "dataset": "moons"}),
+         "dataset": "moons"}, shows=SHOWS),
     "leaky-fix": Preset(
         N_("LeakyReLU fix"),
-        N_("The too-high learning rate with LeakyReLU: no unit dies (f′ is never 0), yet a quarter or more of the "
-           "units end inactive, every training point on their leaky side, where f′ = 0.01. Every other control goes "
-           "back to its default."),
-        {"activation": "leaky_relu", "optimizer": "adam", "lr": 0.3, "bias_init": "default", "dataset": "moons"}),
+        N_("The too-high learning rate with LeakyReLU, whose f′ is never 0: can a unit still die? Look at the "
+           "inactive units too. Every other control goes back to its default."),
+        {"activation": "leaky_relu", "optimizer": "adam", "lr": 0.3, "bias_init": "default", "dataset": "moons"},
+        shows=N_("{dead} of the units ended dead and {inactive} inactive, and the accuracy is {accuracy}.")),
 }

@@ -99,26 +99,29 @@ TRAIN = Schema(
 SCHEMAS = {"probe": PROBE, "train": TRAIN}
 NET_FIELDS_TRAINED = tuple(c.name for c in TRAIN if c.name in PROBE.by_name)  # what TRAIN sets of the net
 
+LEVEL = N_("First ÷ last layer's weight gradient: {ratio}; std of h from {std_first} at layer 1 to {std_last} at the "
+           "last layer.")
 PRESETS: dict[str, Preset] = {
     "sigmoid-default": Preset(
         N_("sigmoid, depth 20, default init"),
-        N_("σ′ ≤ 1/4 at every layer: the first layer's gradient is orders of magnitude below the last's. "
+        N_("σ′ ≤ 1/4 at every layer: how does the first layer's weight gradient compare with the last's? "
            "Every other network control goes back to its default; the training run below is left as it is."),
-        {"activation": "sigmoid", "depth": 20, "width": 128, "init": "default"}),
+        {"activation": "sigmoid", "depth": 20, "width": 128, "init": "default"},
+        shows=N_("The first layer's weight gradient is {ratio} times the last layer's.")),
     "relu-he": Preset(
         N_("ReLU + He"),
-        N_("He's √2 makes up for the half of its inputs ReLU zeroes: the weight gradients stay about level through "
-           "50 layers. "
+        N_("He's √2 is meant to make up for the half of its inputs ReLU zeroes: do the weight gradients and the "
+           "activations' spread stay level through 50 layers? "
            "Every other network control goes back to its default; the training run below is left as it is."),
-        {"activation": "relu", "depth": 50, "width": 128, "init": "kaiming_normal"}),
+        {"activation": "relu", "depth": 50, "width": 128, "init": "kaiming_normal"}, shows=LEVEL),
     # Seeds 0-3: the std of h stays within 0.64-0.76 over the 50 layers (layer 1: 0.76), and ‖∂L/∂W‖ first ÷ last
     # is 98-106 (tests/test_gradflow.py, test_gradient_flow_presets_hold_at_seeds_0_to_3).
     "tanh-xavier": Preset(
         N_("tanh + Xavier (gain 5/3)"),
-        N_("Xavier with tanh's gain, calculate_gain('tanh') = 5/3: the activations keep their spread through all 50 "
-           "layers, while the weight gradients grow about a hundredfold towards the first layer. "
+        N_("Xavier with tanh's gain, calculate_gain('tanh') = 5/3: do the activations keep their spread through all "
+           "50 layers, and the weight gradients? "
            "Every other network control goes back to its default; the training run below is left as it is."),
-        {"activation": "tanh", "depth": 50, "width": 128, "init": "xavier_normal"}),
+        {"activation": "tanh", "depth": 50, "width": 128, "init": "xavier_normal"}, shows=LEVEL),
     # σ = 0.2 is only 1.13x He's √(2/64) = 0.177: the untrained net looks healthy (loss 0.45, ‖g‖ 2.7 at step 1),
     # but at lr 0.05 each SGD step makes the next gradient larger and the loss overflows at step 5 (seed 0; steps
     # 3-6 at seeds 0-3); clip_grad_norm_(max_norm=1) trains the same weights to a loss of 0.08-0.10. Values sit on
@@ -126,10 +129,11 @@ PRESETS: dict[str, Preset] = {
     # (`resets`).
     "exploding": Preset(
         N_("Exploding (ReLU, σ above He)"),
-        N_("Untrained, its weight gradients do not grow towards the first layer; trained below with plain SGD, the "
-           "same net's loss overflows within a few steps unless the gradient is clipped. "
+        N_("σ = 0.2, a little above He's: does the untrained net look healthy, and what does plain SGD do with it in "
+           "the training run below, with and without clipping? "
            "Every other network control goes back to its default, and the training run below uses the same net."),
-        {"activation": "relu", "depth": 20, "width": 64, "init": "normal", "sigma": 0.2}, resets=tuple(TRAIN)),
+        {"activation": "relu", "depth": 20, "width": 64, "init": "normal", "sigma": 0.2}, resets=tuple(TRAIN),
+        shows=LEVEL),
 }
 
 OPTIMIZERS: tuple[str, ...] = ("sgd",)

@@ -71,31 +71,33 @@ SCHEMAS = {"race": RACE}
 
 MODERN = ("relu", "silu", "gelu", "selu", "elu", "leaky_relu")  # Géron's 3rd edition's picks, and the rule's
 
-PRESETS = {  # each factual clause is tested at the page's seeds for every activation it names (test_realdata_presets)
-    "shallow": Preset(N_("Shallow, matched"), N_("Two layers, each activation with its own init: all six learn the "
-                                                 "digits, above 90% with every seed."),
-                      {"depth": 2, "init": "matched"}),
+# What a preset's race showed, under it (labs.lessons.MEASURES fill it); the preset's own text only asks.
+RACED = N_("{n_learned} of the activations learned (mean accuracy above 50%): {learned}. Means from {worst_accuracy} "
+           "to {best_accuracy}, the best {winner}'s.")
+PRESETS = {
+    "shallow": Preset(N_("Shallow, matched"), N_("Two layers, each activation with its own init: do all six learn "
+                                                 "the digits, and how far apart do they end?"),
+                      {"depth": 2, "init": "matched"}, shows=RACED),
     "deep-default": Preset(N_("Deep, default init"),
-                           N_("Ten layers with PyTorch's default init: ReLU, LeakyReLU and sigmoid stay at chance "
-                              "(10%) with every seed, while tanh, ELU and SELU learn (above 60% with every seed)."),
-                           {"depth": 10, "init": "default"}),
+                           N_("Ten layers with PyTorch's default init: which activations still learn, and which "
+                              "stay at chance (10%)?"),
+                           {"depth": 10, "init": "default"}, shows=RACED),
     "deep-matched": Preset(N_("Deep, matched"),
-                           N_("The same ten layers with each activation's own init: tanh learns with every seed and "
-                              "sigmoid with none; ReLU, LeakyReLU, ELU and SELU each learn with some seeds, while "
-                              "other runs diverge or stall at chance at this learning rate."),
-                           {"depth": 10, "init": "matched"}),
+                           N_("The same ten layers with each activation's own init: which learn now, and with every "
+                              "seed? Compare with *Deep, default init*."),
+                           {"depth": 10, "init": "matched"}, shows=RACED),
     "selu-no-lecun": Preset(N_("SELU, He init"),
                             N_("SELU, ELU and ReLU at ten layers, all with He init: compare SELU with its LeCun init "
                                "in *Deep, matched*."), {"depth": 10, "init": "kaiming_normal",
-                                                         "activations": ["selu", "elu", "relu"]}),
-    "lr-too-high": Preset(N_("Rate too high"), N_("A learning rate of 1: ReLU, LeakyReLU, ELU and SELU blow up or "
-                                                  "stall at chance with every seed, while sigmoid, whose small "
-                                                  "gradient is usually its weakness, still learns (above 90%)."),
-                          {"lr": 1.0}),
+                                                         "activations": ["selu", "elu", "relu"]}, shows=RACED),
+    "lr-too-high": Preset(N_("Rate too high"), N_("A learning rate of 1: which activations blow up or stall at chance, "
+                                                  "and does sigmoid, whose small gradient is usually its weakness, "
+                                                  "survive it?"),
+                          {"lr": 1.0}, shows=RACED),
     "modern": Preset(N_("3rd edition's picks"),
                      N_("Géron's 3rd edition (2022) calls ReLU a good default and Swish (SiLU here) probably better "
                         "on complex tasks: SiLU and GELU race ReLU, LeakyReLU, ELU and SELU. The verdict still judges "
-                        "the 2nd edition's rule."), {"activations": list(MODERN)}),
+                        "the 2nd edition's rule."), {"activations": list(MODERN)}, shows=RACED),
 }
 
 # ---- messages ------------------------------------------------------------------------------------------------

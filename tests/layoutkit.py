@@ -84,9 +84,11 @@ HEADING = "[data-testid='stMain'] h1"
 TIMEOUT_MS = 90_000
 
 
-def settled(page) -> None:
-    """The run is over, a chart is drawn, and Plotly's last relayout after the run (legend and margins) is done."""
-    page.wait_for_selector(CHART, timeout=TIMEOUT_MS)
+def settled(page, chart: bool = True) -> None:
+    """The run is over, a chart is drawn (on a page that has one), and Plotly's last relayout after the run (legend
+    and margins) is done."""
+    if chart:
+        page.wait_for_selector(CHART, timeout=TIMEOUT_MS)
     page.wait_for_selector(IDLE, timeout=TIMEOUT_MS)
     page.wait_for_timeout(300)
 
@@ -96,7 +98,7 @@ def open_page(page, url: str) -> None:
     settled(page)
 
 
-def go(page, title: str) -> None:
+def go(page, title: str, chart: bool = True) -> None:
     """To the page named `title` through the sidebar, as a learner moves (one session; the app is not reloaded, which
     halves a walk's time). On a phone the sidebar is folded away: tap it open first."""
     heading = page.locator(HEADING).first.inner_text()
@@ -111,7 +113,7 @@ def go(page, title: str) -> None:
         page.locator("[data-testid='stSidebarCollapseButton'] button").first.click()
         page.wait_for_function("() => document.querySelector(\"[data-testid='stSidebar']\")"
                                ".getAttribute('data-collapsed') === 'true'", timeout=TIMEOUT_MS)
-    settled(page)
+    settled(page, chart)
 
 
 # The training animation's state as Plotly holds it: the slider's active step and the title of the frame shown.
@@ -176,7 +178,10 @@ def walk(browser, base: str, screen: Screen, theme: str, lang: str, visitor=None
             if i == 0:
                 open_page(page, base + p.path)
             else:
-                go(page, translated(p.title, lang))
+                try:
+                    go(page, translated(p.title, lang), p.charts)
+                except Exception as e:  # say which page did not come
+                    raise AssertionError(f"{p.path} did not settle: {e!r}"[:600]) from None
             exceptions = page.locator("[data-testid='stException']").count()
             found += [f"{p.path}: {problem}" for problem in problems(page.evaluate(MEASURE))]
             found += [f"{p.path}: {exceptions} exception(s)"] if exceptions else []

@@ -187,6 +187,48 @@ class KoreanLearner:
             q = query(tab)
             assert q.get("opt") == ["adam"] and q.get("lr") == ["0.3"] and q.get("lang") == ["ko"], tab.page.url
             touch_the_animation(tab.page)
+        elif key == "lessons":
+            do_a_lesson(tab, "nonlinear")
+
+
+def tap(page, selector: str) -> None:
+    """A finger on the element's centre (scrolled into view first, as a thumb scrolls)."""
+    element = page.locator(f"{selector}:visible").first
+    element.scroll_into_view_if_needed()
+    box = element.bounding_box()
+    page.touchscreen.tap(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+
+
+def do_a_lesson(tab: Tab, lesson_id: str) -> None:
+    """A whole lesson by touch, in Korean: start it from the list; at each step predict (the first answer of a
+    choice, a slider's start), run, read the reveal, then go on; at the end the list is back."""
+    from labs import lessons
+
+    page = tab.page
+    lesson = lessons.get(lesson_id)
+    tap(page, f".st-key-start-{lesson_id} button")
+    for n, step in enumerate(lesson.steps, start=1):
+        page.wait_for_function("([l, s]) => { const q = new URLSearchParams(location.search);"
+                               " return q.get('lesson') === l && (q.get('step') || '1') === s; }",
+                               arg=[lesson_id, str(n)], timeout=TIMEOUT_MS)
+        tab.idle()
+        assert query(tab).get("lang") == ["ko"], page.url
+        if step.question is not None:
+            assert page.locator("[data-testid='stForm']").count() == 1, f"step {n}: no question"
+            if step.question.kind == "choice":
+                tap(page, "[data-testid='stForm'] [role='radiogroup'] label")
+            tap(page, "[data-testid='stFormSubmitButton'] button")
+            mine = ko("**Your prediction:** {predicted} · **this run:** {measured} ({verdict})").split("**")[1]
+            page.wait_for_function("(t) => document.querySelector(\"[data-testid='stMain']\").innerText.includes(t)",
+                                   arg=mine, timeout=TIMEOUT_MS)
+            tab.idle()
+            reveal = page.locator(ALERT).filter(has_text=mine).first.inner_text()
+            assert HANGUL.search(reveal.split(mine, 1)[1]), reveal
+        assert page.locator(CHART).count() >= 1 or page.locator("[data-testid='stMarkdown'] .katex").count() >= 1
+        tap(page, f".st-key-lesson-{'next' if n < len(lesson.steps) else 'done'} button")
+    page.wait_for_function("() => !new URLSearchParams(location.search).has('lesson')", timeout=TIMEOUT_MS)
+    tab.idle()
+    assert tab.exceptions() == []
 
 
 class EnglishLearner:
@@ -210,8 +252,36 @@ class EnglishLearner:
             q = tab.wait_for_query(name)
             value = float(tab.page.locator(SLIDER).first.locator(THUMB).first.get_attribute("value"))
             assert float(q[name][0]) == pytest.approx(value), f"address bar {tab.page.url} vs slider {value}"
+        if key == "dying_relu":
+            self.focus_link()
         if key == pages.PAGES[-1].key:
             self.hostile_link()
+
+    def focus_link(self) -> None:
+        """A teacher's focus link: the optimizer and init hidden, the learning rate shown, locked at 0.3 and saying
+        why; the share dialog's QR code reads back as the very link of this view."""
+        import io
+
+        import zxingcpp
+        from PIL import Image
+
+        tab = self.tab
+        tab.open("/dying_relu?hide=opt,init&lock=lr&lr=0.3")
+        labels = tab.page.locator("[data-testid='stWidgetLabel']").all_inner_texts()
+        assert "Optimizer" not in labels and "Weight init" not in labels, labels
+        lr = tab.page.locator(SLIDER).filter(has_text="Learning rate").first
+        assert lr.locator(THUMB).first.is_disabled() and "0.3" in lr.inner_text()
+        url = tab.page.url
+        assert query(tab).get("hide") == ["init,opt"] and query(tab).get("lock") == ["lr"], url
+        tab.page.locator(".st-key-share_in_class button:visible").first.click()
+        image = tab.page.locator("[data-testid='stDialog'] img").first
+        image.wait_for(timeout=TIMEOUT_MS)
+        shot = Image.open(io.BytesIO(image.screenshot())).convert("L")
+        read = [b.text for b in zxingcpp.read_barcodes(shot)]
+        assert len(read) == 1, read
+        same = [(u.netloc, u.path, parse_qs(u.query)) for u in map(urlparse, (read[0], url))]
+        assert same[0] == same[1], (read, url)
+        tab.page.keyboard.press("Escape")
 
     def hostile_link(self) -> None:
         tab = self.tab

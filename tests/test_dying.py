@@ -98,17 +98,12 @@ def test_healthy_and_leaky_fix(preset_runs):
     np.testing.assert_array_equal(fixed.loss, leaky_high.loss)
 
 
-def test_every_preset_text_is_what_its_test_checks():
-    """The words each claim is tested with below: a changed text must change its test too."""
-    why = {name: p.why for name, p in D.PRESETS.items()}
-    assert "few units die and the net learns the moons" in why["healthy"]
-    assert "30% or more of the ReLU units end dead, yet accuracy still ends above 95%" in why["high-lr"]
-    assert "a wide net (64 units per layer) on easy data (the moons) can afford the lost units" in why["high-lr"]
-    assert ("a third or more of the ReLU units end dead, and accuracy ends lower than the same net's at learning "
-            "rate 0.03 and lower than LeakyReLU's from the same start") in why["narrow-high-lr"]
-    assert "the ReLU units are dead before the first update" in why["negative-bias"]
-    assert ("no unit dies (f′ is never 0), yet a quarter or more of the units end inactive, every training point on "
-            "their leaky side, where f′ = 0.01") in why["leaky-fix"]
+def test_the_presets_ask_and_their_runs_answer():
+    """A preset's text asks what to look at; what the run shows is its caption, filled from the run. The facts the
+    dying-relu lesson states about the same settings at the page's seed hold at seeds 0-3 too (below)."""
+    for name, p in D.PRESETS.items():
+        assert "?" in p.why, name
+        assert p.shows, name
 
 
 @pytest.mark.parametrize("seed", SEEDS)

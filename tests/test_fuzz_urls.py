@@ -22,7 +22,7 @@ from pseudokit import leftovers
 import activations
 import i18n
 from bench.fuzz import check, generate, keys, oracle, record, run
-from labs import catalog
+from labs import catalog, pages
 from labs.controls import Choice, Multi, Number, Range, Steps, Text, Toggle
 from ui.address import unknown_keys_note
 
@@ -227,7 +227,7 @@ def rec():
 def test_a_hostile_link_is_explained_and_the_page_still_draws(page, rec):
     res = run.run_case(hostile_case(page), rec)
     assert not res.exceptions, res.exceptions
-    assert res.charts >= 1
+    assert res.charts >= 1 or not pages.get(page).charts  # the list of lessons, the glossary: text
     findings = [(f.check, f.key, f.raw, f.detail) for f in res.failures]
     assert not findings, "\n".join(map(str, findings))
     assert res.unknown_named == res.unknown == 1  # the page read every key it declares, and named the one it did not

@@ -3,6 +3,7 @@ every lesson walked to its end in English and then back in Korean, predicting at
 asserted on the values this very run measured, with the threshold its words imply."""
 import importlib
 import re
+from urllib.parse import parse_qs
 
 import pytest
 from pagekit import open_page
@@ -13,6 +14,7 @@ import i18n
 from labs import lessons
 from labs.lessons import Claim, Lesson, Question, Step
 from ui import lesson as ui_lesson
+from ui import measured as ui_measured
 from ui.text import ASSETS, parse_sections
 
 LANGS = ("en", "ko")
@@ -62,6 +64,45 @@ def test_a_reveal_may_use_only_its_steps_measures():
     assert any("{ratio}" in p for p in lessons.problems(Lesson("dying-relu", 15, (step,)), t))
 
 
+# ---- presets: a question before, the run's numbers after --------------------------------------------------------
+
+@pytest.mark.parametrize(("module", "section"), [("dying", lessons.DYING), ("gradflow", lessons.PROBE),
+                                                 ("realdata", lessons.RACE)])
+def test_every_presets_caption_is_made_of_its_sections_measures(module, section):
+    presets = importlib.import_module(f"labs.{module}").PRESETS
+    for name, preset in presets.items():
+        used = ui_measured.placeholders(preset.shows)
+        assert used and all(lessons.MEASURES[m].section == section for m in used), (name, used)
+
+
+def test_a_presets_run_says_what_it_showed():
+    """The high learning rate preset's values in a link: under the run, the preset named and the run's numbers."""
+    from labs import dying
+
+    at = open_page("views/dying_relu.py", {"opt": "adam", "lr": "0.3"})
+    caption = next(c.value for c in at.caption if c.value.startswith("**ReLU, learning rate too high**"))
+    dead = next(m.value for m in at.metric if m.label == "dead units at the end")
+    accuracy = next(m.value for m in at.metric if m.label == "final accuracy")
+    assert f"{dead} of the units ended dead, and the accuracy is {accuracy}." in caption
+    assert "?" in dying.PRESETS["high-lr"].why and dead not in dying.PRESETS["high-lr"].why
+    at = open_page("views/dying_relu.py", {"opt": "adam", "lr": "0.3", "units": "32"})  # no preset's values
+    assert not any("this run:" in c.value for c in at.caption)
+
+
+def test_open_in_the_lab_shows_the_steps_very_run():
+    """The lab page opened by a step's link shows the numbers the step measured (the same settings, the same run)."""
+    lesson = lessons.get("dying-relu")
+    at = open_page("views/lessons.py", {"lesson": lesson.id, "step": "2"})
+    predict(at, lesson, 2, lesson.steps[1].question)
+    measured = at.session_state[ui_lesson.MEASURED][(lesson.id, 2)]
+    link = next(e.proto for e in at.get("page_link") if e.proto.page == "dying_relu")
+    lab = open_page("views/dying_relu.py", {k: v[-1] for k, v in parse_qs(link.query_string).items()})
+    assert not lab.warning  # every value of the link is the lab's own
+    i18n.activate("en")
+    dead = next(m.value for m in lab.metric if m.label == "dead units at the end")
+    assert dead == ui_measured.shown("dead", measured["dead"]) and measured["dead"] >= 0.3
+
+
 # ---- walked, in English then back in Korean --------------------------------------------------------------------
 
 def predict(at, lesson: Lesson, n: int, q: Question) -> None:
@@ -103,9 +144,11 @@ def test_every_lesson_walked_to_its_end(lesson):
         if q is not None:
             i18n.activate("en")
             text = reveal_text(at)
-            assert ui_lesson.shown(q.measure, measured[q.measure]) in text  # the run's value, not the text's
+            assert ui_measured.shown(q.measure, measured[q.measure]) in text  # the run's value, not the text's
             assert not re.search(r"\{\w+\}", text)  # every placeholder filled
             seen[n] = text
+        link = next(e.proto for e in at.get("page_link") if e.proto.page == step.page)  # "Open in the lab"
+        assert parse_qs(link.query_string) == {k: [v] for k, v in lessons.settings_text(step)[0].items()}
         button = "lesson:next" if n < len(lesson.steps) else "lesson:done"
         at.button(key=button).click().run()
         assert not at.exception, [e.value for e in at.exception]

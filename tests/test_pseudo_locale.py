@@ -46,6 +46,7 @@ STATES = {
     # the race: its verdict, ranking, charts and table; then notices of a hostile link, chance and divergence
     "views/real_data.py": [{"seeds": "2", "epochs": "2"},
                            {"lr": "3.0", "acts": "relu,sigmoid,bogus", "seeds": "1", "epochs": "2", "depth": "99"}],
+    "views/glossary.py": [{}],
     "views/gradient_flow.py#own": [{"act": "own", "formula": "log(x)", "t.act": "own"}],
     "views/self_normalizing.py#own": [{"acts": "selu,own", "formula": "sqrt(x)"}],
 }

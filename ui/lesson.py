@@ -8,19 +8,16 @@ kept in this session only: nothing about a learner is stored anywhere else.
 from __future__ import annotations
 
 import importlib
-import math
-import string
 from typing import Any
 
 import streamlit as st
 
-import activations
-from i18n import N_, Nn_, Note, _, _f, fill
-from i18n.numbers import num, percent
+from i18n import N_, Nn_, Note, _, _f
 from labs import lessons, pages
 from labs.lessons import Lesson, Question, Step
 
 from . import lang, own, share, worksheet
+from .measured import answer, filled, shown
 from .text import section
 from .urlstate import PageState, StepState, setting
 from .widgets import activation_name
@@ -97,36 +94,6 @@ def catalogue() -> None:
 
 # ---- a step -------------------------------------------------------------------------------------------------------
 
-def shown(name: str, value: Any) -> str:
-    """A measure's value as a reveal shows it (labs.lessons.Measure.unit)."""
-    unit = lessons.MEASURES[name].unit
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "—"
-    if unit == "percent":
-        return percent(value, 1 if 0 < abs(value) < 0.1 else 0)
-    if unit == "sci":
-        return num(value, ".1e")
-    if unit == "int":
-        return fill("{v}", v=int(value))
-    if unit == "answer":
-        return answer(value)
-    if unit == "names":
-        return ", ".join(activations.get(k).name for k in value) or "—"
-    return num(value, ".3g")
-
-
-def answer(key: str) -> str:
-    """A choice's label: an activation's name, or one of labs.lessons.ANSWERS."""
-    if key in lessons.ANSWERS:
-        return _(lessons.ANSWERS[key])
-    return activations.get(key).name
-
-
-def placeholders(template: str) -> list[str]:
-    """The {names} a reveal template is filled with (each a measure of its step's section)."""
-    return [name for _lit, name, _spec, _conv in string.Formatter().parse(template) if name]
-
-
 def ask(lesson: Lesson, n: int, q: Question) -> None:
     """The question, then a button that keeps the prediction and runs the step."""
     wkey = f"_lessons:answer:{lesson.id}:{n}"
@@ -196,11 +163,10 @@ def reveal(lesson: Lesson, n: int, q: Question, result: Any, predicted: Any) -> 
     else:
         right = None
         verdict = _f("off by {diff}", diff=shown(q.measure, abs(float(measured) - float(predicted))))
-    values = {name: shown(name, lessons.measure(name, result)) for name in placeholders(text(lesson, f"{n}.reveal"))}
     box = st.success if right else st.info
     box(_f("**Your prediction:** {predicted} · **this run:** {measured} ({verdict})",
            predicted=shown(q.measure, predicted), measured=shown(q.measure, measured), verdict=verdict)
-        + "\n\n" + fill(text(lesson, f"{n}.reveal"), **values), icon=":material/lightbulb:")
+        + "\n\n" + filled(text(lesson, f"{n}.reveal"), result), icon=":material/lightbulb:")
     st.button(_("Predict again"), key=f"again:{lesson.id}:{n}", on_click=forget, args=(lesson.id, n),
               icon=":material/replay:", help=_("Forget this prediction and answer the question again."))
 

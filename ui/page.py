@@ -7,7 +7,7 @@ from typing import TypeVar
 import streamlit as st
 
 from charts.base import chart_config
-from i18n import _
+from i18n import _, _f
 from labs.controls import Control, Preset
 from labs.progress import Progress
 
@@ -52,6 +52,27 @@ def presets(state: PageState, presets: Mapping[str, Preset], controls: Sequence[
                                                               preset.resets)]
         col.button(_(preset.label), key=f"preset:{name}", width="stretch",
                    help=preset_help(preset, controls, formats), on_click=_press, args=(state.page, groups))
+
+
+def active_preset(state: PageState, presets: Mapping[str, Preset], controls: Sequence[Control]) -> Preset | None:
+    """The preset whose values `controls` hold now (each control the run drew: its preset value, else its default)."""
+    defaults = {c.name: c.default for c in controls}
+    for preset in presets.values():
+        expected = {**defaults, **preset.values}
+        drawn = [c for c in controls if c.url in state.values]
+        if all(c.url in state.values for c in controls if c.name in preset.values) and all(
+                state.values[c.url] == expected[c.name] for c in drawn):
+            return preset
+    return None
+
+
+def preset_caption(state: PageState, presets: Mapping[str, Preset], controls: Sequence[Control], result) -> None:
+    """Under a run whose controls hold a preset's values: what this run shows, its `shows` filled from the run."""
+    preset = active_preset(state, presets, controls)
+    if preset is not None and preset.shows:
+        from .measured import filled
+
+        st.caption(_f("**{preset}**, this run: {shows}", preset=_(preset.label), shows=filled(_(preset.shows), result)))
 
 
 def _press(page: str, groups) -> None:

@@ -6,15 +6,10 @@ import streamlit as st
 from charts import dying as charts
 from i18n import N_, _, _f, fill, render
 from labs import dying
-from labs.catalog import activation_params
 from ui import cache, page
 from ui.widgets import activation_name
-from views.sections.dying_relu import BASE, SWEPT, D, T, experiment
+from views.sections.dying_relu import BASE, PRESET_CONTROLS, SWEPT, experiment
 
-# What a preset sets: the data and training controls (and the parameters of the activations presets pick), the
-# rest of them back to their defaults. The fixes' pickers keep their values.
-PRESET_CONTROLS = [*D, *T, *(p for key in dict.fromkeys(pr.values["activation"] for pr in dying.PRESETS.values())
-                             for p in activation_params(T.activation, key))]
 NUMBER = {"lr": lambda v: fill("{v:g}", v=v), "bias_value": lambda v: fill("{v:g}", v=v)}
 
 state = page.start("dying_relu", N_("Dying ReLU"))

@@ -25,7 +25,7 @@ One job per module:
              parsers accept "RELU" and " relu ", a list may repeat or leave empty entries.
   check      For every URL:
                exception        at.exception is empty (and the run finished within the timeout)
-               no-chart         the page still draws at least one Plotly chart
+               no-chart         the page still draws at least one Plotly chart (a page whose plain view has one)
                notice-missing   a real key of the page (one the page read in this run) whose value is not a valid
                                 value for its control: the warning names it as **key**
                silent-change    a real key not named in the warning: the control got exactly the value the text

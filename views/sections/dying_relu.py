@@ -10,6 +10,7 @@ from charts import dying as charts
 from i18n import N_, _, _f, fill, render
 from i18n.numbers import percent
 from labs import dying
+from labs.catalog import activation_params
 from labs.progress import is_long
 from ui import cache, own, page
 from ui.urlstate import PageState
@@ -18,6 +19,10 @@ from ui.widgets import activation_name
 D, T, F = dying.DATA, dying.TRAIN, dying.FIXES
 BASE = "_dying_base"  # the experiment's settings at its last run: the sweep starts from them
 SWEPT = "_dying_swept"  # what this learner's last sweep ran on
+# What a preset sets: the data and training controls (and the parameters of the activations presets pick), the
+# rest of them back to their defaults. The fixes' pickers keep their values.
+PRESET_CONTROLS = [*D, *T, *(p for key in dict.fromkeys(pr.values["activation"] for pr in dying.PRESETS.values())
+                             for p in activation_params(T.activation, key))]
 DEAD_HELP = N_("Dead: f′(z) = 0 for every training point, so no gradient ever reaches its weights.")
 INACTIVE_HELP = N_("Inactive: every training point is on the unit's negative side, z ≤ 0 where |f′(z)| < 1 (dead units "
                    "included), so each point passes back only a fraction |f′(z)| of the gradient: LeakyReLU's 0.01. "
@@ -73,6 +78,7 @@ def experiment(state: PageState) -> dying.Run:
         next(cols).metric(_("final accuracy"), percent(run.final_accuracy))
         next(cols).metric(_("final loss"),
                           fill("{v:.3g}", v=run.final_loss) if run.diverged_at is None else _("diverged"))
+        page.preset_caption(state, dying.PRESETS, PRESET_CONTROLS, run)
         page.chart(charts.training_animation(run),
                    alt=_f("Training animation of {name} on {data}: decision boundary and unit lines.", name=name,
                           data=_(dying.DATASET_LABELS[cfg.data.dataset])))

@@ -40,6 +40,7 @@ def probe_panel(state: PageState) -> gradflow.FlowResult:
                   fill("{a} → {b}", a=num(res.act_std[0], ".2g"), b=num(res.act_std[-1], ".2g")))
         m3.metric(_f("max |f′| of {name}", name=spec.name), num(res.max_abs_df, ".4g"),
                   help=_("Measured from f′ by the core; the dotted line is this to the power of the layers between."))
+        page.preset_caption(state, gradflow.PRESETS, list(P), res)
         page.chart(plots.grad_norm_figure(res.layers, res.weight_grad_norm, res.act_grad_norm, res.bound,
                                           res.max_abs_df),
                    alt=_f("Gradient norms per layer for {name}, depth {depth}; first/last ratio {ratio}.",

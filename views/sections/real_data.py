@@ -78,6 +78,7 @@ def race_panel(state: PageState) -> realdata.Race | None:
         for n in res.notes:
             state.note(n)
         st.markdown(render(res.verdict()))
+        page.preset_caption(state, realdata.PRESETS, list(R), res)
         st.markdown(_f("**Measured order**, best mean first:  \n{ranking}", ranking=ranking_text(res.ranking())))
         st.caption(_f("Each interval is the mean's {level} Student-t interval over the {n} seeds (mean ± t·s/√n, s the "
                       "sample standard deviation). Two activations tie when their own intervals overlap, pair by pair: "
