@@ -774,9 +774,9 @@ PRESETS: dict[str, Preset] = {
         shows=SHOWS),
     "narrow-high-lr": Preset(
         N_("Narrow net, learning rate too high"),
-        N_("The same too-high rate on a narrow net (8 units per layer) and harder data (the spiral): compare its dead "
-           "units and accuracy with the wide net's, and with LeakyReLU's from the same start below. Every other "
-           "control goes back to its default."),
+        N_("The same too-high rate on a narrow net (8 units per layer) and harder data (the spiral): how do its dead "
+           "units and accuracy compare with the wide net's, and with LeakyReLU's from the same start below? Every "
+           "other control goes back to its default."),
         {"activation": "relu", "optimizer": "adam", "lr": 0.3, "units": 8, "bias_init": "default",
          "dataset": "spiral"}, shows=SHOWS),
     "negative-bias": Preset(
