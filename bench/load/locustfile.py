@@ -10,6 +10,11 @@ from the send to the end of its script run, length = bytes received. A failure i
 
   locust -f bench/load/locustfile.py --headless -u 5 -r 1 -t 30s --host http://127.0.0.1:8501
       [--action-timeout 90] [--first-link /explorer?lang=ko] [--locale en-US] [--samples-file samples.jsonl]
+      [--lesson dying-relu]
+
+With --lesson, every learner walks that lesson instead (a class following the teacher's link): it opens the lesson's
+first step in a new session, then at each step thinks, answers the question (a choice at random, a slider as it is)
+and presses the run button ("press" actions, named lessons), thinks, presses Next; after the last step it starts over.
 
 --samples-file writes one JSON line per action (bench/load/run.py reads it for exact percentiles: Locust's own
 round response times above 100 ms to two significant digits).
@@ -45,6 +50,7 @@ def _options(parser) -> None:
                         "shared link; default: one picked by the mix")
     parser.add_argument("--locale", default="en-US", help="the browsers' locale (ko-KR: the app opens in Korean)")
     parser.add_argument("--samples-file", default="", help="append one JSON line per action to this file")
+    parser.add_argument("--lesson", default="", help="every learner walks this lesson (labs.lessons) from its start")
 
 
 _samples = None
@@ -104,6 +110,10 @@ class Learner(User):
 
     @task
     def lesson(self) -> None:
+        lesson_id = getattr(self.environment.parsed_options, "lesson", "") if self.environment.parsed_options else ""
+        if lesson_id:
+            self.walk(lesson_id)
+            return
         if self.started:  # thinking before the next sidebar click, or before reloading after a failure
             self.session.idle(self.rng.uniform(*THINK_S))
         self.started = True
@@ -123,3 +133,32 @@ class Learner(User):
             self._fire(moved)
             if moved.failure and not self.session.connected:
                 return
+
+    def walk(self, lesson_id: str) -> None:
+        """The lesson from its first step to its last (module docstring)."""
+        from labs import lessons
+
+        res = self.session.open(f"/lessons?lesson={lesson_id}", new_session=True)
+        self._fire(res)
+        for _step in lessons.get(lesson_id).steps:
+            if res.failure and not self.session.connected:
+                return
+            self.session.idle(self.rng.uniform(*THINK_S))
+            buttons = self.session.buttons()
+            submit = next((b for b in buttons if b.kind == "form_submit"), None)
+            if submit is not None:
+                for w in list(self.session.view.widgets.values()):
+                    if w.form_id == submit.form_id and w.kind == "radio" and w.value is None:
+                        self.session.view.choose(w, self.rng.choice(w.options))
+                res = self.session.press(submit)
+                if res is None:
+                    return
+                self._fire(res)
+                self.session.idle(self.rng.uniform(*THINK_S))
+            forward = next((b for b in self.session.buttons() if b.id.endswith(("lesson:next", "lesson:done"))), None)
+            if forward is None:
+                return
+            res = self.session.press(forward)
+            if res is None:
+                return
+            self._fire(res)

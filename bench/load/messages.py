@@ -138,6 +138,8 @@ def widget_from_element(element: Any, fragment_id: str = "", where: int = MAIN) 
         options = tuple(el.options)
         value = list(el.raw_values) if el.set_value else [options[i] for i in el.default if 0 <= i < len(options)]
         return Widget(el.id, kind, value=value, options=options, **common)
+    if kind == "button":  # sent only when pressed (a trigger): SessionView.press_msg
+        return Widget(el.id, "form_submit" if el.is_form_submitter else "button", **common)
     if kind == "button_group":
         options = tuple(o.content for o in el.options)
         value = list(el.raw_values) if el.set_value else [options[i] for i in el.default if 0 <= i < len(options)]
@@ -294,6 +296,19 @@ class SessionView:
 
     def sliders(self) -> list[Widget]:
         return [w for w in self.widgets.values() if w.movable]
+
+    def press_msg(self, button: Widget) -> BackMsg:
+        """The rerun a button press sends: every widget's current value and the button's trigger (a form's submit
+        button sends the form's values, which the tab keeps until then: `choose`)."""
+        self.begin()
+        msg = self._rerun(widgets=self.widgets.values(), page_hash=self.page_hash, query=self.query_string,
+                          fragment_id=button.fragment_id)
+        msg.rerun_script.widget_states.widgets.append(WidgetState(id=button.id, trigger_value=True))
+        return msg
+
+    def choose(self, widget: Widget, value: Any) -> None:
+        """Set a widget's value in the tab without a rerun (a radio inside a form waits for the submit button)."""
+        self.widgets[widget.id] = replace(widget, value=value)
 
     # ---- what the tab receives -------------------------------------------------------------------------------
     def begin(self) -> None:

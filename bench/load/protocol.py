@@ -39,7 +39,7 @@ class ActionResult:
     """One open or slider move: seconds from the send (a new session's open: from the connect) to the
     script_finished that ends its run, the bytes received meanwhile, and what went wrong."""
 
-    kind: str  # "open" | "slider"
+    kind: str  # "open" | "slider" | "press"
     page: str  # the page's key ("explorer"; "home" for the default page)
     seconds: float = 0.0
     # to the run's new_session: how long the request waited before the server started running the script
@@ -156,6 +156,16 @@ class Session:
             value = random_slider_value(widget, self.rng)
         res = ActionResult("slider", self.page, widget=widget.label, value=value, fragment=bool(widget.fragment_id))
         return self._exchange(res, self.view.slider_msg(widget, value), time.perf_counter())
+
+    def buttons(self) -> list[Widget]:
+        return [w for w in self.view.widgets.values() if w.kind in ("button", "form_submit") and not w.disabled]
+
+    def press(self, button: Widget) -> ActionResult | None:
+        """Press `button` (one of buttons()): None if the session is gone."""
+        if not self.connected:
+            return None
+        res = ActionResult("press", self.page, widget=button.label, fragment=bool(button.fragment_id))
+        return self._exchange(res, self.view.press_msg(button), time.perf_counter())
 
     def _exchange(self, res: ActionResult, msg: Any, t0: float) -> ActionResult:
         """Send `msg`, read until its run's script_finished (or the timeout), fill `res`."""

@@ -8,6 +8,7 @@ Usage, from the repository root:
       [--host URL [--server-pid PID]]   a running app (default: start `streamlit run app.py` on a free port)
       [--ramp-seconds 60]               learners arrive over this time (a class opening the link in one minute)
       [--timeout 90] [--first-link /explorer?lang=ko] [--locale ko-KR] [--no-warmup] [--server-log PATH]
+      [--lesson dying-relu]              every learner walks this lesson (bench/load/locustfile.py)
 
 Steps: the server (bench/appserver.py's running_server, or --host); a warm-up (one session opens every page of the
 mix once, not counted: without it the first learners measure imports and cold caches; --no-warmup measures a cold
@@ -80,6 +81,8 @@ def run_locust(base: str, args, samples: Path, log: Path, sampler: Sampler) -> i
            "--locale", args.locale, "--loglevel", "WARNING"]
     if args.first_link:
         cmd += ["--first-link", args.first_link]
+    if args.lesson:
+        cmd += ["--lesson", args.lesson]
     with open(log, "w", encoding="utf-8") as out:
         proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
         sampler.add("locust", proc.pid)
@@ -105,6 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--timeout", type=float, default=90.0, help="seconds before an action counts as a timeout")
     ap.add_argument("--first-link", default="", help="the page every learner opens first (path?query)")
     ap.add_argument("--locale", default="en-US")
+    ap.add_argument("--lesson", default="", help="every learner walks this lesson (labs.lessons) instead of the mix")
     ap.add_argument("--no-warmup", action="store_true")
     ap.add_argument("--json", default="", help="write the full report (every action, every sample) here")
     ap.add_argument("--server-log", default="", help="keep the started server's output here (its tracebacks)")
@@ -149,7 +153,8 @@ def main(argv: list[str] | None = None) -> int:
             "spawn_rate": args.spawn_rate or args.users / max(args.ramp_seconds, 1), "timeout_s": args.timeout,
             "warmup": warm if isinstance(warm, str) else ", ".join(f"{k} {v}" + ("" if isinstance(v, str) else " s")
                                                                    for k, v in warm.items()),
-            "cpus": os.cpu_count(), "locale": args.locale, "first_link": args.first_link or None}
+            "cpus": os.cpu_count(), "locale": args.locale, "first_link": args.first_link or None,
+            "lesson": args.lesson or None}
     rep = build(rows, sampler, start, end, meta, runs)
     print(markdown(rep))
     if args.json:
