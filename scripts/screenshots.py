@@ -24,6 +24,11 @@ LAST_FRAME = """() => { const el = document.querySelector('.js-plotly-plot');
                                      transition: {duration: 0}}); }"""
 # The share dialog: the sidebar's "Share in class" button pressed (its key is share_in_class: ui/share.py).
 SHARE = """() => document.querySelector("[data-testid='stSidebar'] .st-key-share_in_class button").click()"""
+# A lesson step's question answered (a slider as it stands, a choice's first answer) and run: the reveal and the run.
+PREDICT = """async () => {
+  const option = document.querySelector("[data-testid='stForm'] [role='radiogroup'] label");
+  if (option) { option.click(); await new Promise(r => setTimeout(r, 300)); }  // a choice: its first answer
+  document.querySelector("[data-testid='stFormSubmitButton'] button").click(); }"""
 SHOTS = [  # file name, path and query, viewport, theme, script to run before the shot
     ("home.png", "/", (1400, 1000), "light", None),
     ("explorer.png", "/explorer?fn=selu&eps=0.05", (1400, 1000), "light", None),
@@ -34,12 +39,16 @@ SHOTS = [  # file name, path and query, viewport, theme, script to run before th
     ("home-dark.png", "/", (1400, 1000), "dark", None),
     ("own.png", "/own?formula=x%2Bsin(a*x)**2/a&a=3.0&x=-4.0,4.0", (1400, 1150), "light", None),
     ("real-data.png", "/real_data?depth=10&init=default", (1400, 1500), "light", None),
+    ("lessons.png", "/lessons", (1400, 1000), "light", None),
+    ("lesson-step.png", "/lessons?lesson=dying-relu&step=2", (1400, 1250), "light", PREDICT),
     # 한국어: the README's Korean section
     ("ko-explorer.png", "/explorer?lang=ko&fn=selu&eps=0.05", (1400, 1000), "light", None),
     ("ko-gradient-flow.png", "/gradient_flow?lang=ko", (1400, 1000), "light", None),
     ("ko-dying-relu.png", "/dying_relu?lang=ko&opt=adam&lr=0.3", (1400, 1000), "light", LAST_FRAME),
     ("ko-own.png", "/own?lang=ko&formula=(x%2Bsqrt(x**2%2Bb))/2&b=1.0", (1400, 1150), "light", None),
     ("ko-share.png", "/dying_relu?lang=ko&opt=adam&lr=0.3&lock=lr", (1280, 820), "light", SHARE),
+    ("ko-lesson-step.png", "/lessons?lang=ko&lesson=sigmoid&step=2", (1400, 1150), "light", PREDICT),
+    ("ko-glossary.png", "/glossary?lang=ko", (1400, 1000), "light", None),
 ]
 
 
@@ -48,6 +57,14 @@ SHOTS = [  # file name, path and query, viewport, theme, script to run before th
 FIRST_CHART_END = """() => { const main = document.querySelector("[data-testid='stMain']");
   const chart = document.querySelector('.js-plotly-plot').getBoundingClientRect();
   return Math.ceil(chart.bottom - main.getBoundingClientRect().top + main.scrollTop + 24); }"""
+
+
+def has_charts(path: str) -> bool:
+    """Whether the page at `path` draws a chart as it opens (labs.pages: the lessons' list and the glossary do not)."""
+    from labs import pages
+
+    key = path.split("?")[0].strip("/") or pages.HOME
+    return pages.get(key).charts
 
 
 def phone_shots(browser, base: str, out: Path) -> None:
@@ -59,9 +76,12 @@ def phone_shots(browser, base: str, out: Path) -> None:
             name = path.strip("/").replace("_", "-") or "home"  # phone-dying-relu.png
             page.set_viewport_size({"width": 390, "height": 844})
             page.goto(base + path + ("?lang=ko" if lang == "ko" else ""), timeout=90000)
-            page.wait_for_selector(".js-plotly-plot .main-svg", timeout=90000)
+            charts = has_charts(path)
+            if charts:
+                page.wait_for_selector(".js-plotly-plot .main-svg", timeout=90000)
             page.wait_for_selector(IDLE, timeout=90000)
-            page.set_viewport_size({"width": 390, "height": min(page.evaluate(FIRST_CHART_END), 4000)})
+            height = page.evaluate(FIRST_CHART_END) if charts else 1600  # a page of text: its first screens
+            page.set_viewport_size({"width": 390, "height": min(height, 4000)})
             page.wait_for_timeout(1500)  # Plotly redraws for the new height
             file = out / f"phone-{'ko-' if lang == 'ko' else ''}{name}.png"
             page.screenshot(path=str(file))
@@ -83,12 +103,17 @@ def main() -> None:
             for name, path, (w, h), theme, script in SHOTS:
                 page = browser.new_page(viewport={"width": w, "height": h}, color_scheme=theme)
                 page.goto(base + path, timeout=90000)
-                page.wait_for_selector(".js-plotly-plot .main-svg", timeout=90000)
+                if has_charts(path) and script is not PREDICT:
+                    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=90000)
                 page.wait_for_selector(IDLE, timeout=90000)
+                page.wait_for_timeout(500)
                 if script:
                     page.evaluate(script)
                     if script is SHARE:
                         page.wait_for_selector("[role='dialog'] img", timeout=30000)
+                    if script is PREDICT:
+                        page.wait_for_selector(".js-plotly-plot .main-svg", timeout=90000)
+                        page.wait_for_selector(IDLE, timeout=90000)
                 page.wait_for_timeout(1500)  # let Plotly finish its transitions
                 page.screenshot(path=str(out / name))
                 print("wrote", out / name)

@@ -1,6 +1,7 @@
 """The lessons (labs.lessons, ui.lesson): every declaration checked against the labs' own declarations and texts, and
 every lesson walked to its end in English and then back in Korean, predicting at each step; every claim of a reveal
 asserted on the values this very run measured, with the threshold its words imply."""
+import html
 import importlib
 import re
 from urllib.parse import parse_qs
@@ -62,6 +63,34 @@ def test_a_reveal_may_use_only_its_steps_measures():
     t = texts("dying-relu")
     t["ko"] = {**t["ko"], "1.reveal": t["ko"]["1.reveal"] + " {ratio}"}
     assert any("{ratio}" in p for p in lessons.problems(Lesson("dying-relu", 15, (step,)), t))
+
+
+# ---- the worksheet ---------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("code", LANGS)
+def test_the_worksheet_has_every_question_and_a_code_that_opens_its_step(code):
+    import base64
+    import io
+
+    import zxingcpp
+    from PIL import Image
+
+    from ui import worksheet
+
+    lesson = lessons.get("self-normalizing")
+    links = [f"https://lab.example/lessons?lesson={lesson.id}&step={n}&lang={code}"
+             for n in range(1, len(lesson.steps) + 1)]
+    i18n.activate(code)
+    page = worksheet.html(lesson, links)
+    sections = texts(lesson.id)[code]
+    assert f"<h1>{html.escape(sections['title'])}</h1>" in page and f'lang="{code}"' in page
+    for n in range(1, len(lesson.steps) + 1):
+        assert sections[f"{n}.ask"].split("**")[0][:30] in page  # each question, with room to answer
+    assert page.count('class="lines"') == 3 * len(lesson.steps)
+    assert "reveal" not in page and sections["1.reveal"][:30] not in page  # the answers are not on the sheet
+    codes = re.findall(r'src="data:image/png;base64,([^"]+)"', page)
+    read = [zxingcpp.read_barcodes(Image.open(io.BytesIO(base64.b64decode(c))).convert("L"))[0].text for c in codes]
+    assert read == links
 
 
 # ---- presets: a question before, the run's numbers after --------------------------------------------------------

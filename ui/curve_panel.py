@@ -42,7 +42,7 @@ def panel(state: PageState, spec, x_range: Control, eps_control: Control, autogr
     """`spec` is drawn with one slider per parameter, then the x-range, ε and the autograd toggle."""
     key = spec.key
     state.section()
-    controls, chart = st.columns([1, 2.8], gap="medium")
+    controls, chart = page.split(state, [1, 2.8])
     with controls:
         params = state.params(spec)
         lo, hi = state.widget(x_range)

@@ -13,6 +13,7 @@ from typing import Any
 import streamlit as st
 
 from i18n import N_, Nn_, Note, _, _f
+from i18n.numbers import num
 from labs import lessons, pages
 from labs.lessons import Lesson, Question, Step
 
@@ -161,8 +162,14 @@ def reveal(lesson: Lesson, n: int, q: Question, result: Any, predicted: Any) -> 
         right = predicted == measured
         verdict = _("✓ as predicted") if right else _("✗ not what you predicted")
     else:
-        right = None
-        verdict = _f("off by {diff}", diff=shown(q.measure, abs(float(measured) - float(predicted))))
+        diff = abs(float(measured) - float(predicted))
+        right = diff <= q.step / 2 + 1e-12  # as close as the slider can say
+        if right:
+            verdict = _("✓ as predicted")
+        elif lessons.MEASURES[q.measure].unit == "percent":  # a difference of shares: in percentage points
+            verdict = _f("off by {diff}", diff=_f("{points} points", points=num(diff * 100, ".0f")))
+        else:
+            verdict = _f("off by {diff}", diff=shown(q.measure, diff))
     box = st.success if right else st.info
     box(_f("**Your prediction:** {predicted} · **this run:** {measured} ({verdict})",
            predicted=shown(q.measure, predicted), measured=shown(q.measure, measured), verdict=verdict)
@@ -184,11 +191,13 @@ def show_step(lesson: Lesson, n: int) -> None:
             st.warning(_("Pick an answer first: the run is there to check it."), icon=":material/help:")
         ask(lesson, n, q)
     else:
+        above = st.container()  # the reveal goes above the lab's section, which can be long (the fixes, PReLU)
         result = run(lesson, n, step)
         st.session_state.setdefault(MEASURED, {})[(lesson.id, n)] = {
             name: m.read(result) for name, m in lessons.MEASURES.items() if m.section == step.section}
         if q is not None:
-            reveal(lesson, n, q, result, predicted)
+            with above:
+                reveal(lesson, n, q, result, predicted)
     nav(lesson, n, step)
 
 

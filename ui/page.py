@@ -28,6 +28,15 @@ def start(page: str, title: str, intro: str | None = "intro") -> PageState:
     return state
 
 
+def split(state: PageState, spec, gap: str = "medium"):
+    """(controls, main): a lab section's two columns; in a lesson step, whose controls are all hidden, one container
+    for both, so the charts take the whole width."""
+    if state.lesson:
+        box = st.container()
+        return box, box
+    return st.columns(spec, gap=gap)
+
+
 def chart(fig, alt: str, where=None, key: str | None = None) -> None:
     """A Plotly chart with the app's toolbar (2× PNG export) and its alt text, for every chart on every page."""
     (where or st).plotly_chart(fig, config=chart_config(), alt=alt, key=key)

@@ -49,6 +49,8 @@ def widget_key(page: str, url_key: str, scope: str = "") -> str:
 
 
 class PageState:
+    lesson = False  # a lesson step's (StepState): every control hidden, nothing in the address
+
     def __init__(self, page: str):
         ss = st.session_state
         self.page = page
@@ -293,6 +295,8 @@ class StepState(PageState):
     the text a link would carry, so the lab's own declarations parse and check them) or its default. It keeps
     nothing for the learner and writes nothing into the address: the lesson page owns that. `scope` separates its
     widgets' session keys from the lab page's and from other steps'."""
+
+    lesson = True
 
     def __init__(self, scope: str, settings: Mapping[str, str]):
         self.page = scope

@@ -50,11 +50,13 @@ def experiment(state: PageState) -> dying.Run:
     """The data, network and training controls, the run's metrics and animation, then the fixes and PReLU/RReLU from
     the same weights: the run."""
     state.section("experiment")
-    controls, main = st.columns([1, 2.6], gap="medium")
+    controls, main = page.split(state, [1, 2.6])
     with controls:
-        st.markdown(_("**Data**"))
+        if not state.lesson:
+            st.markdown(_("**Data**"))
         values = state.widgets(D)
-        st.markdown(_("**Network and training**"))
+        if not state.lesson:
+            st.markdown(_("**Network and training**"))
         act, _spec, params = own.pick(state, T.activation, format_func=activation_name)
         values.update(activation=act, **state.widgets([c for c in T if c is not T.activation]))
     cfg = dying.config(values, params)

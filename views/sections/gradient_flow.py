@@ -21,7 +21,7 @@ P, T = gradflow.PROBE, gradflow.TRAIN
 @st.fragment  # a control change reruns only the network and its charts, not the training section below
 def probe_panel(state: PageState) -> gradflow.FlowResult:
     state.section("probe")
-    controls, charts = st.columns([1, 2.6], gap="medium")
+    controls, charts = page.split(state, [1, 2.6])
     with controls:
         act, spec, params = own.pick(state, P.activation, format_func=activation_name)
         values = {"activation": act, **state.widgets(P, only=[c.name for c in P if c is not P.activation])}

@@ -59,7 +59,7 @@ def results_table(res: realdata.Race) -> str:
 def race_panel(state: PageState) -> realdata.Race | None:
     state.section("race")
     picked = state.widget(R.activations, format_func=activation_name)
-    controls, main = st.columns([1, 2.6], gap="medium")
+    controls, main = page.split(state, [1, 2.6])
     with controls:
         values = state.widgets(R, only=[c.name for c in R if c is not R.activations])
     cfg, notes = realdata.RaceConfig.of({**values, "activations": own.keys(state, picked)}).clamped()

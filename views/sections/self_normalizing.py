@@ -36,11 +36,13 @@ def depth_panel(state: PageState) -> selfnorm.DepthStats | None:
     state.section("depth")
     # Above the columns, at the page's full width: the activation chips do not fit the narrow controls column.
     shown = own.keys(state, state.widget(C.acts, format_func=activation_name))  # "own": the formula's key
-    controls, chart = st.columns([1, 2.8], gap="medium")
+    controls, chart = page.split(state, [1, 2.8])
     with controls:
-        st.markdown(_("**Try to break it**"))
+        if not state.lesson:
+            st.markdown(_("**Try to break it**"))
         values = state.widgets(C, only=selfnorm.BREAK_IT)
-        st.markdown(_("**The network**"))
+        if not state.lesson:
+            st.markdown(_("**The network**"))
         values |= state.widgets(C, only=selfnorm.NETWORK)
     cfg = selfnorm.SNConfig(**values)
     with chart:
