@@ -193,6 +193,8 @@ def test_every_lesson_walked_to_its_end(lesson):
         i18n.activate("ko")
         body = "\n".join(m.value for m in at.markdown)
         assert re.search("[가-힣]", body)
+        step_text = ui_lesson.text(lesson, str(n))  # the step's own text, as the page shows it
+        assert step_text in body and english_runs(step_text, allowed) == [], step_text
         if n in seen:
             text = reveal_text(at)
             assert re.search("[가-힣]", text) and english_runs(text, allowed) == [], text
