@@ -34,3 +34,13 @@ def test_a_focus_link_hides_locks_and_says_what_it_ignored():
     assert "nonsense" in warnings and "does not have" in warnings
     query = {k: at.query_params[k] for k in at.query_params}
     assert query.get("hide") in ("init,opt", ["init,opt"]) and query.get("lock") in ("lr", ["lr"])  # kept
+
+
+def test_keys_no_widget_draws_cannot_be_hidden_and_say_so():
+    """The lesson page reads lesson= and step= from the link but draws no widget for them (its buttons move between
+    steps): hiding or locking them means nothing, and the page says so instead of keeping them silently."""
+    at = open_page("views/lessons.py", {"lesson": "smooth", "hide": "step", "lock": "lesson"})
+    warnings = " ".join(w.value for w in at.warning)
+    assert "step" in warnings and "lesson" in warnings and "does not have" in warnings
+    query = {k: at.query_params[k] for k in at.query_params}
+    assert "hide" not in query and "lock" not in query and query.get("lesson") in ("smooth", ["smooth"])

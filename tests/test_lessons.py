@@ -45,6 +45,15 @@ def test_every_lesson_is_declared_right(lesson):
         assert callable(getattr(importlib.import_module(f"views.sections.{step.page}"), step.function))
 
 
+def test_every_korean_lesson_text_reads_in_korean():
+    """Every section of every lesson in Korean, the teachers' notes and the reveals included: no English sentence
+    (test_korean's check; the walk below shows them on the page)."""
+    allowed = allowed_words()
+    found = [f"{lesson.id} {sec}: {runs}" for lesson in lessons.LESSONS
+             for sec, body in texts(lesson.id)["ko"].items() if (runs := english_runs(body, allowed))]
+    assert found == []
+
+
 def test_a_wrong_declaration_is_named():
     step = Step(lessons.DYING, {"lr": 7.0, "wings": 2}, Question("dead", low=0, high=1),
                 (Claim("ratio", "<", 1), Claim("nonsense", "<", 1)))

@@ -66,6 +66,7 @@ class PageState:
         self.out: dict[str, str] = {}
         self.values: dict[str, Any] = {}  # URL key -> value of every widget drawn this run (for `needs`)
         self.used: set[str] = set()
+        self.unfocusable: set[str] = set()  # keys read from the link but drawn by no widget: hide/lock mean nothing
         if self.fresh:
             ss[f"_notices:{page}"] = lang.pop_notes()
         self.notices: list[Note] = ss[f"_notices:{page}"]  # about the link: kept while on the page
@@ -103,6 +104,7 @@ class PageState:
         """A link's value for a control that no widget of this page draws (the own formula's keys, app-wide):
         (given, value), read once, when the page is entered from a link."""
         self.used.add(control.url)
+        self.unfocusable.add(control.url)
         if not (self.fresh and self.from_url):
             return False, control.default
         given, value = self._from_link(control)
@@ -221,7 +223,7 @@ class PageState:
             unknown = self.link.unknown(self.used)
             if unknown:
                 self.notices.append(unknown_keys_note(unknown))
-            stray = [k for k in dict.fromkeys([*self.hide, *self.lock]) if k not in self.used]
+            stray = [k for k in dict.fromkeys([*self.hide, *self.lock]) if k not in self.used or k in self.unfocusable]
             if stray:  # not this page's: said once, and left out of the link it writes back
                 self.notices.append(not_focused_note(stray))
                 self.hide -= set(stray)
@@ -309,6 +311,7 @@ class StepState(PageState):
         self.out = {}
         self.values = {}
         self.used = set()
+        self.unfocusable = set()
         self.notices = []
         self.run_notes = []
         self._box = st.container()
