@@ -312,7 +312,7 @@ def _pins(path: Path) -> dict[str, str]:
 def test_every_install_path_pins_the_same_versions():
     main = _pins(ROOT / "requirements.txt")
     assert main.keys() == {"streamlit", "plotly", "numpy", "babel", "torch", "scikit-learn", "dask", "distributed",
-                           "segno", "markdown-it-py"}
+                           "segno", "markdown-it-py", "nbformat"}
     assert _pins(ROOT / "requirements-cloud.txt") == main
     torch_in_image = re.search(r"torch==(\S+)\+cpu", " ".join(instructions("RUN")))
     assert torch_in_image and torch_in_image[1] == main["torch"]

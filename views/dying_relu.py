@@ -6,7 +6,8 @@ import streamlit as st
 from charts import dying as charts
 from i18n import N_, _, _f, fill, render
 from labs import dying
-from ui import cache, page
+from labs.codegen import dying as codegen
+from ui import cache, page, takehome
 from ui.widgets import activation_name
 from views.sections.dying_relu import BASE, PRESET_CONTROLS, SWEPT, experiment
 
@@ -49,5 +50,6 @@ else:
     if swept != base:
         st.caption(_("The settings above have changed since: press the button to sweep them."))
 
+takehome.section("dying_relu", codegen.TITLE, lambda: codegen.parts(st.session_state[BASE]), codegen.INTRO)
 page.more("dying_relu", N_("Why units die, and how the fixes work"))
 state.finish()

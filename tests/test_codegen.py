@@ -1,0 +1,155 @@
+"""Take it home (labs.codegen): the exported scripts and notebooks reproduce the page's numbers. Each generated
+script runs in a subprocess with this environment and prints figures bit-identical to what the lab returns for the
+same config; the notebook runs top to bottom in a fresh kernel with the same figures; the parts they share match
+the lab's own (the same data, the same modules); the code passes ruff."""
+import json
+import math
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import activations
+from labs import dying, toydata
+from labs.codegen import common, notebook
+from labs.codegen import dying as gen
+from labs.seeding import one_thread
+
+pytest.importorskip("torch")
+
+# Small configs at two different seeds, between them every optimizer, an init drawn again, a constant bias, another
+# data set, and activations with a learned slope (PReLU) and random training slopes (RReLU)
+CONFIGS = {
+    "relu-sgd-seed0": dict(n=200, steps=40, units=16, seed=0, data_seed=0),
+    "leaky-adam-seed3": dict(n=200, steps=40, units=16, seed=3, data_seed=2, activation="leaky_relu",
+                             optimizer="adam", lr=0.03, init="kaiming_normal", bias_init="constant", bias_value=-0.5,
+                             dataset="circles"),
+    "prelu-momentum-seed3": dict(n=200, steps=30, units=8, layers=3, seed=3, activation="prelu",
+                                 optimizer="momentum", lr=0.1, init="xavier_normal", dataset="spiral"),
+    "rrelu-seed0": dict(n=200, steps=30, units=8, seed=0, activation="rrelu", dataset="xor"),
+}
+
+
+def config(values: dict) -> dying.TrainConfig:
+    return dying.config({**dying.DATA.defaults(), **dying.TRAIN.defaults(), **values},
+                        activations.get(values.get("activation", "relu")).defaults)
+
+
+def figures(out: str) -> list[dict]:
+    return [json.loads(line.split(" ", 1)[1]) for line in out.splitlines() if line.startswith("FIGURES ")]
+
+
+def lab_figures(cfg: dying.TrainConfig) -> dict:
+    run = one_thread(lambda: dying.train(cfg))
+    return {"dead": run.final_dead_fraction, "inactive": run.final_inactive_fraction, "accuracy": run.final_accuracy,
+            "loss": run.final_loss, "dead_per_layer": [float(v) for v in run.dead_fraction[-1]],
+            "diverged_at": run.diverged_at}
+
+
+def same(a: dict, b: dict) -> bool:
+    """Equal, float for float (nan equals nan: an activation without a negative side counts no inactive units)."""
+    def eq(x, y):
+        if isinstance(x, list):
+            return len(x) == len(y) and all(eq(u, v) for u, v in zip(x, y, strict=True))
+        if isinstance(x, float) and isinstance(y, float) and math.isnan(x) and math.isnan(y):
+            return True
+        return x == y
+    return a.keys() == b.keys() and all(eq(a[k], b[k]) for k in a)
+
+
+@pytest.mark.long
+def test_every_exported_script_prints_the_labs_numbers_bit_for_bit(tmp_path):
+    """One subprocess runs every script in turn (each as __main__, as `python script.py` would): torch loads once."""
+    paths = []
+    for name, values in CONFIGS.items():
+        path = tmp_path / f"{name}.py"
+        path.write_text(gen.script(config(values)), encoding="utf-8")
+        paths.append(str(path))
+    code = "import runpy, sys\nfor p in sys.argv[1:]:\n    runpy.run_path(p, run_name='__main__')\n"
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"} | {"MPLBACKEND": "Agg"}  # no app on the path
+    out = subprocess.run([sys.executable, "-c", code, *paths], capture_output=True, text=True, timeout=300,
+                         cwd=tmp_path, env=env)
+    assert out.returncode == 0, out.stderr[-3000:]
+    printed = figures(out.stdout)
+    assert len(printed) == len(CONFIGS)
+    for (name, values), got in zip(CONFIGS.items(), printed, strict=True):
+        expected = lab_figures(config(values))
+        assert same(got, expected), (name, got, expected)
+    assert "dead units at the end:" in out.stdout and "final accuracy:" in out.stdout
+
+
+def test_the_generated_code_is_clean_python():
+    code = gen.script(config(CONFIGS["leaky-adam-seed3"]))
+    compile(code, "export.py", "exec")
+    out = subprocess.run([sys.executable, "-m", "ruff", "check", "--quiet", "--no-cache", "--isolated",
+                          "--line-length", "120", "--select", "E,F,W,I,B", "--stdin-filename", "export.py", "-"],
+                         input=code, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "labs" not in code and "activations" not in code and "import i18n" not in code  # never this app
+
+
+@pytest.mark.parametrize("dataset", toydata.DATASETS)
+def test_the_exported_data_are_the_labs(dataset):
+    scope = {"np": np, "math": math}
+    exec(common.two_classes(dataset, 101, 0.3, 7), scope)  # noqa: S102 - our own generated text
+    X, y = toydata.two_classes(dataset, 101, 0.3, 7)
+    np.testing.assert_array_equal(scope["X"], X)
+    np.testing.assert_array_equal(scope["y"], y)
+
+
+def test_every_activation_with_an_nn_class_is_written_as_it_is_built():
+    written, refused = [], []
+    for key, spec in activations.REGISTRY.items():
+        try:
+            written.append(common.activation(key, spec.defaults))
+        except common.NotExportable:
+            refused.append(key)
+    assert "nn.LeakyReLU(negative_slope=0.01)" in written and "nn.PReLU(init=0.25)" in written
+    assert set(refused) == {"binary_step", "swish"}  # no torch.nn class: the formula printer's work (issue 25)
+    with pytest.raises(common.NotExportable):
+        common.activation(activations.own_key("x*sigmoid(x)"), {})
+
+
+def test_hostile_values_never_reach_the_code():
+    """A config is checked by its declaration before it is written: out-of-range and unknown values are replaced."""
+    cfg = dying.config({**dying.DATA.defaults(), **dying.TRAIN.defaults(), "steps": 10**9, "lr": float("nan"),
+                        "units": 7, "dataset": "<script>", "activation": "__import__('os')"})
+    code = gen.script(cfg)
+    assert "__import__" not in code and "<script>" not in code
+    checked, notes = cfg.clamped()
+    assert len(notes) >= 4 and checked.activation == "relu" and checked.data.dataset == "moons"
+    assert f"lr={dying.TRAIN.lr.default!r}" in code and "nn.ReLU()" in code and "np.cos(t0)" in code
+    assert f"STEPS, EVERY = {checked.steps}," in code and checked.steps == dying.TRAIN.steps.high
+
+
+@pytest.mark.long
+def test_the_notebook_runs_in_a_fresh_kernel_and_prints_the_same_figures(tmp_path):
+    from nbclient import NotebookClient
+
+    cfg = config(CONFIGS["relu-sgd-seed0"])
+    parts = gen.parts(cfg)
+    texts = {name: f"**{name}**" for name, _code in parts}
+    nb = notebook.build("Dying ReLU", "At small settings.", parts, texts)
+    assert nb.cells[1].source.startswith("%pip install torch==2.13.0")
+    assert [c.source for c in nb.cells if c.cell_type == "code"][1:] == [code for _name, code in parts]
+    nb.cells[1].source = "# " + nb.cells[1].source  # the test environment has them: no install in CI
+    NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
+    printed = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []))
+    assert same(figures(printed)[0], lab_figures(cfg))
+
+
+def test_the_page_shows_the_code_it_downloads():
+    """Dying ReLU's Reproduce in PyTorch: written on request, for the run on the page; the block is the script."""
+    from pagekit import open_page
+
+    at = open_page("views/dying_relu.py", {"lr": "0.3", "opt": "adam"})
+    assert not at.code or all("torch.manual_seed" not in c.value for c in at.code)  # not written before it is asked
+    at.button(key="takehome:dying_relu").click().run()
+    assert not at.exception
+    block = next(c.value for c in at.code if "torch.manual_seed" in c.value)
+    cfg = dying.config({**dying.DATA.defaults(), **dying.TRAIN.defaults(), "lr": 0.3, "optimizer": "adam"},
+                       activations.get("relu").defaults)
+    assert block == gen.script(cfg, gen.TITLE).rstrip("\n") or block == gen.script(cfg, gen.TITLE)
+    assert "opt = torch.optim.Adam(net.parameters(), lr=0.3, foreach=True)" in block
