@@ -258,19 +258,20 @@ class EnglishLearner:
             self.hostile_link()
 
     def focus_link(self) -> None:
-        """A teacher's focus link: the optimizer and init hidden, the learning rate shown, locked at 0.3 and saying
-        why; the share dialog's QR code reads back as the very link of this view."""
+        """A teacher's focus link: the optimizer and init hidden, the learning rate shown, locked at its value (the
+        page's default: the server has that run already) and saying why; the share dialog's QR code reads back as
+        the very link of this view."""
         import io
 
         import zxingcpp
         from PIL import Image
 
         tab = self.tab
-        tab.open("/dying_relu?hide=opt,init&lock=lr&lr=0.3")
+        tab.open("/dying_relu?hide=opt,init&lock=lr")
         labels = tab.page.locator("[data-testid='stWidgetLabel']").all_inner_texts()
         assert "Optimizer" not in labels and "Weight init" not in labels, labels
         lr = tab.page.locator(SLIDER).filter(has_text="Learning rate").first
-        assert lr.locator(THUMB).first.is_disabled() and "0.3" in lr.inner_text()
+        assert lr.locator(THUMB).first.is_disabled() and "0.1" in lr.inner_text()
         url = tab.page.url
         assert query(tab).get("hide") == ["init,opt"] and query(tab).get("lock") == ["lr"], url
         tab.page.locator(".st-key-share_in_class button:visible").first.click()

@@ -123,7 +123,7 @@ def test_a_presets_run_says_what_it_showed():
     accuracy = next(m.value for m in at.metric if m.label == "final accuracy")
     assert f"{dead} of the units ended dead, and the accuracy is {accuracy}." in caption
     assert "?" in dying.PRESETS["high-lr"].why and dead not in dying.PRESETS["high-lr"].why
-    at = open_page("views/dying_relu.py", {"opt": "adam", "lr": "0.3", "units": "32"})  # no preset's values
+    at = open_page("views/dying_relu.py", {"opt": "adam", "lr": "0.3", "steps": "10"})  # no preset's values
     assert not any("this run:" in c.value for c in at.caption)
 
 
