@@ -161,6 +161,9 @@ class Step:
     settings: Mapping[str, Any] = field(default_factory=dict)  # URL key -> value, as a link would set it
     question: Question | None = None
     claims: tuple[Claim, ...] = ()
+    # the section's further parts too (Dying ReLU's fixes and PReLU/RReLU, Gradient flow's initialization): only
+    # where the step's text is about them
+    extras: bool = False
 
     @property
     def page(self) -> str:
@@ -237,7 +240,7 @@ LESSONS: tuple[Lesson, ...] = (
         Step(DYING, {"act": "relu", "opt": "adam", "lr": 0.3, "units": 8, "data": "spiral"},
              Question("accuracy", **SHARE), (C("dead", ">=", 0.3), C("accuracy", "<", 0.95))),
         Step(DYING, {"act": "leaky_relu", "opt": "adam", "lr": 0.3}, Question("dead", **SHARE),
-             (C("dead", "==", 0.0), C("inactive", ">=", 0.1), C("accuracy", ">=", 0.95))),
+             (C("dead", "==", 0.0), C("inactive", ">=", 0.1), C("accuracy", ">=", 0.95)), extras=True),
     )),
     Lesson("smooth", 12, (
         Step(COMPARE, {"fns": ["elu", "selu", "gelu", "silu", "mish"], "show": "f"},

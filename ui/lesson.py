@@ -144,7 +144,7 @@ def settings_line(step: Step) -> str:
 def run(lesson: Lesson, n: int, step: Step) -> Any:
     """The lab's own section at the step's settings (views.sections: what the lab page draws), its result."""
     draw = getattr(importlib.import_module(f"views.sections.{step.page}"), step.function)
-    state = StepState(f"lesson:{lesson.id}:{n}", lessons.settings_text(step)[0])
+    state = StepState(f"lesson:{lesson.id}:{n}", lessons.settings_text(step)[0], extras=step.extras)
     if "formula" in step.settings:
         own.bind(state)  # the step's formula becomes the learner's, as an example on the own page does
     with st.container(border=True):

@@ -50,6 +50,7 @@ def widget_key(page: str, url_key: str, scope: str = "") -> str:
 
 class PageState:
     lesson = False  # a lesson step's (StepState): every control hidden, nothing in the address
+    extras = True  # a section's further parts (Dying ReLU's fixes, Gradient flow's initialization): a lab page's all
 
     def __init__(self, page: str):
         ss = st.session_state
@@ -300,8 +301,9 @@ class StepState(PageState):
 
     lesson = True
 
-    def __init__(self, scope: str, settings: Mapping[str, str]):
+    def __init__(self, scope: str, settings: Mapping[str, str], extras: bool = False):
         self.page = scope
+        self.extras = extras  # only where the step's text is about them
         self.fresh = True  # every run seeds the values from the step: nothing is drawn that could change them
         self.link = Link({k: [v] for k, v in settings.items()})
         self.from_url = True

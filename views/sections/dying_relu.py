@@ -64,7 +64,7 @@ def experiment(state: PageState) -> dying.Run:
     # The sections below train from the same start: they begin now, on the second core, while this one trains.
     if dying.trains_alongside(cfg):
         cache.prefetch("dying", cfg, partial(dying.train, cfg), report=True)  # first in line: its chart comes first
-        for key in (own.key_for(state, state.peek(F.fix)), state.peek(F.learned)):
+        for key in (own.key_for(state, state.peek(F.fix)), state.peek(F.learned)) if state.extras else ():
             variant = dying.variant(cfg, key)
             if dying.trains_alongside(variant):
                 cache.prefetch("dying", variant, partial(dying.train, variant), report=True)
@@ -90,8 +90,9 @@ def experiment(state: PageState) -> dying.Run:
     st.session_state[BASE] = cfg  # the sweep below starts from this experiment's settings
     # Fragments of their own inside this one: a change above reruns them too, a change of their picker reruns only
     # that section (one training), never the animation above (61 frames to send and draw again).
-    fixes(state, cfg, name, run)
-    learned(state, cfg)
+    if state.extras:  # a lesson step shows them only where its text is about them
+        fixes(state, cfg, name, run)
+        learned(state, cfg)
     return run
 
 

@@ -58,33 +58,34 @@ def probe_panel(state: PageState) -> gradflow.FlowResult:
         page.chart(plots.histogram_heatmap(res.layers, res.hist_edges, res.hist), where=right,
                    alt=_("Histogram of activation values, one row per layer."))
 
-    st.subheader(_("Initialization"))
-    text, live = st.columns([1.3, 1], gap="large")
-    text.markdown(page_text("gradient_flow", "init"))
-    # the text's ReLU + default-init example, measured at the page's seed instead of a number typed into the prose
-    ref = gradflow.NetConfig(activation="relu", init="default", bias_init="zeros", depth=20, seed=cfg.seed)
-    r = cache.lab("flow", ref, partial(gradflow.gradient_flow, ref), 48)
-    text.markdown(_f("**Measured at the page's seed ({seed})**, ReLU with PyTorch's default init and zero biases, "
-                     "depth {depth}, width {width}: ‖∂L/∂W‖ first ÷ last = **{ratio}**, while ‖∂L/∂h‖ first ÷ last "
-                     "= {h_ratio} and the std of h goes from {first} at layer 1 to {last} at layer {depth}.",
-                     seed=ref.seed, depth=ref.depth, width=ref.width, ratio=num(r.first_last_ratio, ".2f"),
-                     h_ratio=num(r.act_grad_norm[0] / r.act_grad_norm[-1], ".1e"), first=num(r.act_std[0], ".2g"),
-                     last=num(r.act_std[-1], ".1e")))
-    with live:
-        st.markdown(_f("**This network**: gain used = **{gain:.4g}**. {note}", gain=res.gain, note=res.gain_note))
-        page.chart(plots.weight_std_figure(res.layers, res.weight_std_measured, res.weight_std_expected),
-                   alt=_("Expected and measured standard deviation of weights."))
-        rows = "\n".join(fill("| {name} | {param} | {gain:.6g} |", name=n, param=render(p) if p else "—", gain=g)
-                         for n, p, g in inits.gain_table())
-        st.markdown(_f("`torch.nn.init.calculate_gain`, live:\n\n| nonlinearity | param | gain |\n|---|---|---|\n"
-                       "{rows}", rows=rows))
-        w, seed = cfg.width, cfg.seed
-        chk = cache.lab("linear_check", (w, seed), partial(inits.default_linear_check, w, w, seed), 16)
-        st.markdown(_f(
-            "**PyTorch's default `nn.Linear({width}, {width})`**, checked on a real layer: bound 1/√fan_in = "
-            "**{bound:.5g}**, largest |w| = {max_w:.5g}; variance {var:.4g} vs bound²/3 = {expected:.4g}; largest "
-            "|bias| = {max_b:.5g} ≤ {bias_bound:.5g}.", width=w, bound=chk.bound, max_w=chk.max_abs_weight,
-            var=chk.weight_var, expected=chk.expected_var, max_b=chk.max_abs_bias, bias_bound=chk.bias_bound))
+    if state.extras:  # the initialization part: the lab page's (a lesson step's where it asks for it)
+        st.subheader(_("Initialization"))
+        text, live = st.columns([1.3, 1], gap="large")
+        text.markdown(page_text("gradient_flow", "init"))
+        # the text's ReLU + default-init example, measured at the page's seed instead of a number typed into the prose
+        ref = gradflow.NetConfig(activation="relu", init="default", bias_init="zeros", depth=20, seed=cfg.seed)
+        r = cache.lab("flow", ref, partial(gradflow.gradient_flow, ref), 48)
+        text.markdown(_f("**Measured at the page's seed ({seed})**, ReLU with PyTorch's default init and zero biases, "
+                         "depth {depth}, width {width}: ‖∂L/∂W‖ first ÷ last = **{ratio}**, while ‖∂L/∂h‖ first ÷ last "
+                         "= {h_ratio} and the std of h goes from {first} at layer 1 to {last} at layer {depth}.",
+                         seed=ref.seed, depth=ref.depth, width=ref.width, ratio=num(r.first_last_ratio, ".2f"),
+                         h_ratio=num(r.act_grad_norm[0] / r.act_grad_norm[-1], ".1e"), first=num(r.act_std[0], ".2g"),
+                         last=num(r.act_std[-1], ".1e")))
+        with live:
+            st.markdown(_f("**This network**: gain used = **{gain:.4g}**. {note}", gain=res.gain, note=res.gain_note))
+            page.chart(plots.weight_std_figure(res.layers, res.weight_std_measured, res.weight_std_expected),
+                       alt=_("Expected and measured standard deviation of weights."))
+            rows = "\n".join(fill("| {name} | {param} | {gain:.6g} |", name=n, param=render(p) if p else "—", gain=g)
+                             for n, p, g in inits.gain_table())
+            st.markdown(_f("`torch.nn.init.calculate_gain`, live:\n\n| nonlinearity | param | gain |\n|---|---|---|\n"
+                           "{rows}", rows=rows))
+            w, seed = cfg.width, cfg.seed
+            chk = cache.lab("linear_check", (w, seed), partial(inits.default_linear_check, w, w, seed), 16)
+            st.markdown(_f(
+                "**PyTorch's default `nn.Linear({width}, {width})`**, checked on a real layer: bound 1/√fan_in = "
+                "**{bound:.5g}**, largest |w| = {max_w:.5g}; variance {var:.4g} vs bound²/3 = {expected:.4g}; largest "
+                "|bias| = {max_b:.5g} ≤ {bias_bound:.5g}.", width=w, bound=chk.bound, max_w=chk.max_abs_weight,
+                var=chk.weight_var, expected=chk.expected_var, max_b=chk.max_abs_bias, bias_bound=chk.bias_bound))
     state.end_section()
     return res
 
