@@ -267,7 +267,7 @@ LESSONS: tuple[Lesson, ...] = (
              (C("selu_in_band", "==", "yes"),)),
     )),
     Lesson("choosing", 20, (
-        Step(RACE, {"depth": 2, "init": "matched"},
+        Step(RACE, {"depth": 2, "init": "matched", "seeds": 2},
              Question("winner", ("selu", "elu", "leaky_relu", "relu", "tanh", "sigmoid")),
              (C("worst_accuracy", ">", 0.9),)),
         Step(RACE, {"depth": 10, "init": "default", "seeds": 2}, Question("n_learned", low=0, high=6, step=1),

@@ -188,7 +188,7 @@ class KoreanLearner:
             assert q.get("opt") == ["adam"] and q.get("lr") == ["0.3"] and q.get("lang") == ["ko"], tab.page.url
             touch_the_animation(tab.page)
         elif key == "lessons":
-            do_a_lesson(tab, "nonlinear")
+            do_a_lesson(tab, "smooth")
 
 
 def tap(page, selector: str) -> None:
@@ -252,28 +252,28 @@ class EnglishLearner:
             q = tab.wait_for_query(name)
             value = float(tab.page.locator(SLIDER).first.locator(THUMB).first.get_attribute("value"))
             assert float(q[name][0]) == pytest.approx(value), f"address bar {tab.page.url} vs slider {value}"
-        if key == "dying_relu":
+        if key == "gradient_flow":
             self.focus_link()
         if key == pages.PAGES[-1].key:
             self.hostile_link()
 
     def focus_link(self) -> None:
-        """A teacher's focus link: the optimizer and init hidden, the learning rate shown, locked at its value (the
-        page's default: the server has that run already) and saying why; the share dialog's QR code reads back as
-        the very link of this view."""
+        """A teacher's focus link: the init and width hidden, the depth shown, locked at its value (the page's
+        default: the server has that run already) and saying why; the share dialog's QR code reads back as the very
+        link of this view."""
         import io
 
         import zxingcpp
         from PIL import Image
 
         tab = self.tab
-        tab.open("/dying_relu?hide=opt,init&lock=lr")
+        tab.open("/gradient_flow?hide=init,width&lock=depth")
         labels = tab.page.locator("[data-testid='stWidgetLabel']").all_inner_texts()
-        assert "Optimizer" not in labels and "Weight init" not in labels, labels
-        lr = tab.page.locator(SLIDER).filter(has_text="Learning rate").first
-        assert lr.locator(THUMB).first.is_disabled() and "0.1" in lr.inner_text()
+        assert not any(t.startswith((gradflow.PROBE.init.label, gradflow.PROBE.width.label)) for t in labels), labels
+        depth = tab.page.locator(SLIDER).filter(has_text=gradflow.PROBE.depth.label).first
+        assert depth.locator(THUMB).first.is_disabled() and str(gradflow.PROBE.depth.default) in depth.inner_text()
         url = tab.page.url
-        assert query(tab).get("hide") == ["init,opt"] and query(tab).get("lock") == ["lr"], url
+        assert query(tab).get("hide") == ["init,width"] and query(tab).get("lock") == ["depth"], url
         tab.page.locator(".st-key-share_in_class button:visible").first.click()
         image = tab.page.locator("[data-testid='stDialog'] img").first
         image.wait_for(timeout=TIMEOUT_MS)
