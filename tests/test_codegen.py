@@ -12,9 +12,10 @@ import numpy as np
 import pytest
 
 import activations
-from labs import dying, toydata
+from labs import dying, gradflow, toydata
 from labs.codegen import common, notebook
 from labs.codegen import dying as gen
+from labs.codegen import gradflow as flow_gen
 from labs.seeding import one_thread
 
 pytest.importorskip("torch")
@@ -28,6 +29,26 @@ CONFIGS = {
     "prelu-momentum-seed3": dict(n=200, steps=30, units=8, layers=3, seed=3, activation="prelu",
                                  optimizer="momentum", lr=0.1, init="xavier_normal", dataset="spiral"),
 }
+
+# Gradient flow's probe at two seeds: another init with a constant bias and a shifted input, Xavier with tanh's gain
+FLOW_CONFIGS = {
+    "flow-leaky-he-seed5": dict(activation="leaky_relu", depth=6, width=16, batch=32, init="kaiming_normal", seed=5,
+                                bias_init="constant", bias_value=0.1, input_mean=1.0),
+    "flow-tanh-xavier-seed2": dict(activation="tanh", depth=12, width=16, batch=32, init="xavier_normal", seed=2),
+}
+
+
+def flow_config(values: dict) -> gradflow.NetConfig:
+    return gradflow.NetConfig.of({**gradflow.PROBE.defaults(), **values},
+                                 activations.get(values["activation"]).defaults)
+
+
+def flow_figures(cfg: gradflow.NetConfig) -> dict:
+    r = one_thread(lambda: gradflow.gradient_flow(cfg))
+    return {"weight_grad": [float(v) for v in r.weight_grad_norm], "act_grad": [float(v) for v in r.act_grad_norm],
+            "std": [float(v) for v in r.act_std], "mean": [float(v) for v in r.act_mean],
+            "ratio": r.first_last_ratio, "loss": r.loss}
+
 
 def config(values: dict) -> dying.TrainConfig:
     return dying.config({**dying.DATA.defaults(), **dying.TRAIN.defaults(), **values},
@@ -56,14 +77,17 @@ def same(a: dict, b: dict) -> bool:
     return a.keys() == b.keys() and all(eq(a[k], b[k]) for k in a)
 
 
-def test_the_generated_code_is_clean_python():
-    code = gen.script(config(CONFIGS["rrelu-adam-seed3"]))
+@pytest.mark.parametrize("which", ["dying", "gradflow"])
+def test_the_generated_code_is_clean_python(which):
+    code = (gen.script(config(CONFIGS["rrelu-adam-seed3"])) if which == "dying"
+            else flow_gen.script(flow_config(FLOW_CONFIGS["flow-leaky-he-seed5"])))
     compile(code, "export.py", "exec")
     out = subprocess.run([sys.executable, "-m", "ruff", "check", "--quiet", "--no-cache", "--isolated",
                           "--line-length", "120", "--select", "E,F,W,I,B", "--stdin-filename", "export.py", "-"],
                          input=code, capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stdout + out.stderr
-    assert "labs" not in code and "activations" not in code and "import i18n" not in code  # never this app
+    imported = {line.split()[1].split(".")[0] for line in code.splitlines() if line.startswith(("import ", "from "))}
+    assert imported <= {"copy", "json", "math", "matplotlib", "numpy", "torch"}, imported  # never this app
 
 
 @pytest.mark.parametrize("dataset", toydata.DATASETS)
@@ -107,10 +131,12 @@ def test_the_notebook_and_every_script_print_the_labs_numbers_bit_for_bit(tmp_pa
     __main__): one torch import for all. Every FIGURES line equals the lab's run of the same config, float for float."""
     from nbclient import NotebookClient
 
+    scripts = {name: gen.script(config(values)) for name, values in CONFIGS.items()}
+    scripts |= {name: flow_gen.script(flow_config(values)) for name, values in FLOW_CONFIGS.items()}
     paths = []
-    for name, values in CONFIGS.items():
+    for name, code in scripts.items():
         path = tmp_path / f"{name}.py"
-        path.write_text(gen.script(config(values)), encoding="utf-8")
+        path.write_text(code, encoding="utf-8")
         paths.append(str(path))
     first = config(next(iter(CONFIGS.values())))
     parts = gen.parts(first)
@@ -123,12 +149,13 @@ def test_the_notebook_and_every_script_print_the_labs_numbers_bit_for_bit(tmp_pa
     NotebookClient(nb, timeout=180, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
     outputs = ["".join(o.get("text", "") for o in c.get("outputs", [])) for c in nb.cells if c.cell_type == "code"]
     from_notebook, from_scripts = figures("".join(outputs[:-1])), figures(outputs[-1])
-    assert len(from_notebook) == 1 and len(from_scripts) == len(CONFIGS)
-    assert "dead units at the end:" in outputs[-1] and "final accuracy:" in outputs[-1]
+    assert len(from_notebook) == 1 and len(from_scripts) == len(scripts)
+    assert "dead units at the end:" in outputs[-1] and "first layer / last layer" in outputs[-1]
     assert same(from_notebook[0], from_scripts[0])
-    for (name, values), got in zip(CONFIGS.items(), from_scripts, strict=True):
-        expected = lab_figures(config(values))
-        assert same(got, expected), (name, got, expected)
+    expected = [lab_figures(config(v)) for v in CONFIGS.values()] + [flow_figures(flow_config(v))
+                                                                     for v in FLOW_CONFIGS.values()]
+    for name, got, want in zip(scripts, from_scripts, expected, strict=True):
+        assert same(got, want), (name, got, want)
 
 
 def test_the_page_shows_the_code_it_downloads():

@@ -3,7 +3,7 @@ script and a notebook. The code in the block is the code in the downloads. It is
 it: writing it builds the activation's torch module, and a page that only shows a run should not load torch here."""
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import streamlit as st
 
@@ -17,23 +17,12 @@ SHOWN = "_takehome:shown"  # the pages whose code this learner asked to see
 HOLDS = N_("With torch 2.13.0 on a CPU like this server's, it prints the page's numbers bit for bit (one thread, the "
            "same order of operations). With another version or another CPU, the numbers agree within the noise of "
            "the seeds.")
-PART_TEXTS = {  # the notebook's Markdown before each part of a script (labs.codegen.*.parts)
-    "setup": N_("**Setup.** PyTorch and NumPy, on one thread as the app computes: the same order of operations gives "
-                "the same numbers."),
-    "data": N_("**The data**, drawn from its own seed and standardized (mean 0, std 1 per feature), as the page draws "
-               "it."),
-    "network": N_("**The network and its initial weights**, drawn from the weights' seed in the order the page draws "
-                  "them, and the optimizer."),
-    "measure": N_("**What is measured**: a unit is dead when f′(z) = 0 on every training point, inactive when every "
-                  "point is on its negative side."),
-    "train": N_("**Training**: full-batch steps; the loss is checked at every step, the units every few steps."),
-    "figures": N_("**The figures the page shows**, then the same on one line to full precision."),
-    "plot": N_("**The charts**: dead units per layer over training, and the decision boundary at the end."),
-}
 
 
-def section(page: str, title: str, parts: Callable[[], Sequence[tuple[str, str]]], intro: str) -> None:
-    """An expander with the experiment's code: `parts()` writes it (labs.codegen), `intro` says what it reproduces."""
+def section(page: str, title: str, parts: Callable[[], Sequence[tuple[str, str]]], intro: str,
+            texts: Mapping[str, str]) -> None:
+    """An expander with the experiment's code: `parts()` writes it (labs.codegen), `intro` says what it reproduces,
+    `texts` (N_-marked, by part) go before the notebook's cells."""
     with st.expander(_("Reproduce in PyTorch"), icon=":material/terminal:"):
         st.markdown(_(intro))
         st.caption(_(HOLDS))
@@ -57,7 +46,7 @@ def section(page: str, title: str, parts: Callable[[], Sequence[tuple[str, str]]
                              help=_("Run it with python: it prints the page's numbers and draws its charts."))
         right.download_button(_("Download the notebook (.ipynb)"), icon=":material/download:", width="stretch",
                               data=lambda: notebook.text(notebook.build(_(title), _(intro), written,
-                                                                        {k: _(v) for k, v in PART_TEXTS.items()})),
+                                                                        {k: _(v) for k, v in texts.items()})),
                               file_name=f"{page}.ipynb", mime="application/x-ipynb+json",
                               help=_("The same code in cells, each explained; it runs top to bottom in a fresh "
                                      "kernel (Jupyter, VS Code, Colab)."))

@@ -50,6 +50,7 @@ else:
     if swept != base:
         st.caption(_("The settings above have changed since: press the button to sweep them."))
 
-takehome.section("dying_relu", codegen.TITLE, lambda: codegen.parts(st.session_state[BASE]), codegen.INTRO)
+takehome.section("dying_relu", codegen.TITLE, lambda: codegen.parts(st.session_state[BASE]), codegen.INTRO,
+                 codegen.PART_TEXTS)
 page.more("dying_relu", N_("Why units die, and how the fixes work"))
 state.finish()

@@ -96,11 +96,14 @@ def activation(key: str, params: Mapping) -> str:
 
 # ---- the hidden layers' init (labs.nets.linears with defaults_first) ---------------------------------------------
 
-def init_lines(init: str, bias_init: str, bias_value: float, init_for: str = "relu", indent: str = "    ") -> str:
-    """The loop body that redraws each hidden Linear `lin` as labs.inits does (nothing for PyTorch's default)."""
+def init_lines(init: str, bias_init: str, bias_value: float, init_for: str = "relu", params: Mapping | None = None,
+               sigma: float = 1.0, indent: str = "    ") -> str:
+    """The lines that draw a hidden Linear `lin` again as labs.inits does (none for PyTorch's default): He's slope and
+    Xavier's gain those of `init_for` at `params`."""
     lines = []
     if init != "default":
-        lines.append(inits.code(init, init_for).replace("(w,", "(lin.weight,").replace("(w)", "(lin.weight)"))
+        call = inits.code(init, init_for, params, sigma)
+        lines.append(call.replace("(w,", "(lin.weight,").replace("(w)", "(lin.weight)"))
     if bias_init == "zeros":
         lines.append("nn.init.zeros_(lin.bias)")
     elif bias_init == "constant":

@@ -17,6 +17,19 @@ TITLE = N_("Activation Lab: Dying ReLU, reproduced in PyTorch")
 INTRO = N_("The training above, at its settings and seeds: the same data, network, initial weights, optimizer and "
            "steps, written out as plain PyTorch. It prints the dead and inactive units per layer, the accuracy and the "
            "loss the page shows, then draws the dead units over training and the decision boundary.")
+PART_TEXTS = {  # the notebook's Markdown before each part (ui.takehome translates them)
+    "setup": N_("**Setup.** PyTorch and NumPy, on one thread as the app computes: the same order of operations gives "
+                "the same numbers."),
+    "data": N_("**The data**, drawn from its own seed and standardized (mean 0, std 1 per feature), as the page draws "
+               "it."),
+    "network": N_("**The network and its initial weights**, drawn from the weights' seed in the order the page draws "
+                  "them, and the optimizer."),
+    "measure": N_("**What is measured**: a unit is dead when f′(z) = 0 on every training point, inactive when every "
+                  "point is on its negative side."),
+    "train": N_("**Training**: full-batch steps; the loss is checked at every step, the units every few steps."),
+    "figures": N_("**The figures the page shows**, then the same on one line to full precision."),
+    "plot": N_("**The charts**: dead units per layer over training, and the decision boundary at the end."),
+}
 GRID = dying.PAGE_GRID  # the page measures its data and this grid of the plane in one pass: the same batch here
 
 

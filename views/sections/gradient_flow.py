@@ -16,6 +16,7 @@ from ui.urlstate import PageState
 from ui.widgets import activation_name
 
 P, T = gradflow.PROBE, gradflow.TRAIN
+BASE = "_flow_base"  # the probe's settings at its last run
 
 
 @st.fragment  # a control change reruns only the network and its charts, not the training section below
@@ -26,6 +27,7 @@ def probe_panel(state: PageState) -> gradflow.FlowResult:
         act, spec, params = own.pick(state, P.activation, format_func=activation_name)
         values = {"activation": act, **state.widgets(P, only=[c.name for c in P if c is not P.activation])}
     cfg = gradflow.NetConfig.of(values, params)
+    st.session_state[BASE] = cfg  # what the page's "Reproduce in PyTorch" writes out
     with charts:
         res = page.with_progress(lambda p: cache.lab("flow", cfg, partial(gradflow.gradient_flow, cfg), 48, p),
                                  _("Forward and backward pass…"),
