@@ -161,8 +161,8 @@ class Step:
     settings: Mapping[str, Any] = field(default_factory=dict)  # URL key -> value, as a link would set it
     question: Question | None = None
     claims: tuple[Claim, ...] = ()
-    # the section's further parts too (Dying ReLU's fixes and PReLU/RReLU, Gradient flow's initialization): only
-    # where the step's text is about them
+    # the section's further parts too (Dying ReLU's fixes and PReLU/RReLU, Gradient flow's initialization, Real
+    # data's learning curves, table and timing): only where the step's text is about them
     extras: bool = False
 
     @property

@@ -88,13 +88,14 @@ def race_panel(state: PageState) -> realdata.Race | None:
         page.chart(charts.accuracy_figure(names, res.final, res.run_seeds, res.chance, res.intervals(),
                                           percent(realdata.LEVEL)),
                    alt=_f("Final test accuracy of {names}, one point per seed.", names=", ".join(names)))
-        page.chart(charts.curves_figure(names, res.loss, res.test_accuracy),
-                   alt=_("Training loss and test accuracy per epoch, median over seeds with the range as a band."))
-        st.caption(_("Lines: the median over seeds; bands: from the worst seed to the best."))
-        left, right = st.columns([1.5, 1], gap="large")
-        left.markdown(results_table(res))
-        page.chart(charts.speed_figure(names, res.seconds_per_epoch), where=right,
-                   alt=_("Measured milliseconds per epoch for each activation."))
+        if state.extras:  # the learning curves, the table and the timing: the lab page's (a lesson's where asked)
+            page.chart(charts.curves_figure(names, res.loss, res.test_accuracy),
+                       alt=_("Training loss and test accuracy per epoch, median over seeds with the range as a band."))
+            st.caption(_("Lines: the median over seeds; bands: from the worst seed to the best."))
+            left, right = st.columns([1.5, 1], gap="large")
+            left.markdown(results_table(res))
+            page.chart(charts.speed_figure(names, res.seconds_per_epoch), where=right,
+                       alt=_("Measured milliseconds per epoch for each activation."))
         st.caption(_f("{data}: {train} training and {test} test examples (stratified split from the seed, "
                       "standardized on the training split); seeds {seeds}.",
                       data=_(realdata.DATASET_LABELS[cfg.data]), train=realdata.sizes(cfg.data)[0],
