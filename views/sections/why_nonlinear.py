@@ -14,6 +14,7 @@ from ui import cache, own, page
 from ui.urlstate import PageState
 from ui.widgets import activation_name
 
+XOR_BASE = "_xor_base"  # the XOR nets' settings at their last run
 MAX_TERMS_SHOWN = 16  # beyond this many, the single ReLU terms are a grey smear: the chart leaves them out
 
 
@@ -50,6 +51,7 @@ def xor_panel(state: PageState) -> dict[str, nonlinear.XorFit]:
               for c, col in zip(X, cols, strict=True)}
     values["activation"] = own.key_for(state, values["activation"])  # "own": the learner's formula
     cfg = nonlinear.XorConfig(**values)
+    st.session_state[XOR_BASE] = cfg  # what the page's "Reproduce in PyTorch" writes out
     runs = {kind: cfg.for_kind(kind) for kind in nonlinear.XOR_KINDS}  # the linear net has no activation
     with st.spinner(_("Training both…")):
         lin, non = (cache.lab("xor", (kind, run), partial(nonlinear.train_xor, kind, run))
