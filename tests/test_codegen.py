@@ -12,11 +12,12 @@ import numpy as np
 import pytest
 
 import activations
-from labs import dying, gradflow, nonlinear, toydata
+from labs import dying, gradflow, nonlinear, selfnorm, toydata
 from labs.codegen import common, notebook
 from labs.codegen import dying as gen
 from labs.codegen import gradflow as flow_gen
 from labs.codegen import nonlinear as xor_gen
+from labs.codegen import selfnorm as sn_gen
 from labs.seeding import one_thread
 
 pytest.importorskip("torch")
@@ -65,6 +66,26 @@ def xor_figures(cfg: nonlinear.XorConfig) -> dict:
             "nonlinear_loss": float(non.loss[-1])}
 
 
+# Self-normalizing nets at two seeds: LeCun with three activations; Xavier's per-activation gain with AlphaDropout
+# and a shifted input; residual blocks with dropout
+SN_CONFIGS = {
+    "sn-lecun-seed0": (dict(depth=10, width=16, batch=10), ("selu", "relu", "tanh")),
+    "sn-xavier-alpha-seed4": (dict(depth=8, width=16, batch=10, init="xavier_normal", dropout="alpha_dropout",
+                                   seed=4, input_mean=0.5), ("selu", "elu", "sigmoid")),
+    "sn-residual-dropout-seed4": (dict(depth=6, width=8, batch=10, dropout="dropout", residual=True, seed=4,
+                                       init="kaiming_normal"), ("relu", "tanh")),
+}
+
+
+def sn_config(values: dict) -> selfnorm.SNConfig:
+    return selfnorm.SNConfig(**{**{k: v for k, v in selfnorm.SCHEMA.defaults().items() if k != "acts"}, **values})
+
+
+def sn_figures(cfg: selfnorm.SNConfig, acts) -> dict:
+    res = one_thread(lambda: selfnorm.depth_stats(cfg, acts))
+    return {k: {"mean": [float(v) for v in res.mean[k]], "std": [float(v) for v in res.std[k]]} for k in acts}
+
+
 def config(values: dict) -> dying.TrainConfig:
     return dying.config({**dying.DATA.defaults(), **dying.TRAIN.defaults(), **values},
                         activations.get(values.get("activation", "relu")).defaults)
@@ -92,11 +113,13 @@ def same(a: dict, b: dict) -> bool:
     return a.keys() == b.keys() and all(eq(a[k], b[k]) for k in a)
 
 
-@pytest.mark.parametrize("which", ["dying", "gradflow", "xor"])
+@pytest.mark.parametrize("which", ["dying", "gradflow", "xor", "selfnorm"])
 def test_the_generated_code_is_clean_python(which):
     code = {"dying": lambda: gen.script(config(CONFIGS["rrelu-adam-seed3"])),
             "gradflow": lambda: flow_gen.script(flow_config(FLOW_CONFIGS["flow-leaky-he-seed5"])),
-            "xor": lambda: xor_gen.script(nonlinear.XorConfig(**XOR_CONFIGS["xor-tanh-seed3"]))}[which]()
+            "xor": lambda: xor_gen.script(nonlinear.XorConfig(**XOR_CONFIGS["xor-tanh-seed3"])),
+            "selfnorm": lambda: sn_gen.script(sn_config(SN_CONFIGS["sn-xavier-alpha-seed4"][0]),
+                                              SN_CONFIGS["sn-xavier-alpha-seed4"][1])}[which]()
     compile(code, "export.py", "exec")
     out = subprocess.run([sys.executable, "-m", "ruff", "check", "--quiet", "--no-cache", "--isolated",
                           "--line-length", "120", "--select", "E,F,W,I,B", "--stdin-filename", "export.py", "-"],
@@ -150,6 +173,7 @@ def test_the_notebook_and_every_script_print_the_labs_numbers_bit_for_bit(tmp_pa
     scripts = {name: gen.script(config(values)) for name, values in CONFIGS.items()}
     scripts |= {name: flow_gen.script(flow_config(values)) for name, values in FLOW_CONFIGS.items()}
     scripts |= {name: xor_gen.script(nonlinear.XorConfig(**values)) for name, values in XOR_CONFIGS.items()}
+    scripts |= {name: sn_gen.script(sn_config(values), acts) for name, (values, acts) in SN_CONFIGS.items()}
     paths = []
     for name, code in scripts.items():
         path = tmp_path / f"{name}.py"
@@ -171,7 +195,8 @@ def test_the_notebook_and_every_script_print_the_labs_numbers_bit_for_bit(tmp_pa
     assert same(from_notebook[0], from_scripts[0])
     expected = ([lab_figures(config(v)) for v in CONFIGS.values()]
                 + [flow_figures(flow_config(v)) for v in FLOW_CONFIGS.values()]
-                + [xor_figures(nonlinear.XorConfig(**v)) for v in XOR_CONFIGS.values()])
+                + [xor_figures(nonlinear.XorConfig(**v)) for v in XOR_CONFIGS.values()]
+                + [sn_figures(sn_config(v), acts) for v, acts in SN_CONFIGS.values()])
     for name, got, want in zip(scripts, from_scripts, expected, strict=True):
         assert same(got, want), (name, got, want)
 

@@ -15,6 +15,7 @@ from ui.urlstate import PageState
 from ui.widgets import activation_name
 
 C = selfnorm.SCHEMA
+BASE = "_selfnorm_base"  # the depth experiment's settings and picked activations at its last run
 
 
 def band_table(res: selfnorm.DepthStats, depth: int) -> str:
@@ -35,7 +36,8 @@ def band_table(res: selfnorm.DepthStats, depth: int) -> str:
 def depth_panel(state: PageState) -> selfnorm.DepthStats | None:
     state.section("depth")
     # Above the columns, at the page's full width: the activation chips do not fit the narrow controls column.
-    shown = own.keys(state, state.widget(C.acts, format_func=activation_name))  # "own": the formula's key
+    picks = state.widget(C.acts, format_func=activation_name)
+    shown = own.keys(state, picks)  # "own": the formula's key
     controls, chart = page.split(state, [1, 2.8])
     with controls:
         if not state.lesson:
@@ -45,6 +47,7 @@ def depth_panel(state: PageState) -> selfnorm.DepthStats | None:
             st.markdown(_("**The network**"))
         values |= state.widgets(C, only=selfnorm.NETWORK)
     cfg = selfnorm.SNConfig(**values)
+    st.session_state[BASE] = (cfg, tuple(picks))  # what the page's "Reproduce in PyTorch" writes out
     with chart:
         if not shown:
             st.info(_("Pick at least one activation."))
