@@ -12,9 +12,10 @@ from ..seeding import DATA, derived_seed
 from . import common
 
 TITLE = N_("Activation Lab: gradient flow, reproduced in PyTorch")
-INTRO = N_("The network above, at its settings and seed: the same inputs, layers, initial weights and one forward "
-           "and backward pass, written out as plain PyTorch. It prints each layer's gradient norms and the spread of "
-           "its activations as the page shows them, then draws the gradient norms per layer.")
+INTRO = N_("The deep network at the top of this page (not the clipping run), at its settings and seed: the same "
+           "inputs, layers, initial weights and one forward and backward pass, written out as plain PyTorch. It prints "
+           "each layer's gradient norms and the spread of its activations as the page shows them, then draws the "
+           "gradient norms per layer.")
 PART_TEXTS = {
     "setup": N_("**Setup.** PyTorch, on one thread as the app computes: the same order of operations gives the same "
                 "numbers."),
