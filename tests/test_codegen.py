@@ -214,3 +214,25 @@ def test_the_page_shows_the_code_it_downloads():
                        activations.get("relu").defaults)
     assert block == gen.script(cfg, gen.TITLE).rstrip("\n") or block == gen.script(cfg, gen.TITLE)
     assert "opt = torch.optim.Adam(net.parameters(), lr=0.3, foreach=True)" in block
+
+
+@pytest.mark.parametrize(("key", "params"), [("elu", {"alpha": 0.5}), ("gelu", {"approximate": "tanh"}),
+                                             ("leaky_relu", {"negative_slope": 0.2}), ("relu6", {}),
+                                             ("hardshrink", {"lambd": 0.7}), ("prelu", {"init": 0.1})])
+def test_the_exported_function_is_the_pages(key, params, monkeypatch):
+    """The Explorer's export: f and autograd's f′ on the page's grid equal the core's, as the page draws them."""
+    from labs import explore
+    from labs.codegen import function
+
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+    spec = activations.get(key)
+    p = spec.resolve(params)[0]
+    scope: dict = {}
+    exec(function.script(key, p, -4.0, 3.0), scope)  # noqa: S102 - our own generated text
+    x = scope["x"].numpy()
+    np.testing.assert_array_equal(x, np.linspace(-4.0, 3.0, explore.GRID_POINTS))
+    np.testing.assert_allclose(scope["y"].numpy(), spec.f(x, **p), rtol=1e-11, atol=1e-15)  # float64 round-off
+    np.testing.assert_allclose(scope["dy"].numpy(), spec.df(x, **p), rtol=1e-11, atol=1e-15)  # float64 round-off
+    import matplotlib.pyplot as plt
+
+    plt.close("all")

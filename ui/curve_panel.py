@@ -103,4 +103,5 @@ def panel(state: PageState, spec, x_range: Control, eps_control: Control, autogr
                            file_name=f"{name}.csv", mime="text/csv",
                            help=_("x, f(x) and f′(x) at every plotted point, 17 significant digits."))
     state.end_section()
+    st.session_state[f"_drawn:{state.page}"] = (key, dict(params), lo, hi)  # what "Reproduce in PyTorch" writes
     return Drawn(key, params, x, f, df, regions, props)

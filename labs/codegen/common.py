@@ -78,12 +78,14 @@ def activation(key: str, params: Mapping) -> str:
     import torch
     from torch import nn
 
+    import activations
     from activations.reference import torch_module
 
     module = torch_module(key, params)
     if type(module).__module__.split(".")[:2] != ["torch", "nn"]:
         raise NotExportable(key, f"{key} has no torch.nn class")
-    text = (f"nn.PReLU(init={float(module.weight.detach()[0])!r})" if isinstance(module, nn.PReLU)
+    resolved = activations.get(key).resolve(params)[0]
+    text = (f"nn.PReLU(init={float(resolved['init'])!r})" if isinstance(module, nn.PReLU)
             else f"nn.{module!r}")
     rebuilt = eval(text, {"nn": nn})  # noqa: S307 - our own text, from a module's repr
     x = torch.linspace(-6, 6, 241)
