@@ -15,6 +15,7 @@ import activations
 from labs import dying, gradflow, nonlinear, selfnorm, toydata
 from labs.codegen import common, notebook
 from labs.codegen import dying as gen
+from labs.codegen import function as fn_gen
 from labs.codegen import gradflow as flow_gen
 from labs.codegen import nonlinear as xor_gen
 from labs.codegen import selfnorm as sn_gen
@@ -113,13 +114,15 @@ def same(a: dict, b: dict) -> bool:
     return a.keys() == b.keys() and all(eq(a[k], b[k]) for k in a)
 
 
-@pytest.mark.parametrize("which", ["dying", "gradflow", "xor", "selfnorm"])
+@pytest.mark.parametrize("which", ["dying", "gradflow", "xor", "selfnorm", "own"])
 def test_the_generated_code_is_clean_python(which):
     code = {"dying": lambda: gen.script(config(CONFIGS["rrelu-adam-seed3"])),
             "gradflow": lambda: flow_gen.script(flow_config(FLOW_CONFIGS["flow-leaky-he-seed5"])),
             "xor": lambda: xor_gen.script(nonlinear.XorConfig(**XOR_CONFIGS["xor-tanh-seed3"])),
             "selfnorm": lambda: sn_gen.script(sn_config(SN_CONFIGS["sn-xavier-alpha-seed4"][0]),
-                                              SN_CONFIGS["sn-xavier-alpha-seed4"][1])}[which]()
+                                              SN_CONFIGS["sn-xavier-alpha-seed4"][1]),
+            "own": lambda: fn_gen.script(activations.own_key("where(x > 0, x, a * (exp(x) - 1))"), {"a": 0.5},
+                                         -3.0, 3.0)}[which]()
     compile(code, "export.py", "exec")
     out = subprocess.run([sys.executable, "-m", "ruff", "check", "--quiet", "--no-cache", "--isolated",
                           "--line-length", "120", "--select", "E,F,W,I,B", "--stdin-filename", "export.py", "-"],
@@ -233,6 +236,36 @@ def test_the_exported_function_is_the_pages(key, params, monkeypatch):
     np.testing.assert_array_equal(x, np.linspace(-4.0, 3.0, explore.GRID_POINTS))
     np.testing.assert_allclose(scope["y"].numpy(), spec.f(x, **p), rtol=1e-11, atol=1e-15)  # float64 round-off
     np.testing.assert_allclose(scope["dy"].numpy(), spec.df(x, **p), rtol=1e-11, atol=1e-15)  # float64 round-off
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
+
+
+@pytest.mark.parametrize(("formula", "params"), [
+    ("x*sigmoid(a*x)", {"a": 1.7}),
+    ("where(x > 0, x, a*(exp(x) - 1))", {"a": 0.5}),
+    ("abs(x) + max(x, 0, b*x) - min(x, c)", {"b": 0.3, "c": -0.5}),
+    ("x*tanh(softplus(x))", {}),
+    ("log(1 + x**2) + sign(x)*relu(x - 1)", {}),
+    ("2.5", {}),
+])
+def test_an_own_formula_is_exported_as_torch_code_equal_to_the_page(formula, params, monkeypatch):
+    """The learner's formula printed from its checked tree: f and autograd's f′ equal the page's (SymPy's, in
+    NumPy) on its grid, kinks (where, abs, max, min, sign, relu) and parameters included; never eval of the text."""
+    from labs import own as own_lab
+    from labs.codegen import function
+
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+    key = activations.own_key(own_lab.normalized(formula)[0])
+    spec = own_lab.spec(key, own_lab.default_ranges(formula), own_lab.default_values(formula))
+    p = {**spec.defaults, **params}
+    code = function.script(key, p, -3.0, 3.0)
+    assert formula not in code.split('"""', 2)[2].split("def f", 1)[0]  # the text itself is not in the code
+    scope: dict = {}
+    exec(code, scope)  # noqa: S102 - our own generated text
+    x = scope["x"].numpy()
+    np.testing.assert_allclose(scope["y"].numpy(), spec.f(x, **p), rtol=1e-11, atol=1e-15)
+    np.testing.assert_allclose(scope["dy"].numpy(), spec.df(x, **p), rtol=1e-11, atol=1e-15)
     import matplotlib.pyplot as plt
 
     plt.close("all")

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from activations.formula.torchcode import function_code
+from activations.registry import is_own, own_formula
 from i18n import N_
 
 from . import common
@@ -27,19 +29,24 @@ POINTS = 801  # labs.explore.GRID_POINTS: what the page measures
 
 def parts(key: str, params: Mapping, lo: float, hi: float) -> list[tuple[str, str]]:
     """The script of activation `key` at `params` on [lo, hi] (the page's checked values)."""
-    module = common.activation(key, params)  # NotExportable for a formula: its printer is still to come
-    if module.startswith("nn.PReLU("):  # its slope a float64 parameter, as the page's (not float32's 0.1)
-        module = module[:-1] + ", dtype=torch.float64)"
+    own = is_own(key)
+    if own:  # the learner's formula, printed from its checked tree as the app's torch twin computes it
+        function = "\n" + function_code(own_formula(key), "f", dict(params))  # two blank lines around a def
+    else:
+        module = common.activation(key, params)
+        if module.startswith("nn.PReLU("):  # its slope a float64 parameter, as the page's (not float32's 0.1)
+            module = module[:-1] + ", dtype=torch.float64)"
+        function = f"f = {module}.double().eval()  # float64 as the page; RReLU: its fixed evaluation slope"
     return [
         ("setup", f"""# {common.PIP}
 import json
 
 import matplotlib.pyplot as plt
 import numpy as np
-import torch
-from torch import nn"""),
-        ("function", f"f = {module}.double().eval()  # float64 as the page; RReLU: its fixed evaluation slope"),
-        ("curve", f"""x = torch.from_numpy(np.linspace({float(lo)!r}, {float(hi)!r}, {POINTS})).requires_grad_(True)
+import torch{"" if own else chr(10) + "from torch import nn"}"""),
+        ("function", function),
+        ("curve", f"""{chr(10) if own else ""}x = np.linspace({float(lo)!r}, {float(hi)!r}, {POINTS})  # the page's grid
+x = torch.from_numpy(x).requires_grad_(True)
 y = f(x)
 (dy,) = torch.autograd.grad(y.sum(), x)  # f'(x), element by element
 x, y = x.detach(), y.detach()"""),
@@ -54,7 +61,7 @@ print("FIGURES", json.dumps(figures))"""),
 ax.plot(x, y, label="f(x)")
 ax.plot(x, dy, "--", label="f'(x)")
 ax.axhline(0, color="grey", linewidth=0.5)
-ax.set(xlabel="x", title=repr(f))
+ax.set(xlabel="x", title=(getattr(f, "__doc__", None) or repr(f)).splitlines()[0][:70])
 ax.legend()
 fig.tight_layout()
 plt.show()"""),
