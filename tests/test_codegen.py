@@ -53,6 +53,23 @@ def flow_figures(cfg: gradflow.NetConfig) -> dict:
             "ratio": r.first_last_ratio, "loss": r.loss}
 
 
+# Gradient flow's clipping run at two seeds: the page's exploding net (it diverges unclipped), and tanh with Xavier
+CLIP_CONFIGS = {
+    "clip-exploding-seed0": dict(steps=30),
+    "clip-tanh-seed3": dict(activation="tanh", depth=5, width=8, init="xavier_normal", seed=3, steps=30, lr=0.1),
+}
+
+
+def clip_config(values: dict) -> gradflow.TrainConfig:
+    return gradflow.TrainConfig.of({**gradflow.TRAIN.defaults(), **values})
+
+
+def clip_figures(cfg: gradflow.TrainConfig) -> dict:
+    runs = [one_thread(lambda c=c: gradflow.clip_run(cfg, c)) for c in gradflow.CLIPS]
+    return {r.clip: {"final_loss": r.result.final_loss, "largest_grad_norm": r.result.largest_grad_norm,
+                     "diverged_at": r.result.diverged_at} for r in runs}
+
+
 # Why non-linear's XOR nets at two seeds: the page's ReLU, and tanh on a shallower linear stack
 XOR_CONFIGS = {
     "xor-relu-seed0": dict(steps=150),
@@ -114,10 +131,11 @@ def same(a: dict, b: dict) -> bool:
     return a.keys() == b.keys() and all(eq(a[k], b[k]) for k in a)
 
 
-@pytest.mark.parametrize("which", ["dying", "gradflow", "xor", "selfnorm", "own"])
+@pytest.mark.parametrize("which", ["dying", "gradflow", "clipping", "xor", "selfnorm", "own"])
 def test_the_generated_code_is_clean_python(which):
     code = {"dying": lambda: gen.script(config(CONFIGS["rrelu-adam-seed3"])),
             "gradflow": lambda: flow_gen.script(flow_config(FLOW_CONFIGS["flow-leaky-he-seed5"])),
+            "clipping": lambda: flow_gen.clip_script(clip_config(CLIP_CONFIGS["clip-tanh-seed3"])),
             "xor": lambda: xor_gen.script(nonlinear.XorConfig(**XOR_CONFIGS["xor-tanh-seed3"])),
             "selfnorm": lambda: sn_gen.script(sn_config(SN_CONFIGS["sn-xavier-alpha-seed4"][0]),
                                               SN_CONFIGS["sn-xavier-alpha-seed4"][1]),
@@ -175,6 +193,7 @@ def test_the_notebook_and_every_script_print_the_labs_numbers_bit_for_bit(tmp_pa
 
     scripts = {name: gen.script(config(values)) for name, values in CONFIGS.items()}
     scripts |= {name: flow_gen.script(flow_config(values)) for name, values in FLOW_CONFIGS.items()}
+    scripts |= {name: flow_gen.clip_script(clip_config(values)) for name, values in CLIP_CONFIGS.items()}
     scripts |= {name: xor_gen.script(nonlinear.XorConfig(**values)) for name, values in XOR_CONFIGS.items()}
     scripts |= {name: sn_gen.script(sn_config(values), acts) for name, (values, acts) in SN_CONFIGS.items()}
     paths = []
@@ -198,6 +217,7 @@ def test_the_notebook_and_every_script_print_the_labs_numbers_bit_for_bit(tmp_pa
     assert same(from_notebook[0], from_scripts[0])
     expected = ([lab_figures(config(v)) for v in CONFIGS.values()]
                 + [flow_figures(flow_config(v)) for v in FLOW_CONFIGS.values()]
+                + [clip_figures(clip_config(v)) for v in CLIP_CONFIGS.values()]
                 + [xor_figures(nonlinear.XorConfig(**v)) for v in XOR_CONFIGS.values()]
                 + [sn_figures(sn_config(v), acts) for v, acts in SN_CONFIGS.values()])
     for name, got, want in zip(scripts, from_scripts, expected, strict=True):

@@ -6,7 +6,7 @@ from labs import gradflow
 from labs.codegen import gradflow as codegen
 from ui import page, takehome
 from ui.widgets import activation_name
-from views.sections.gradient_flow import BASE, P, probe_panel, train_panel
+from views.sections.gradient_flow import BASE, CLIP_BASE, P, probe_panel, train_panel
 
 state = page.start("gradient_flow", N_("Gradient flow"))
 page.presets(state, gradflow.PRESETS, list(P), formats={"activation": activation_name},
@@ -15,6 +15,8 @@ page.presets(state, gradflow.PRESETS, list(P), formats={"activation": activation
 
 probe_panel(state)
 train_panel(state)
+takehome.section("gradient_flow_clipping", codegen.CLIP_TITLE, lambda: codegen.clip_parts(st.session_state[CLIP_BASE]),
+                 codegen.CLIP_INTRO, codegen.CLIP_TEXTS)
 takehome.section("gradient_flow", codegen.TITLE, lambda: codegen.parts(st.session_state[BASE]), codegen.INTRO,
                  codegen.PART_TEXTS)
 page.more("gradient_flow", N_("More on vanishing and exploding gradients"))

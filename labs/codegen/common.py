@@ -113,6 +113,11 @@ def init_lines(init: str, bias_init: str, bias_value: float, init_for: str = "re
     return "\n".join(indent + line for line in lines)
 
 
+def indented(text: str, prefix: str) -> str:
+    """Each line of `text` with `prefix` before it."""
+    return "\n".join(prefix + line for line in text.splitlines())
+
+
 def optimizer(name: str, lr: float) -> str:
     """labs.optim.make as text."""
     if name == "adam":

@@ -103,3 +103,97 @@ plt.show()"""),
 
 def script(cfg: gradflow.NetConfig, title: str = TITLE) -> str:
     return common.join(parts(cfg), title)
+
+
+# ---- the clipping run: labs.gradflow.train, three times from the same weights ---------------------------------------
+
+CLIP_TITLE = N_("Activation Lab: gradient clipping, reproduced in PyTorch")
+CLIP_INTRO = N_("The training run above, at its settings and seed: y = sin 3x fitted with full-batch SGD three times "
+                "from the same initial weights, without clipping, with clip_grad_norm_ and with clip_grad_value_, "
+                "written out as plain PyTorch. It prints each run's final loss (or the step where it diverged) and its "
+                "largest gradient norm, then draws the losses.")
+CLIP_TEXTS = {
+    "setup": PART_TEXTS["setup"],
+    "data": N_("**The data**: 256 points of y = sin 3x on [−2, 2]."),
+    "network": N_("**The network**: each hidden layer drawn in turn from the weights' seed, with the gain of the "
+                  "activation; every run starts from the same weights."),
+    "train": N_("**Training**, three times: the global gradient norm is measured before clipping at every step."),
+    "figures": N_("**The figures the page shows**, then the same on one line to full precision."),
+    "plot": N_("**The chart**: the training loss of the three runs on a log axis."),
+}
+
+
+def clip_parts(cfg: gradflow.TrainConfig) -> list[tuple[str, str]]:
+    """The three clipping runs of `cfg` (checked by its declaration first), in parts."""
+    cfg, _notes = cfg.clamped()
+    net = cfg.net
+    p = net.param_dict
+    act = common.activation(net.activation, p)
+    init = common.init_lines(net.init, net.bias_init, net.bias_value, net.activation, p, net.sigma)
+    return [
+        ("setup", f"""# {common.PIP}
+import json
+import math
+
+import matplotlib.pyplot as plt
+import torch
+from torch import nn
+
+torch.set_num_threads(1)  # the app computes on one thread: the same order of operations, the same numbers"""),
+        ("data", """x = torch.linspace(-2.0, 2.0, 256).unsqueeze(1)
+y = torch.sin(3.0 * x)"""),
+        ("network", f"""def make_net():
+    torch.manual_seed({net.seed})  # the weights' seed: every run starts from the same weights
+    layers = []
+    for i in range({net.depth}):  # each hidden layer built and drawn before the next
+        lin = nn.Linear(1 if i == 0 else {net.width}, {net.width})
+{common.indented(init, "    ") + chr(10) if init else ""}        layers += [lin, {act}]
+    return nn.Sequential(*layers, nn.Linear({net.width}, 1))"""),
+        ("train", f"""def train(clip):
+    \"\"\"Full-batch SGD, lr {cfg.lr!r}, {cfg.steps} steps; clip is "none", "norm" or "value".\"\"\"
+    net = make_net()
+    params = list(net.parameters())
+    opt = torch.optim.SGD(params, lr={cfg.lr!r})
+    losses, norms, diverged_at = [], [], None
+    for i in range({cfg.steps}):
+        opt.zero_grad(set_to_none=False)
+        loss = nn.functional.mse_loss(net(x), y)
+        value = float(loss.detach().item())
+        if not math.isfinite(value):
+            diverged_at = i + 1
+            break
+        loss.backward()
+        # the global norm before clipping (max_norm=inf only measures it)
+        norm = nn.utils.clip_grad_norm_(params, {cfg.max_norm!r} if clip == "norm" else float("inf")).item()
+        if clip == "value":
+            nn.utils.clip_grad_value_(params, {cfg.clip_value!r})
+        nn.utils.clip_grad_norm_(params, float("inf"))  # as the page: the norm after clipping, measured
+        losses.append(value)
+        norms.append(norm)
+        opt.step()
+    return losses, norms, diverged_at
+
+
+runs = {{clip: train(clip) for clip in ("none", "norm", "value")}}"""),
+        ("figures", """figures = {}
+for clip, (losses, norms, diverged_at) in runs.items():
+    finite = [v for v in losses if math.isfinite(v)]
+    finite_norms = [v for v in norms if math.isfinite(v)]
+    final = finite[-1] if finite else None
+    largest = max(finite_norms) if finite_norms else None
+    figures[clip] = {"final_loss": final, "largest_grad_norm": largest, "diverged_at": diverged_at}
+    said = f"diverged at step {diverged_at}" if diverged_at is not None else f"final loss {final:.3g}"
+    print(f"{clip:6s} {said}, largest global gradient norm: {largest:.2e}" if largest is not None else said)
+print("FIGURES", json.dumps(figures))"""),
+        ("plot", """fig, ax = plt.subplots(figsize=(8, 4.5))
+for clip, (losses, _norms, _diverged) in runs.items():
+    ax.semilogy(range(1, len(losses) + 1), losses, label=clip)
+ax.set(xlabel="step", ylabel="training loss (MSE)", title="gradient clipping")
+ax.legend()
+fig.tight_layout()
+plt.show()"""),
+    ]
+
+
+def clip_script(cfg: gradflow.TrainConfig, title: str = CLIP_TITLE) -> str:
+    return common.join(clip_parts(cfg), title)

@@ -17,6 +17,7 @@ from ui.widgets import activation_name
 
 P, T = gradflow.PROBE, gradflow.TRAIN
 BASE = "_flow_base"  # the probe's settings at its last run
+CLIP_BASE = "_clip_base"  # the clipping run's settings at its last run
 
 
 @st.fragment  # a control change reruns only the network and its charts, not the training section below
@@ -106,6 +107,7 @@ def train_panel(state: PageState) -> tuple:
               **state.widgets(T, c3, only=["lr", "steps"]), **state.widgets(T, c4, only=["max_norm", "clip_value"]),
               **state.widgets(T, c1, only=["seed"])}
     cfg = gradflow.TrainConfig.of(values)
+    st.session_state[CLIP_BASE] = cfg  # what the clipping run's "Reproduce in PyTorch" writes out
     parts = [((cfg, clip), partial(gradflow.clip_run, cfg, clip)) for clip in gradflow.CLIPS]  # side by side
     runs = page.with_progress(lambda p: cache.lab_parts("train", cfg, parts, tuple, 16, p,
                                                         part_seconds=gradflow.seconds(cfg) / len(parts)),
