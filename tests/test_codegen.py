@@ -104,6 +104,15 @@ def sn_figures(cfg: selfnorm.SNConfig, acts) -> dict:
     return {k: {"mean": [float(v) for v in res.mean[k]], "std": [float(v) for v in res.std[k]]} for k in acts}
 
 
+def own(formula: str) -> str:
+    """The key of a learner's formula, registered as the own page registers it (labs.own.spec)."""
+    from labs import own as own_lab
+
+    key = activations.own_key(own_lab.normalized(formula)[0])
+    own_lab.spec(key, own_lab.default_ranges(formula), own_lab.default_values(formula))
+    return key
+
+
 def config(values: dict) -> dying.TrainConfig:
     return dying.config({**dying.DATA.defaults(), **dying.TRAIN.defaults(), **values},
                         activations.get(values.get("activation", "relu")).defaults)
@@ -194,6 +203,14 @@ def test_the_notebook_and_every_script_print_the_labs_numbers_bit_for_bit(tmp_pa
     scripts = {name: gen.script(config(values)) for name, values in CONFIGS.items()}
     scripts |= {name: flow_gen.script(flow_config(values)) for name, values in FLOW_CONFIGS.items()}
     scripts |= {name: flow_gen.clip_script(clip_config(values)) for name, values in CLIP_CONFIGS.items()}
+    # a learner's formula inside the labs: printed as torch code (activations.formula.torchcode) in an nn.Module
+    swish = own("x*sigmoid(a*x)")
+    own_dying = dying.config({**dying.DATA.defaults(), **dying.TRAIN.defaults(), "n": 200, "steps": 30, "units": 8,
+                              "activation": swish}, {"a": 1.5})
+    own_flow = gradflow.NetConfig.of({**gradflow.PROBE.defaults(), "activation": swish, "depth": 6, "width": 16,
+                                      "batch": 32, "seed": 1}, {"a": 1.5})
+    scripts |= {"own-dying-seed0": gen.script(own_dying), "own-flow-seed1": flow_gen.script(own_flow),
+                "own-selfnorm-seed0": sn_gen.script(sn_config(dict(depth=6, width=8, batch=10)), ("selu", swish))}
     scripts |= {name: xor_gen.script(nonlinear.XorConfig(**values)) for name, values in XOR_CONFIGS.items()}
     scripts |= {name: sn_gen.script(sn_config(values), acts) for name, (values, acts) in SN_CONFIGS.items()}
     paths = []
@@ -218,6 +235,8 @@ def test_the_notebook_and_every_script_print_the_labs_numbers_bit_for_bit(tmp_pa
     expected = ([lab_figures(config(v)) for v in CONFIGS.values()]
                 + [flow_figures(flow_config(v)) for v in FLOW_CONFIGS.values()]
                 + [clip_figures(clip_config(v)) for v in CLIP_CONFIGS.values()]
+                + [lab_figures(own_dying), flow_figures(own_flow),
+                   sn_figures(sn_config(dict(depth=6, width=8, batch=10)), ("selu", swish))]
                 + [xor_figures(nonlinear.XorConfig(**v)) for v in XOR_CONFIGS.values()]
                 + [sn_figures(sn_config(v), acts) for v, acts in SN_CONFIGS.values()])
     for name, got, want in zip(scripts, from_scripts, expected, strict=True):

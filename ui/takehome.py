@@ -34,9 +34,9 @@ def section(page: str, title: str, parts: Callable[[], Sequence[tuple[str, str]]
         try:
             written = list(parts())
         except NotExportable as e:
-            st.info(_f("This view cannot be written as plain PyTorch yet: {name} has no class in `torch.nn`, and "
-                       "writing a formula as torch code is still to come.", name=activation_name(e.key)),
-                    icon=":material/info:")
+            st.info(_f("This view cannot be written as plain PyTorch yet: {name} has no class in `torch.nn`. Pick "
+                       "another activation, or type it as a formula on Your own activation: a formula is exported.",
+                       name=activation_name(e.key)), icon=":material/info:")
             return
         code = join(written, _(title))
         st.code(code, language="python", line_numbers=True)

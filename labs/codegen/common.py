@@ -73,14 +73,16 @@ X = ((X - X.mean(axis=0)) / np.where(std > 0, std, 1.0)).astype(np.float32)  # e
 
 def activation(key: str, params: Mapping) -> str:
     """`nn.ReLU()`, `nn.LeakyReLU(negative_slope=0.2)`, …: the module the lab builds (activations.reference), as
-    source text, checked by building it back and comparing outputs bit for bit. NotExportable when it is no nn class
-    (the learner's formula, Swish, binary step): those need the formula printer this export does not have yet."""
+    source text, checked by building it back and comparing outputs bit for bit; `Own()` for the learner's formula
+    (preamble() defines it). NotExportable when it has no nn class (Swish, binary step)."""
     import torch
     from torch import nn
 
     import activations
     from activations.reference import torch_module
 
+    if activations.is_own(key):
+        return "Own()"  # defined by preamble(): the formula printed as torch code
     module = torch_module(key, params)
     if type(module).__module__.split(".")[:2] != ["torch", "nn"]:
         raise NotExportable(key, f"{key} has no torch.nn class")
@@ -97,6 +99,25 @@ def activation(key: str, params: Mapping) -> str:
 
 
 # ---- the hidden layers' init (labs.nets.linears with defaults_first) ---------------------------------------------
+
+def preamble(keys, params: Mapping) -> str:
+    """The code an exported script needs before its network: for the learner's formula among `keys`, the formula as
+    torch code (activations.formula.torchcode, at its resolved parameters) and an nn.Module around it, as the app's
+    own module calls the formula's torch twin. Empty otherwise."""
+    import activations
+    from activations.formula.torchcode import function_code
+
+    own = [k for k in ([keys] if isinstance(keys, str) else keys) if activations.is_own(k)]
+    if not own:
+        return ""
+    key = own[0]
+    resolved = activations.get(key).resolve(params)[0]
+    return (f"\n\n{function_code(activations.registry.own_formula(key), 'formula', resolved)}\n\n"
+            "class Own(nn.Module):\n"
+            '    """The learner\'s activation."""\n\n'
+            "    def forward(self, x):\n"
+            "        return formula(x)")
+
 
 def init_lines(init: str, bias_init: str, bias_value: float, init_for: str = "relu", params: Mapping | None = None,
                sigma: float = 1.0, indent: str = "    ") -> str:

@@ -38,6 +38,7 @@ def parts(cfg: dying.TrainConfig) -> list[tuple[str, str]]:
     cfg, _notes = cfg.clamped()
     d, key, p = cfg.data, cfg.activation, cfg.param_dict
     act = common.activation(key, p)
+    pre = common.preamble(key, p)
     sided = has_negative_side(key, p)
     every = cfg.record_every
     init = common.init_lines(cfg.init, cfg.bias_init, cfg.bias_value)
@@ -56,7 +57,7 @@ import numpy as np
 import torch
 from torch import nn
 
-torch.set_num_threads(1)  # the app trains on one thread: the same order of operations, the same numbers"""),
+torch.set_num_threads(1)  # the app trains on one thread: the same order of operations, the same numbers{pre}"""),
         ("data", f"""{common.two_classes(d.dataset, d.n, d.noise, d.data_seed)}
 xt, yt = torch.from_numpy(X), torch.from_numpy(y.astype(np.float32))
 n = len(xt)

@@ -34,6 +34,7 @@ def parts(cfg: gradflow.NetConfig) -> list[tuple[str, str]]:
     cfg, _notes = cfg.clamped()
     p = cfg.param_dict
     act = common.activation(cfg.activation, p)
+    pre = common.preamble(cfg.activation, p)
     init = common.init_lines(cfg.init, cfg.bias_init, cfg.bias_value, cfg.activation, p, cfg.sigma)
     return [
         ("setup", f"""# {common.PIP}
@@ -44,7 +45,7 @@ import matplotlib.pyplot as plt
 import torch
 from torch import nn
 
-torch.set_num_threads(1)  # the app computes on one thread: the same order of operations, the same numbers"""),
+torch.set_num_threads(1)  # the app computes on one thread: the same order of operations, the same numbers{pre}"""),
         ("data", f"""g = torch.Generator().manual_seed({derived_seed(cfg.seed, DATA)})  # the inputs' own stream
 x = {cfg.input_mean!r} + {cfg.input_scale!r} * torch.randn({cfg.batch}, {cfg.width}, generator=g)
 y = torch.randn({cfg.batch}, 1, generator=g)"""),
@@ -129,6 +130,7 @@ def clip_parts(cfg: gradflow.TrainConfig) -> list[tuple[str, str]]:
     net = cfg.net
     p = net.param_dict
     act = common.activation(net.activation, p)
+    pre = common.preamble(net.activation, p)
     init = common.init_lines(net.init, net.bias_init, net.bias_value, net.activation, p, net.sigma)
     return [
         ("setup", f"""# {common.PIP}
@@ -139,7 +141,7 @@ import matplotlib.pyplot as plt
 import torch
 from torch import nn
 
-torch.set_num_threads(1)  # the app computes on one thread: the same order of operations, the same numbers"""),
+torch.set_num_threads(1)  # the app computes on one thread: the same order of operations, the same numbers{pre}"""),
         ("data", """x = torch.linspace(-2.0, 2.0, 256).unsqueeze(1)
 y = torch.sin(3.0 * x)"""),
         ("network", f"""def make_net():

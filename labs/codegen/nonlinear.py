@@ -30,6 +30,7 @@ def parts(cfg: nonlinear.XorConfig) -> list[tuple[str, str]]:
     """The script of `cfg` (checked by its declaration first: no value reaches the text unchecked), in parts."""
     cfg, _notes = cfg.clamped()
     act = common.activation(cfg.activation, {})
+    pre = common.preamble(cfg.activation, {})
     return [
         ("setup", f"""# {common.PIP}
 import json
@@ -39,7 +40,7 @@ import numpy as np
 import torch
 from torch import nn
 
-torch.set_num_threads(1)  # the app computes on one thread: the same order of operations, the same numbers"""),
+torch.set_num_threads(1)  # the app computes on one thread: the same order of operations, the same numbers{pre}"""),
         ("data", f"""rng = np.random.default_rng({cfg.seed})
 centres = np.array([(1.0, 1.0), (-1.0, -1.0), (1.0, -1.0), (-1.0, 1.0)])
 points = centres[np.arange({cfg.n}) % 4] + {cfg.noise!r} * rng.standard_normal(({cfg.n}, 2))

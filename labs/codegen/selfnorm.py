@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from activations import is_own
 from i18n import N_
 
 from .. import inits, selfnorm
@@ -34,10 +35,10 @@ DROPOUT_MODULES = {"dropout": "nn.Dropout", "alpha_dropout": "nn.AlphaDropout"}
 def parts(cfg: selfnorm.SNConfig, picked: Sequence[str]) -> list[tuple[str, str]]:
     """The script of `cfg` for the activations `picked` (checked first: no value reaches the text unchecked)."""
     cfg, _notes = cfg.clamped()
-    if "own" in picked:
-        raise common.NotExportable("own", "the learner's formula has no torch.nn class")
-    keys = [k for k in dict.fromkeys(picked) if k in selfnorm.SCHEMA.acts.options] or ["selu"]
+    keys = [k for k in dict.fromkeys(picked) if k in selfnorm.SCHEMA.acts.options and k != "own" or is_own(k)]
+    keys = keys or ["selu"]
     modules = {k: common.activation(k, {}) for k in keys}
+    pre = common.preamble(keys, {})
     if cfg.init == "xavier_normal":  # each activation's own gain (labs.selfnorm.net_spec), else the same draws
         gains = {k: inits.init_gain(k, {})[0] for k in keys}
         draw = f"nn.init.xavier_normal_(lin.weight, gain={gains!r}[key])"
@@ -58,7 +59,7 @@ import torch
 from torch import nn
 
 torch.set_num_threads(1)  # the app computes on one thread: the same order of operations, the same numbers
-BAND_MU, BAND_NU = {selfnorm.STABLE_MU!r}, {selfnorm.STABLE_NU!r}  # the region the paper proves stable"""),
+BAND_MU, BAND_NU = {selfnorm.STABLE_MU!r}, {selfnorm.STABLE_NU!r}  # the region the paper proves stable{pre}"""),
         ("data", f"""g = torch.Generator().manual_seed({derived_seed(cfg.seed, DATA)})  # the inputs' own stream
 x = {cfg.input_mean!r} + {cfg.input_scale!r} * torch.randn({cfg.batch}, {cfg.width}, generator=g)"""),
         ("network", f"""ACTIVATIONS = {{{", ".join(f"{k!r}: lambda: {m}" for k, m in modules.items())}}}

@@ -47,7 +47,7 @@ def depth_panel(state: PageState) -> selfnorm.DepthStats | None:
             st.markdown(_("**The network**"))
         values |= state.widgets(C, only=selfnorm.NETWORK)
     cfg = selfnorm.SNConfig(**values)
-    st.session_state[BASE] = (cfg, tuple(picks))  # what the page's "Reproduce in PyTorch" writes out
+    st.session_state[BASE] = (cfg, tuple(shown))  # what the page's "Reproduce in PyTorch" writes out
     with chart:
         if not shown:
             st.info(_("Pick at least one activation."))
