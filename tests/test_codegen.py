@@ -177,8 +177,12 @@ def test_every_activation_with_an_nn_class_is_written_as_it_is_built():
             refused.append(key)
     assert "nn.LeakyReLU(negative_slope=0.01)" in written and "nn.PReLU(init=0.25)" in written
     assert set(refused) == {"binary_step", "swish"}  # no torch.nn class: the formula printer's work (issue 25)
+    key = own("x*sigmoid(x)")  # the learner's formula: a module around the formula printed as torch code
+    assert common.activation(key, {}) == "Own()"
+    assert "def formula(x, a=" in common.preamble([key], {}) and "class Own(nn.Module)" in common.preamble(key, {})
+    assert common.preamble("relu", {}) == ""
     with pytest.raises(common.NotExportable):
-        common.activation(activations.own_key("x*sigmoid(x)"), {})
+        common.activation("swish", {"beta": 1.0})
 
 
 def test_hostile_values_never_reach_the_code():
