@@ -12,12 +12,13 @@ import numpy as np
 import pytest
 
 import activations
-from labs import dying, gradflow, nonlinear, selfnorm, toydata
+from labs import dying, gradflow, nonlinear, realdata, selfnorm, toydata
 from labs.codegen import common, notebook
 from labs.codegen import dying as gen
 from labs.codegen import function as fn_gen
 from labs.codegen import gradflow as flow_gen
 from labs.codegen import nonlinear as xor_gen
+from labs.codegen import realdata as race_gen
 from labs.codegen import selfnorm as sn_gen
 from labs.seeding import one_thread
 
@@ -68,6 +69,26 @@ def clip_figures(cfg: gradflow.TrainConfig) -> dict:
     runs = [one_thread(lambda c=c: gradflow.clip_run(cfg, c)) for c in gradflow.CLIPS]
     return {r.clip: {"final_loss": r.result.final_loss, "largest_grad_norm": r.result.largest_grad_norm,
                      "diverged_at": r.result.diverged_at} for r in runs}
+
+
+# Real data's race at small settings, two seed ranges: the digits with matched inits (He, Xavier's gain, LeCun), and
+# breast cancer with the default init and Adam
+RACE_CONFIGS = {
+    "race-digits-seed0": dict(activations=["relu", "tanh", "selu"], seeds=2, epochs=3, width=16),
+    "race-cancer-seed5": dict(data="breast_cancer", activations=["sigmoid", "elu"], seeds=2, epochs=2, seed=5,
+                              init="default", optimizer="adam", lr=0.01, depth=3),
+}
+
+
+def race_config(values: dict) -> realdata.RaceConfig:
+    return realdata.RaceConfig.of({**realdata.RACE.defaults(), **values}).clamped()[0]
+
+
+def race_figures(cfg: realdata.RaceConfig) -> dict:
+    res = one_thread(lambda: realdata.assemble(cfg, [realdata.run_part(cfg, k, s) for k, s in
+                                                      realdata.race_parts(cfg)]))
+    return {k: {"test": [float(v) for v in res.final[a]], "train": [float(v) for v in res.train_accuracy[a]]}
+            for a, k in enumerate(res.keys)}
 
 
 # Why non-linear's XOR nets at two seeds: the page's ReLU, and tanh on a shallower linear stack
@@ -140,7 +161,7 @@ def same(a: dict, b: dict) -> bool:
     return a.keys() == b.keys() and all(eq(a[k], b[k]) for k in a)
 
 
-@pytest.mark.parametrize("which", ["dying", "gradflow", "clipping", "xor", "selfnorm", "own"])
+@pytest.mark.parametrize("which", ["dying", "gradflow", "clipping", "xor", "selfnorm", "race", "own"])
 def test_the_generated_code_is_clean_python(which):
     code = {"dying": lambda: gen.script(config(CONFIGS["rrelu-adam-seed3"])),
             "gradflow": lambda: flow_gen.script(flow_config(FLOW_CONFIGS["flow-leaky-he-seed5"])),
@@ -148,6 +169,7 @@ def test_the_generated_code_is_clean_python(which):
             "xor": lambda: xor_gen.script(nonlinear.XorConfig(**XOR_CONFIGS["xor-tanh-seed3"])),
             "selfnorm": lambda: sn_gen.script(sn_config(SN_CONFIGS["sn-xavier-alpha-seed4"][0]),
                                               SN_CONFIGS["sn-xavier-alpha-seed4"][1]),
+            "race": lambda: race_gen.script(race_config(RACE_CONFIGS["race-digits-seed0"])),
             "own": lambda: fn_gen.script(activations.own_key("where(x > 0, x, a * (exp(x) - 1))"), {"a": 0.5},
                                          -3.0, 3.0)}[which]()
     compile(code, "export.py", "exec")
@@ -156,7 +178,7 @@ def test_the_generated_code_is_clean_python(which):
                          input=code, capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stdout + out.stderr
     imported = {line.split()[1].split(".")[0] for line in code.splitlines() if line.startswith(("import ", "from "))}
-    assert imported <= {"copy", "json", "math", "matplotlib", "numpy", "torch"}, imported  # never this app
+    assert imported <= {"copy", "json", "math", "matplotlib", "numpy", "sklearn", "torch"}, imported  # never the app
 
 
 @pytest.mark.parametrize("dataset", toydata.DATASETS)
@@ -216,6 +238,7 @@ def test_the_notebook_and_every_script_print_the_labs_numbers_bit_for_bit(tmp_pa
     scripts |= {"own-dying-seed0": gen.script(own_dying), "own-flow-seed1": flow_gen.script(own_flow),
                 "own-selfnorm-seed0": sn_gen.script(sn_config(dict(depth=6, width=8, batch=10)), ("selu", swish))}
     scripts |= {name: xor_gen.script(nonlinear.XorConfig(**values)) for name, values in XOR_CONFIGS.items()}
+    scripts |= {name: race_gen.script(race_config(values)) for name, values in RACE_CONFIGS.items()}
     scripts |= {name: sn_gen.script(sn_config(values), acts) for name, (values, acts) in SN_CONFIGS.items()}
     paths = []
     for name, code in scripts.items():
@@ -242,6 +265,7 @@ def test_the_notebook_and_every_script_print_the_labs_numbers_bit_for_bit(tmp_pa
                 + [lab_figures(own_dying), flow_figures(own_flow),
                    sn_figures(sn_config(dict(depth=6, width=8, batch=10)), ("selu", swish))]
                 + [xor_figures(nonlinear.XorConfig(**v)) for v in XOR_CONFIGS.values()]
+                + [race_figures(race_config(v)) for v in RACE_CONFIGS.values()]
                 + [sn_figures(sn_config(v), acts) for v, acts in SN_CONFIGS.values()])
     for name, got, want in zip(scripts, from_scripts, expected, strict=True):
         assert same(got, want), (name, got, want)

@@ -15,6 +15,7 @@ from ui.urlstate import PageState
 from ui.widgets import activation_name
 
 R = realdata.RACE
+BASE = "_race_base"  # the race's settings at its last run
 
 
 def standing_text(rank: int, st_: realdata.Standing) -> str:
@@ -63,6 +64,7 @@ def race_panel(state: PageState) -> realdata.Race | None:
     with controls:
         values = state.widgets(R, only=[c.name for c in R if c is not R.activations])
     cfg, notes = realdata.RaceConfig.of({**values, "activations": own.keys(state, picked)}).clamped()
+    st.session_state[BASE] = cfg  # what the page's "Reproduce in PyTorch" writes out
     for n in notes:
         state.note(n)
     with main:
