@@ -105,14 +105,13 @@ def xor_figures(cfg: nonlinear.XorConfig) -> dict:
             "nonlinear_loss": float(non.loss[-1])}
 
 
-# Self-normalizing nets at two seeds: LeCun with three activations; Xavier's per-activation gain with AlphaDropout
-# and a shifted input; residual blocks with dropout
+# Self-normalizing nets at two seeds: LeCun with three activations and residual blocks with dropout; Xavier's
+# per-activation gain with AlphaDropout and a shifted input
 SN_CONFIGS = {
-    "sn-lecun-seed0": (dict(depth=10, width=16, batch=10), ("selu", "relu", "tanh")),
+    "sn-lecun-residual-seed0": (dict(depth=8, width=16, batch=10, dropout="dropout", residual=True),
+                                ("selu", "relu", "tanh")),
     "sn-xavier-alpha-seed4": (dict(depth=8, width=16, batch=10, init="xavier_normal", dropout="alpha_dropout",
                                    seed=4, input_mean=0.5), ("selu", "elu", "sigmoid")),
-    "sn-residual-dropout-seed4": (dict(depth=6, width=8, batch=10, dropout="dropout", residual=True, seed=4,
-                                       init="kaiming_normal"), ("relu", "tanh")),
 }
 
 
@@ -235,8 +234,7 @@ def test_the_notebook_and_every_script_print_the_labs_numbers_bit_for_bit(tmp_pa
                               "activation": swish}, {"a": 1.5})
     own_flow = gradflow.NetConfig.of({**gradflow.PROBE.defaults(), "activation": swish, "depth": 6, "width": 16,
                                       "batch": 32, "seed": 1}, {"a": 1.5})
-    scripts |= {"own-dying-seed0": gen.script(own_dying), "own-flow-seed1": flow_gen.script(own_flow),
-                "own-selfnorm-seed0": sn_gen.script(sn_config(dict(depth=6, width=8, batch=10)), ("selu", swish))}
+    scripts |= {"own-dying-seed0": gen.script(own_dying), "own-flow-seed1": flow_gen.script(own_flow)}
     scripts |= {name: xor_gen.script(nonlinear.XorConfig(**values)) for name, values in XOR_CONFIGS.items()}
     scripts |= {name: race_gen.script(race_config(values)) for name, values in RACE_CONFIGS.items()}
     scripts |= {name: sn_gen.script(sn_config(values), acts) for name, (values, acts) in SN_CONFIGS.items()}
@@ -262,8 +260,7 @@ def test_the_notebook_and_every_script_print_the_labs_numbers_bit_for_bit(tmp_pa
     expected = ([lab_figures(config(v)) for v in CONFIGS.values()]
                 + [flow_figures(flow_config(v)) for v in FLOW_CONFIGS.values()]
                 + [clip_figures(clip_config(v)) for v in CLIP_CONFIGS.values()]
-                + [lab_figures(own_dying), flow_figures(own_flow),
-                   sn_figures(sn_config(dict(depth=6, width=8, batch=10)), ("selu", swish))]
+                + [lab_figures(own_dying), flow_figures(own_flow)]
                 + [xor_figures(nonlinear.XorConfig(**v)) for v in XOR_CONFIGS.values()]
                 + [race_figures(race_config(v)) for v in RACE_CONFIGS.values()]
                 + [sn_figures(sn_config(v), acts) for v, acts in SN_CONFIGS.values()])

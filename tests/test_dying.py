@@ -106,14 +106,14 @@ def test_the_presets_ask_and_their_runs_answer():
         assert p.shows, name
 
 
-@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("seed", SEEDS[1:])  # seed 0 is the dying-relu lesson's, whose walk asserts it
 def test_healthy_claims_hold_at_seeds_0_to_3(seed):
     # "few units die and the net learns the moons": under 20% dead, 90% accuracy or more
     run = final("healthy", seed=seed)
     assert run.final_dead_fraction < 0.2 and run.accuracy[-1] >= 0.9
 
 
-@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("seed", SEEDS[1:])  # seed 0 is the dying-relu lesson's, whose walk asserts it
 def test_high_lr_and_leaky_fix_claims_hold_at_seeds_0_to_3(seed):
     relu, leaky = final("high-lr", seed=seed), final("leaky-fix", seed=seed)
     # "30% or more of the ReLU units end dead" (measured 40%, 52%, 59%, 32%), "yet accuracy still ends above 95%"
@@ -123,7 +123,7 @@ def test_high_lr_and_leaky_fix_claims_hold_at_seeds_0_to_3(seed):
     assert relu.diverged_at is None and leaky.diverged_at is None
 
 
-@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("seed", SEEDS[1:])  # seed 0 is the dying-relu lesson's, whose walk asserts it
 def test_narrow_net_cannot_afford_its_dead_units_at_seeds_0_to_3(seed):
     """The narrow preset: the same too-high rate on 8 units per layer and the spiral. Its dead units cost accuracy
     ("lower" means 2 points or more: measured 4.6 to 20 points), where the wide net on the moons affords them."""
