@@ -4,6 +4,7 @@ figures bit-identical to what the lab returns for the same config. The parts the
 same data, the same modules); the code passes ruff; hostile values never reach it."""
 import json
 import math
+import re
 import subprocess
 import sys
 
@@ -12,6 +13,7 @@ import numpy as np
 import pytest
 
 import activations
+import i18n
 from labs import dying, gradflow, nonlinear, realdata, selfnorm, toydata
 from labs.codegen import common, notebook
 from labs.codegen import dying as gen
@@ -333,3 +335,28 @@ def test_an_own_formula_is_exported_as_torch_code_equal_to_the_page(formula, par
     import matplotlib.pyplot as plt
 
     plt.close("all")
+
+
+def test_every_labs_notebook_holds_its_scripts_code_in_cells():
+    """Each lab's notebook is its script, part for part, after a Markdown cell in the learner's language: the one
+    executed above stands for them all (the same builder)."""
+    from labs.codegen import dying as d
+    from labs.codegen import gradflow as g
+    from labs.codegen import nonlinear as n
+    from labs.codegen import realdata as r
+    from labs.codegen import selfnorm as s
+
+    i18n.activate("ko")
+    cases = [(d.parts(config(CONFIGS["relu-sgd-seed0"])), d.PART_TEXTS),
+             (g.parts(flow_config(FLOW_CONFIGS["flow-tanh-xavier-seed2"])), g.PART_TEXTS),
+             (g.clip_parts(clip_config(CLIP_CONFIGS["clip-tanh-seed3"])), g.CLIP_TEXTS),
+             (n.parts(nonlinear.XorConfig(**XOR_CONFIGS["xor-tanh-seed3"])), n.PART_TEXTS),
+             (s.parts(sn_config(SN_CONFIGS["sn-xavier-alpha-seed4"][0]), SN_CONFIGS["sn-xavier-alpha-seed4"][1]),
+              s.PART_TEXTS),
+             (r.parts(race_config(RACE_CONFIGS["race-cancer-seed5"])), r.PART_TEXTS)]
+    for parts, texts in cases:
+        nb = notebook.build("t", "i", parts, {k: i18n._(v) for k, v in texts.items()})
+        assert [c.source for c in nb.cells if c.cell_type == "code"][1:] == [code for _name, code in parts]
+        markdown = [c.source for c in nb.cells if c.cell_type == "markdown"][1:]
+        assert len(markdown) == len(parts) and all(re.search("[가-힣]", m) for m in markdown)
+    i18n.activate(i18n.DEFAULT)
