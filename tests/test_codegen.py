@@ -283,6 +283,9 @@ def test_the_page_shows_the_code_it_downloads():
                        activations.get("relu").defaults)
     assert block == gen.script(cfg, gen.TITLE).rstrip("\n") or block == gen.script(cfg, gen.TITLE)
     assert "opt = torch.optim.Adam(net.parameters(), lr=0.3, foreach=True)" in block
+    at.select_slider(key="dying_relu:lr").set_value(0.03).run()  # a rerun of the experiment's fragment only
+    block = next(c.value for c in at.code if "torch.manual_seed" in c.value)
+    assert "opt = torch.optim.Adam(net.parameters(), lr=0.03, foreach=True)" in block  # written for what is drawn
 
 
 @pytest.mark.parametrize(("key", "params"), [("elu", {"alpha": 0.5}), ("gelu", {"approximate": "tanh"}),

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import streamlit as st
@@ -15,10 +16,11 @@ from activations.functions import rrelu_eval_slope
 from charts import curves
 from i18n import _, _f, fill, render
 from labs import explore
+from labs.codegen import function
 from labs.controls import Control
 from labs.export import csv_text
 
-from . import cache, page
+from . import cache, page, takehome
 from .tables import properties_table
 from .urlstate import PageState, param_label
 
@@ -102,6 +104,7 @@ def panel(state: PageState, spec, x_range: Control, eps_control: Control, autogr
         st.download_button(_("Download the plotted data (CSV)"), data=lambda: csv_text({"x": x, "f": f, "df": df}),
                            file_name=f"{name}.csv", mime="text/csv",
                            help=_("x, f(x) and f′(x) at every plotted point, 17 significant digits."))
+    takehome.section(state, state.page, function.TITLE, partial(function.parts, key, dict(params), lo, hi),
+                     function.INTRO, function.PART_TEXTS)
     state.end_section()
-    st.session_state[f"_drawn:{state.page}"] = (key, dict(params), lo, hi)  # what "Reproduce in PyTorch" writes
     return Drawn(key, params, x, f, df, regions, props)

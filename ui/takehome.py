@@ -11,6 +11,7 @@ from i18n import N_, _, _f
 from labs.codegen import notebook
 from labs.codegen.common import NotExportable, join
 
+from .urlstate import PageState
 from .widgets import activation_name
 
 SHOWN = "_takehome:shown"  # the pages whose code this learner asked to see
@@ -19,10 +20,13 @@ HOLDS = N_("With torch 2.13.0 on a CPU like this server's, it prints the page's 
            "the seeds.")
 
 
-def section(page: str, title: str, parts: Callable[[], Sequence[tuple[str, str]]], intro: str,
+def section(state: PageState, page: str, title: str, parts: Callable[[], Sequence[tuple[str, str]]], intro: str,
             texts: Mapping[str, str]) -> None:
-    """An expander with the experiment's code: `parts()` writes it (labs.codegen), `intro` says what it reproduces,
-    `texts` (N_-marked, by part) go before the notebook's cells."""
+    """An expander with the experiment's code, drawn by the lab's section itself (so a fragment rerun, a slider
+    moved, rewrites it from the settings just drawn); none in a lesson step. `parts()` writes it (labs.codegen),
+    `intro` says what it reproduces, `texts` (N_-marked, by part) go before the notebook's cells."""
+    if state.lesson:
+        return
     with st.expander(_("Reproduce in PyTorch"), icon=":material/terminal:"):
         st.markdown(_(intro))
         st.caption(_(HOLDS))

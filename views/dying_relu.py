@@ -6,8 +6,7 @@ import streamlit as st
 from charts import dying as charts
 from i18n import N_, _, _f, fill, render
 from labs import dying
-from labs.codegen import dying as codegen
-from ui import cache, page, takehome
+from ui import cache, page
 from ui.widgets import activation_name
 from views.sections.dying_relu import BASE, PRESET_CONTROLS, SWEPT, experiment
 
@@ -50,7 +49,5 @@ else:
     if swept != base:
         st.caption(_("The settings above have changed since: press the button to sweep them."))
 
-takehome.section("dying_relu", codegen.TITLE, lambda: codegen.parts(st.session_state[BASE]), codegen.INTRO,
-                 codegen.PART_TEXTS)
 page.more("dying_relu", N_("Why units die, and how the fixes work"))
 state.finish()

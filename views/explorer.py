@@ -4,8 +4,7 @@ import streamlit as st
 import activations
 from activations import OWN
 from i18n import N_, _, _f
-from labs.codegen import function as codegen
-from ui import page, takehome
+from ui import page
 from ui.text import activation_note, source_of
 from views.sections.explorer import curve
 
@@ -15,8 +14,6 @@ choice = state.values["fn"]
 if choice != OWN:
     st.subheader(_f("Notes on {name}", name=activations.get(choice).name))
     st.markdown(activation_note(choice)[1] or _("No notes yet."))
-takehome.section("explorer", codegen.TITLE, lambda: codegen.parts(*st.session_state["_drawn:explorer"]),
-                 codegen.INTRO, codegen.PART_TEXTS)
 page.more("explorer", N_("How to read this chart"), "how_to_read")
 if choice != OWN:
     with st.expander(_("Show the code of f and f′")):

@@ -4,8 +4,7 @@ import streamlit as st
 from i18n import N_, _, render
 from labs import own as lab
 from labs import pages
-from labs.codegen import function as codegen
-from ui import lang, own, page, takehome
+from ui import lang, own, page
 from ui.curve_panel import panel
 
 S = lab.SCHEMA
@@ -27,7 +26,5 @@ for target in pages.PAGES:
     if target.own_pick:  # its activation picker can pick the formula (labs.pages says with what)
         links.page_link(target.view, label=_(target.title), icon=target.icon,
                         query_params={target.picker: target.own_pick, **query})
-takehome.section("own", codegen.TITLE, lambda: codegen.parts(*st.session_state["_drawn:own"]), codegen.INTRO,
-                 codegen.PART_TEXTS)
 page.more("own", N_("What a formula may contain"), "syntax")
 state.finish()

@@ -1,13 +1,10 @@
 """Real data: activations raced on scikit-learn's digits (or breast cancer), several seeds each, against the rule
 of thumb the learners' notes quote."""
-import streamlit as st
-
 from i18n import N_
 from labs import realdata
-from labs.codegen import realdata as codegen
-from ui import page, takehome
+from ui import page
 from ui.widgets import activation_name
-from views.sections.real_data import BASE, R, race_panel
+from views.sections.real_data import R, race_panel
 
 state = page.start("real_data", N_("Real data"))
 page.presets(state, realdata.PRESETS, list(R),
@@ -16,7 +13,5 @@ page.presets(state, realdata.PRESETS, list(R),
 
 
 race_panel(state)
-takehome.section("real_data", codegen.TITLE, lambda: codegen.parts(st.session_state[BASE]), codegen.INTRO,
-                 codegen.PART_TEXTS)
 page.more("real_data", N_("Why the rule of thumb is a heuristic"))
 state.finish()

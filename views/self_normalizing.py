@@ -6,9 +6,8 @@ from activations.functions import SELU_ALPHA, SELU_SCALE
 from charts import selfnorm as charts
 from i18n import N_, _, _f, fill
 from labs import selfnorm
-from labs.codegen import selfnorm as codegen
-from ui import cache, page, takehome
-from views.sections.self_normalizing import BASE, depth_panel
+from ui import cache, page
+from views.sections.self_normalizing import depth_panel
 
 state = page.start("self_normalizing", N_("Self-normalizing networks"))
 
@@ -35,7 +34,5 @@ with right:
     st.caption(_f("PyTorch's constants, for the record: α = {alpha:.17g}, λ = {scale:.17g}.", alpha=SELU_ALPHA,
                   scale=SELU_SCALE))
 
-takehome.section("self_normalizing", codegen.TITLE, lambda: codegen.parts(*st.session_state[BASE]), codegen.INTRO,
-                 codegen.PART_TEXTS)
 page.more("self_normalizing", N_("The conditions SELU needs, and how to read these charts"))
 state.finish()

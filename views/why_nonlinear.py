@@ -2,9 +2,8 @@
 import streamlit as st
 
 from i18n import N_, _
-from labs.codegen import nonlinear as codegen
-from ui import page, takehome
-from views.sections.why_nonlinear import XOR_BASE, collapse_panel, relu_panel, xor_panel, zero_panel
+from ui import page
+from views.sections.why_nonlinear import collapse_panel, relu_panel, xor_panel, zero_panel
 
 state = page.start("why_nonlinear", N_("Why non-linear?"))
 
@@ -19,8 +18,6 @@ st.subheader(_("2. XOR: a deep linear network fails, one non-linear layer succee
 
 
 xor_panel(state)
-takehome.section("why_nonlinear", codegen.TITLE, lambda: codegen.parts(st.session_state[XOR_BASE]), codegen.INTRO,
-                 codegen.PART_TEXTS)
 
 # ---- 3. ReLUs add up to curves -----------------------------------------------------------------------------------
 st.subheader(_("3. ReLUs add up to curves"))

@@ -11,8 +11,9 @@ from i18n import N_, _, _f, fill, render
 from i18n.numbers import percent
 from labs import dying
 from labs.catalog import activation_params
+from labs.codegen import dying as codegen
 from labs.progress import is_long
-from ui import cache, own, page
+from ui import cache, own, page, takehome
 from ui.urlstate import PageState
 from ui.widgets import activation_name
 
@@ -93,6 +94,8 @@ def experiment(state: PageState) -> dying.Run:
     if state.extras:  # a lesson step shows them only where its text is about them
         fixes(state, cfg, name, run)
         learned(state, cfg)
+    takehome.section(state, "dying_relu", codegen.TITLE, partial(codegen.parts, cfg), codegen.INTRO,
+                     codegen.PART_TEXTS)
     return run
 
 

@@ -9,15 +9,14 @@ from charts import gradflow as plots
 from i18n import _, _f, fill, ngettext, pgettext, render
 from i18n.numbers import num
 from labs import gradflow, inits
+from labs.codegen import gradflow as codegen
 from labs.progress import is_long
-from ui import cache, own, page
+from ui import cache, own, page, takehome
 from ui.text import page_text
 from ui.urlstate import PageState
 from ui.widgets import activation_name
 
 P, T = gradflow.PROBE, gradflow.TRAIN
-BASE = "_flow_base"  # the probe's settings at its last run
-CLIP_BASE = "_clip_base"  # the clipping run's settings at its last run
 
 
 @st.fragment  # a control change reruns only the network and its charts, not the training section below
@@ -28,7 +27,6 @@ def probe_panel(state: PageState) -> gradflow.FlowResult:
         act, spec, params = own.pick(state, P.activation, format_func=activation_name)
         values = {"activation": act, **state.widgets(P, only=[c.name for c in P if c is not P.activation])}
     cfg = gradflow.NetConfig.of(values, params)
-    st.session_state[BASE] = cfg  # what the page's "Reproduce in PyTorch" writes out
     with charts:
         res = page.with_progress(lambda p: cache.lab("flow", cfg, partial(gradflow.gradient_flow, cfg), 48, p),
                                  _("Forward and backward pass…"),
@@ -89,6 +87,8 @@ def probe_panel(state: PageState) -> gradflow.FlowResult:
                 "**{bound:.5g}**, largest |w| = {max_w:.5g}; variance {var:.4g} vs bound²/3 = {expected:.4g}; largest "
                 "|bias| = {max_b:.5g} ≤ {bias_bound:.5g}.", width=w, bound=chk.bound, max_w=chk.max_abs_weight,
                 var=chk.weight_var, expected=chk.expected_var, max_b=chk.max_abs_bias, bias_bound=chk.bias_bound))
+    takehome.section(state, "gradient_flow", codegen.TITLE, partial(codegen.parts, cfg), codegen.INTRO,
+                     codegen.PART_TEXTS)
     state.end_section()
     return res
 
@@ -107,7 +107,6 @@ def train_panel(state: PageState) -> tuple:
               **state.widgets(T, c3, only=["lr", "steps"]), **state.widgets(T, c4, only=["max_norm", "clip_value"]),
               **state.widgets(T, c1, only=["seed"])}
     cfg = gradflow.TrainConfig.of(values)
-    st.session_state[CLIP_BASE] = cfg  # what the clipping run's "Reproduce in PyTorch" writes out
     parts = [((cfg, clip), partial(gradflow.clip_run, cfg, clip)) for clip in gradflow.CLIPS]  # side by side
     runs = page.with_progress(lambda p: cache.lab_parts("train", cfg, parts, tuple, 16, p,
                                                         part_seconds=gradflow.seconds(cfg) / len(parts)),
@@ -126,5 +125,7 @@ def train_panel(state: PageState) -> tuple:
         col.caption(fill(pgettext("backprop", "largest global gradient norm: {norm:.2e}"), norm=r.largest_grad_norm)
                     if r.largest_grad_norm is not None
                     else pgettext("backprop", "the gradient norm was not finite from the first step"))
+    takehome.section(state, "gradient_flow_clipping", codegen.CLIP_TITLE, partial(codegen.clip_parts, cfg),
+                     codegen.CLIP_INTRO, codegen.CLIP_TEXTS)
     state.end_section()
     return runs

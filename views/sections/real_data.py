@@ -10,12 +10,12 @@ from charts import realdata as charts
 from i18n import _, _f, fill, render
 from i18n.numbers import num, percent
 from labs import inits, realdata
-from ui import cache, own, page
+from labs.codegen import realdata as codegen
+from ui import cache, own, page, takehome
 from ui.urlstate import PageState
 from ui.widgets import activation_name
 
 R = realdata.RACE
-BASE = "_race_base"  # the race's settings at its last run
 
 
 def standing_text(rank: int, st_: realdata.Standing) -> str:
@@ -64,7 +64,6 @@ def race_panel(state: PageState) -> realdata.Race | None:
     with controls:
         values = state.widgets(R, only=[c.name for c in R if c is not R.activations])
     cfg, notes = realdata.RaceConfig.of({**values, "activations": own.keys(state, picked)}).clamped()
-    st.session_state[BASE] = cfg  # what the page's "Reproduce in PyTorch" writes out
     for n in notes:
         state.note(n)
     with main:
@@ -102,5 +101,7 @@ def race_panel(state: PageState) -> realdata.Race | None:
                       "standardized on the training split); seeds {seeds}.",
                       data=_(realdata.DATASET_LABELS[cfg.data]), train=realdata.sizes(cfg.data)[0],
                       test=realdata.sizes(cfg.data)[1], seeds=", ".join(str(s) for s in res.run_seeds)))
+    takehome.section(state, "real_data", codegen.TITLE, partial(codegen.parts, cfg), codegen.INTRO,
+                     codegen.PART_TEXTS)
     state.end_section()
     return res

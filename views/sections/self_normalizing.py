@@ -9,13 +9,13 @@ from charts import selfnorm as charts
 from i18n import _, _f, fill
 from i18n.numbers import num
 from labs import selfnorm
+from labs.codegen import selfnorm as codegen
 from labs.progress import is_long
-from ui import cache, own, page
+from ui import cache, own, page, takehome
 from ui.urlstate import PageState
 from ui.widgets import activation_name
 
 C = selfnorm.SCHEMA
-BASE = "_selfnorm_base"  # the depth experiment's settings and picked activations at its last run
 
 
 def band_table(res: selfnorm.DepthStats, depth: int) -> str:
@@ -36,8 +36,7 @@ def band_table(res: selfnorm.DepthStats, depth: int) -> str:
 def depth_panel(state: PageState) -> selfnorm.DepthStats | None:
     state.section("depth")
     # Above the columns, at the page's full width: the activation chips do not fit the narrow controls column.
-    picks = state.widget(C.acts, format_func=activation_name)
-    shown = own.keys(state, picks)  # "own": the formula's key
+    shown = own.keys(state, state.widget(C.acts, format_func=activation_name))  # "own": the formula's key
     controls, chart = page.split(state, [1, 2.8])
     with controls:
         if not state.lesson:
@@ -47,7 +46,6 @@ def depth_panel(state: PageState) -> selfnorm.DepthStats | None:
             st.markdown(_("**The network**"))
         values |= state.widgets(C, only=selfnorm.NETWORK)
     cfg = selfnorm.SNConfig(**values)
-    st.session_state[BASE] = (cfg, tuple(shown))  # what the page's "Reproduce in PyTorch" writes out
     with chart:
         if not shown:
             st.info(_("Pick at least one activation."))
@@ -66,5 +64,7 @@ def depth_panel(state: PageState) -> selfnorm.DepthStats | None:
         page.chart(charts.depth_stats_figure(res.layers, res.mean, res.std, {k: activation_name(k) for k in shown},
                                              selfnorm.STABLE_MU, selfnorm.STABLE_STD),
                    alt=_("Mean and standard deviation of activations per layer for each activation."))
+    takehome.section(state, "self_normalizing", codegen.TITLE, partial(codegen.parts, cfg, shown), codegen.INTRO,
+                     codegen.PART_TEXTS)
     state.end_section()
     return res

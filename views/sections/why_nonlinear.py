@@ -10,11 +10,11 @@ from charts import why
 from i18n import _, _f, fill, ngettext
 from i18n.numbers import num, percent
 from labs import nonlinear, zerocenter
-from ui import cache, own, page
+from labs.codegen import nonlinear as codegen
+from ui import cache, own, page, takehome
 from ui.urlstate import PageState
 from ui.widgets import activation_name
 
-XOR_BASE = "_xor_base"  # the XOR nets' settings at their last run
 MAX_TERMS_SHOWN = 16  # beyond this many, the single ReLU terms are a grey smear: the chart leaves them out
 
 
@@ -51,7 +51,6 @@ def xor_panel(state: PageState) -> dict[str, nonlinear.XorFit]:
               for c, col in zip(X, cols, strict=True)}
     values["activation"] = own.key_for(state, values["activation"])  # "own": the learner's formula
     cfg = nonlinear.XorConfig(**values)
-    st.session_state[XOR_BASE] = cfg  # what the page's "Reproduce in PyTorch" writes out
     runs = {kind: cfg.for_kind(kind) for kind in nonlinear.XOR_KINDS}  # the linear net has no activation
     with st.spinner(_("Training both…")):
         lin, non = (cache.lab("xor", (kind, run), partial(nonlinear.train_xor, kind, run))
@@ -67,6 +66,8 @@ def xor_panel(state: PageState) -> dict[str, nonlinear.XorFit]:
     right.metric(_f("one hidden {name} layer", name=name), _f("accuracy {acc}", acc=percent(non.accuracy)))
     page.chart(why.boundary_figure(non, name), where=right,
                alt=_f("XOR with a {name} layer: accuracy {acc}.", name=name, acc=percent(non.accuracy)))
+    takehome.section(state, "why_nonlinear", codegen.TITLE, partial(codegen.parts, cfg), codegen.INTRO,
+                     codegen.PART_TEXTS)
     state.end_section()
     return {"linear": lin, "nonlinear": non}
 
