@@ -7,10 +7,23 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from i18n import N_
+
 from .. import inits
 from ..seeding import DATA
 
 PIP = "pip install torch==2.13.0 numpy==2.4.6 matplotlib"  # the versions the page's numbers were computed with
+ONE_THREAD = ("torch.set_num_threads(1)  # the app computes on one thread: the same order of operations, the same "
+              "numbers")
+# The notebook's Markdown before the parts every lab's script has (ui.takehome translates them)
+SETUP_TEXT = N_("**Setup.** PyTorch and NumPy, on one thread as the app computes: the same order of operations gives "
+                "the same numbers.")
+FIGURES_TEXT = N_("**The figures the page shows**, then the same on one line to full precision.")
+
+
+def setup(imports: str, pre: str = "", pip: str = PIP) -> str:
+    """A script's first part: the pip line, its imports, one thread, and (for a learner's formula) the preamble."""
+    return f"# {pip}\n{imports}\n\n{ONE_THREAD}{pre}"
 
 
 def join(parts, title: str) -> str:

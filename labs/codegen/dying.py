@@ -18,8 +18,7 @@ INTRO = N_("The training above, at its settings and seeds: the same data, networ
            "steps, written out as plain PyTorch. It prints the dead and inactive units per layer, the accuracy and the "
            "loss the page shows, then draws the dead units over training and the decision boundary.")
 PART_TEXTS = {  # the notebook's Markdown before each part (ui.takehome translates them)
-    "setup": N_("**Setup.** PyTorch and NumPy, on one thread as the app computes: the same order of operations gives "
-                "the same numbers."),
+    "setup": common.SETUP_TEXT,
     "data": N_("**The data**, drawn from its own seed and standardized (mean 0, std 1 per feature), as the page draws "
                "it."),
     "network": N_("**The network and its initial weights**, drawn from the weights' seed in the order the page draws "
@@ -27,7 +26,7 @@ PART_TEXTS = {  # the notebook's Markdown before each part (ui.takehome translat
     "measure": N_("**What is measured**: a unit is dead when f′(z) = 0 on every training point, inactive when every "
                   "point is on its negative side."),
     "train": N_("**Training**: full-batch steps; the loss is checked at every step, the units every few steps."),
-    "figures": N_("**The figures the page shows**, then the same on one line to full precision."),
+    "figures": common.FIGURES_TEXT,
     "plot": N_("**The charts**: dead units per layer over training, and the decision boundary at the end."),
 }
 GRID = dying.PAGE_GRID  # the page measures its data and this grid of the plane in one pass: the same batch here
@@ -47,17 +46,14 @@ def parts(cfg: dying.TrainConfig) -> list[tuple[str, str]]:
     if key == "rrelu":  # its random slopes in training come from a stream of their own (labs.dying._TRAINING_SALT)
         stochastic = f"torch.manual_seed({derived_seed(cfg.seed, dying._TRAINING_SALT)})  # RReLU's random slopes\n"
     return [
-        ("setup", f"""# {common.PIP}
-import copy
+        ("setup", common.setup("""import copy
 import json
 import math
 
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
-from torch import nn
-
-torch.set_num_threads(1)  # the app trains on one thread: the same order of operations, the same numbers{pre}"""),
+from torch import nn""", pre)),
         ("data", f"""{common.two_classes(d.dataset, d.n, d.noise, d.data_seed)}
 xt, yt = torch.from_numpy(X), torch.from_numpy(y.astype(np.float32))
 n = len(xt)

@@ -24,9 +24,17 @@ PART_TEXTS = {
                   "with the gain of the activation, as the page draws them."),
     "pass": N_("**One forward and one backward pass**, in evaluation mode: the gradient of every layer's weights "
                "and activations, before any training."),
-    "figures": N_("**The figures the page shows**, then the same on one line to full precision."),
+    "figures": common.FIGURES_TEXT,
     "plot": N_("**The chart**: the gradient norms per layer on a log axis."),
 }
+
+
+IMPORTS = """import json
+import math
+
+import matplotlib.pyplot as plt
+import torch
+from torch import nn"""
 
 
 def parts(cfg: gradflow.NetConfig) -> list[tuple[str, str]]:
@@ -37,15 +45,7 @@ def parts(cfg: gradflow.NetConfig) -> list[tuple[str, str]]:
     pre = common.preamble(cfg.activation, p)
     init = common.init_lines(cfg.init, cfg.bias_init, cfg.bias_value, cfg.activation, p, cfg.sigma)
     return [
-        ("setup", f"""# {common.PIP}
-import json
-import math
-
-import matplotlib.pyplot as plt
-import torch
-from torch import nn
-
-torch.set_num_threads(1)  # the app computes on one thread: the same order of operations, the same numbers{pre}"""),
+        ("setup", common.setup(IMPORTS, pre)),
         ("data", f"""g = torch.Generator().manual_seed({derived_seed(cfg.seed, DATA)})  # the inputs' own stream
 x = {cfg.input_mean!r} + {cfg.input_scale!r} * torch.randn({cfg.batch}, {cfg.width}, generator=g)
 y = torch.randn({cfg.batch}, 1, generator=g)"""),
@@ -119,7 +119,7 @@ CLIP_TEXTS = {
     "network": N_("**The network**: each hidden layer drawn in turn from the weights' seed, with the gain of the "
                   "activation; every run starts from the same weights."),
     "train": N_("**Training**, three times: the global gradient norm is measured before clipping at every step."),
-    "figures": N_("**The figures the page shows**, then the same on one line to full precision."),
+    "figures": common.FIGURES_TEXT,
     "plot": N_("**The chart**: the training loss of the three runs on a log axis."),
 }
 
@@ -133,15 +133,7 @@ def clip_parts(cfg: gradflow.TrainConfig) -> list[tuple[str, str]]:
     pre = common.preamble(net.activation, p)
     init = common.init_lines(net.init, net.bias_init, net.bias_value, net.activation, p, net.sigma)
     return [
-        ("setup", f"""# {common.PIP}
-import json
-import math
-
-import matplotlib.pyplot as plt
-import torch
-from torch import nn
-
-torch.set_num_threads(1)  # the app computes on one thread: the same order of operations, the same numbers{pre}"""),
+        ("setup", common.setup(IMPORTS, pre)),
         ("data", """x = torch.linspace(-2.0, 2.0, 256).unsqueeze(1)
 y = torch.sin(3.0 * x)"""),
         ("network", f"""def make_net():

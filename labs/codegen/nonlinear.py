@@ -14,14 +14,13 @@ INTRO = N_("The two networks above, at their settings and seed: the same XOR poi
            "weights, trained with Adam as the page trains them, written out as plain PyTorch. It prints both "
            "accuracies and draws both decision boundaries.")
 PART_TEXTS = {
-    "setup": N_("**Setup.** PyTorch and NumPy, on one thread as the app computes: the same order of operations gives "
-                "the same numbers."),
+    "setup": common.SETUP_TEXT,
     "data": N_("**The data**: four clusters at (±1, ±1), label 1 where x₁·x₂ < 0, drawn from the seed."),
     "network": N_("**The two networks**: a stack of linear layers with nothing between them, and one hidden layer "
                   "with the activation; each built from the same seed."),
     "train": N_("**Training**: full batch, Adam, binary cross-entropy on the logits; then the accuracy in evaluation "
                 "mode."),
-    "figures": N_("**The figures the page shows**, then the same on one line to full precision."),
+    "figures": common.FIGURES_TEXT,
     "plot": N_("**The charts**: each network's decision boundary over the points."),
 }
 
@@ -32,15 +31,12 @@ def parts(cfg: nonlinear.XorConfig) -> list[tuple[str, str]]:
     act = common.activation(cfg.activation, {})
     pre = common.preamble(cfg.activation, {})
     return [
-        ("setup", f"""# {common.PIP}
-import json
+        ("setup", common.setup("""import json
 
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
-from torch import nn
-
-torch.set_num_threads(1)  # the app computes on one thread: the same order of operations, the same numbers{pre}"""),
+from torch import nn""", pre)),
         ("data", f"""rng = np.random.default_rng({cfg.seed})
 centres = np.array([(1.0, 1.0), (-1.0, -1.0), (1.0, -1.0), (-1.0, 1.0)])
 points = centres[np.arange({cfg.n}) % 4] + {cfg.noise!r} * rng.standard_normal(({cfg.n}, 2))

@@ -24,7 +24,7 @@ PART_TEXTS = {
                   "hidden ones drawn again."),
     "train": N_("**Training**: mini-batches in an order drawn from each run's seed, the test accuracy after every "
                 "epoch."),
-    "figures": N_("**The figures the page shows**, then the same on one line to full precision."),
+    "figures": common.FIGURES_TEXT,
     "plot": N_("**The chart**: each activation's final test accuracy, one point per seed."),
 }
 
@@ -45,8 +45,7 @@ def parts(cfg: realdata.RaceConfig) -> list[tuple[str, str]]:
     run_seeds = [cfg.seed + i for i in range(cfg.seeds)]
     loader = {"digits": "load_digits", "breast_cancer": "load_breast_cancer"}[cfg.data]
     return [
-        ("setup", f"""# {common.PIP} scikit-learn==1.9.1
-import json
+        ("setup", common.setup("""import json
 import math
 
 import matplotlib.pyplot as plt
@@ -54,9 +53,7 @@ import numpy as np
 import torch
 from sklearn import datasets
 from sklearn.model_selection import train_test_split
-from torch import nn
-
-torch.set_num_threads(1)  # the app computes on one thread: the same order of operations, the same numbers{pre}"""),
+from torch import nn""", pre, pip=common.PIP + " scikit-learn==1.9.1")),
         ("data", f"""bunch = datasets.{loader}()
 X, y = bunch.data.astype(np.float64), bunch.target.astype(np.int64)
 classes = int(y.max()) + 1

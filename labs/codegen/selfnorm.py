@@ -20,13 +20,12 @@ INTRO = N_("The depth experiment above, at its settings and seeds: the same inpu
            "standard deviation at the last layer and whether they are in the stable band, then draws the std per "
            "layer.")
 PART_TEXTS = {
-    "setup": N_("**Setup.** PyTorch and NumPy, on one thread as the app computes: the same order of operations gives "
-                "the same numbers."),
+    "setup": common.SETUP_TEXT,
     "data": N_("**The inputs**: a batch of random vectors from their own seed, with the input's mean and scale."),
     "network": N_("**The network of one activation**: every layer drawn in turn from the weights' seed, so every "
                   "activation gets the same draws; dropout in training mode, the rest in evaluation mode."),
     "pass": N_("**Forward through every layer**, with each layer's mean and standard deviation over the batch."),
-    "figures": N_("**The figures the page shows**, then the same on one line to full precision."),
+    "figures": common.FIGURES_TEXT,
     "plot": N_("**The chart**: the standard deviation per layer for each activation."),
 }
 DROPOUT_MODULES = {"dropout": "nn.Dropout", "alpha_dropout": "nn.AlphaDropout"}
@@ -50,16 +49,13 @@ def parts(cfg: selfnorm.SNConfig, picked: Sequence[str]) -> list[tuple[str, str]
     masks = (f"torch.manual_seed({derived_seed(cfg.seed, selfnorm.DROPOUT)})  # the dropout masks' own stream\n        "
              if cfg.dropout != "none" else "")
     return [
-        ("setup", f"""# {common.PIP}
-import json
+        ("setup", common.setup("""import json
 
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
-from torch import nn
-
-torch.set_num_threads(1)  # the app computes on one thread: the same order of operations, the same numbers
-BAND_MU, BAND_NU = {selfnorm.STABLE_MU!r}, {selfnorm.STABLE_NU!r}  # the region the paper proves stable{pre}"""),
+from torch import nn""", f"""
+BAND_MU, BAND_NU = {selfnorm.STABLE_MU!r}, {selfnorm.STABLE_NU!r}  # the region the paper proves stable{pre}""")),
         ("data", f"""g = torch.Generator().manual_seed({derived_seed(cfg.seed, DATA)})  # the inputs' own stream
 x = {cfg.input_mean!r} + {cfg.input_scale!r} * torch.randn({cfg.batch}, {cfg.width}, generator=g)"""),
         ("network", f"""ACTIVATIONS = {{{", ".join(f"{k!r}: lambda: {m}" for k, m in modules.items())}}}
