@@ -197,9 +197,9 @@ _SPECS = (
     ActivationSpec(
         key="rrelu", name="RReLU", family="ReLU family", f=F.rrelu, df=F.rrelu_df,
         params=(
-            Param("lower", 1.0 / 8, 0.0, 1.0, 0.005,
+            Param("lower", 1.0 / 8, 0.0, 1.0, 0.01,
                   N_("Lowest random slope in training (slope ~ U(lower, upper)). PyTorch's default 1/8."), r"l"),
-            Param("upper", 1.0 / 3, 0.0, 1.0, 0.005,
+            Param("upper", 1.0 / 3, 0.0, 1.0, 0.01,
                   N_("Highest random slope in training. PyTorch's default 1/3. "
                      "In evaluation the slope is fixed at (lower + upper) / 2."), r"u"),
         ),
@@ -215,7 +215,7 @@ _SPECS = (
     # ---------------------------------------------------------------- exponential family
     ActivationSpec(
         key="elu", name="ELU", family="Exponential family", f=F.elu, df=F.elu_df,
-        params=(Param("alpha", 1.0, 0.0, 3.0, 0.01,
+        params=(Param("alpha", 1.0, 0.0, 3.0, 0.05,
                       N_("Value ELU saturates to for very negative x (-alpha). alpha = 0 gives ReLU; "
                          "only alpha = 1 makes f' continuous at 0."), r"\alpha"),),
         tex=_tex(r"\mathrm{ELU}(x) = \begin{cases} x & x > 0 \\ \alpha\,(e^{x} - 1) & x \le 0 \end{cases}",
@@ -226,11 +226,11 @@ _SPECS = (
     ActivationSpec(
         key="selu", name="SELU", family="Exponential family", f=F.selu, df=F.selu_df,
         params=(
-            Param("alpha", F.SELU_ALPHA, 0.5, 3.0, 0.0001,
+            Param("alpha", F.SELU_ALPHA, 0.5, 3.0, 0.05,
                   N_("SELU's alpha (PyTorch fixes it at 1.6733). Together with scale it is chosen so that "
                      "mean 0 / variance 1 is a stable fixed point; other values break self-normalization."),
                   r"\alpha"),
-            Param("scale", F.SELU_SCALE, 0.5, 2.0, 0.0001,
+            Param("scale", F.SELU_SCALE, 0.5, 2.0, 0.05,
                   N_("SELU's lambda (PyTorch fixes it at 1.0507). Above 1 it amplifies positive inputs, "
                      "which lets the variance recover layer after layer."), r"\lambda"),
         ),
@@ -242,7 +242,7 @@ _SPECS = (
     ),
     ActivationSpec(
         key="celu", name="CELU", family="Exponential family", f=F.celu, df=F.celu_df,
-        params=(Param("alpha", 1.0, 0.05, 3.0, 0.01,
+        params=(Param("alpha", 1.0, 0.05, 3.0, 0.05,
                       N_("Negative saturation value (-alpha) and the scale of the exponential; "
                          "f' is 1 at 0 for every alpha (unlike ELU). alpha must be > 0 (it divides x)."),
                       r"\alpha"),),
@@ -269,7 +269,7 @@ _SPECS = (
     ),
     ActivationSpec(
         key="swish", name="Swish", family="Smooth, self-gated", f=F.swish, df=F.swish_df,
-        params=(Param("beta", 1.0, 0.0, 10.0, 0.05,
+        params=(Param("beta", 1.0, 0.0, 10.0, 0.1,
                       N_("Sharpness of the gate. beta = 1 is SiLU; beta = 0 gives x/2; large beta approaches ReLU."),
                       r"\beta"),),
         tex=_tex(r"\mathrm{Swish}_\beta(x) = x\,\sigma(\beta x)",
@@ -361,8 +361,8 @@ _SPECS = (
     ActivationSpec(
         key="threshold", name="Threshold", family="Other", f=F.threshold, df=F.threshold_df,
         params=(
-            Param("threshold", 1.0, -3.0, 3.0, 0.05, N_("Inputs above it pass through unchanged."), r"\theta"),
-            Param("value", 0.0, -3.0, 3.0, 0.05, N_("What every input at or below the threshold is replaced by."),
+            Param("threshold", 1.0, -3.0, 3.0, 0.1, N_("Inputs above it pass through unchanged."), r"\theta"),
+            Param("value", 0.0, -3.0, 3.0, 0.1, N_("What every input at or below the threshold is replaced by."),
                   r"v"),
         ),
         tex=_tex(r"\mathrm{Threshold}(x) = \begin{cases} x & x > \theta \\ v & x \le \theta \end{cases}",

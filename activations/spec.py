@@ -22,7 +22,7 @@ class Param:
     default: float | str  # PyTorch's default (a str for a choice parameter)
     low: float = 0.0  # slider minimum; the tests check f and df at both ends
     high: float = 1.0  # slider maximum
-    step: float = 0.01  # slider resolution
+    step: float = 0.01  # slider resolution: at most ~100 stops, each drawn while dragging (ui.live)
     help: str = ""  # N_-marked; the slider's tooltip: what moving it does
     symbol: str = ""  # LaTeX symbol used in the formulas, e.g. r"\alpha"
     choices: tuple[str, ...] = ()  # non-empty for a choice parameter (GELU's approximate)

@@ -66,7 +66,7 @@ def curve_figure(
         traces.append(dict(type="scatter",
             x=np.concatenate([bx, bx[::-1]]), y=np.concatenate([blo, bhi[::-1]]), fill="toself",
             fillcolor="rgba(86,180,233,0.28)", line={"width": 0}, mode="lines", name=band_label,
-            hoverinfo="skip",
+            hoverinfo="skip", legendgroup="band",  # one trace whose label moves with its slopes (charts.frames)
         ))
     traces.append(dict(type="scatter", x=x, y=f, name="f(x)", mode="lines", line={"color": F_COLOR, "width": 3},
                              hovertemplate="f(x) = %{y:.6g}<extra></extra>"))

@@ -16,6 +16,7 @@ from .controls import Choice, Multi, Range, Schema, Steps, Toggle
 GRID_POINTS = 801  # what is measured and downloaded: regions, the autograd check, the CSV; kinks added exactly
 PLOT_POINTS = 401  # what is drawn: ~2 px apart on a wide chart, and half the browser's work per slider move
 COMPARE_POINTS = 301  # per curve: up to 16 traces share the browser's redraw
+FOLLOW_POINTS = 201  # drawn at every stop of a dragged slider (ui.live): each stop's kinks exact, half the bytes
 MAX_CURVES = 8
 GALLERY_X, GALLERY_POINTS = (-5.0, 5.0), 201  # Home's small multiples: every function at its defaults
 EPS_STEPS = (1e-4, 1e-3, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2)
@@ -54,6 +55,12 @@ def curve(key: str, params: dict, lo: float, hi: float, n: int = GRID_POINTS):
     """x, f(x), f'(x) for the plot and the CSV. Not cached: computing is faster than a cache lookup."""
     spec = activations.get(key)
     x = grid(key, params, lo, hi, n)
+    return x, spec.f(x, **params), spec.df(x, **params)
+
+
+def curve_on(key: str, params: dict, x: np.ndarray):
+    """x, f(x), f'(x) on a given grid (a dragged slider's: every stop's kinks in one grid, so its frames share x)."""
+    spec = activations.get(key)
     return x, spec.f(x, **params), spec.df(x, **params)
 
 

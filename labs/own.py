@@ -84,9 +84,15 @@ def default_values(text: str) -> dict[str, float]:
 
 
 def step_for(low: float, high: float) -> float:
-    """A slider step giving about a thousand positions over [low, high]: 0.01 for [-5, 5], 0.1 for [0, 100]."""
+    """A slider step of the 1-2-5 series giving at most a hundred stops over [low, high] (0.1 for [-5, 5], 0.5 for
+    [0.1, 30]): the chart is redrawn at every stop while the slider is dragged (ui.live)."""
     width = max(high - low, 1e-9)
-    return float(10.0 ** min(max(math.floor(math.log10(width / 1000)), -4), 1))
+    exponent = math.floor(math.log10(width / 100))
+    for mantissa in (1, 2, 5, 10):
+        step = mantissa * 10.0 ** exponent
+        if width / step <= 100 + 1e-9:
+            break
+    return float(min(max(step, 1e-4), 10.0))
 
 
 def spec(key: str, ranges: dict[str, tuple[float, float]], defaults: dict[str, float] | None = None

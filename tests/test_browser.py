@@ -11,9 +11,12 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 from layoutkit import PHONE, tap_preset, touch_the_animation
+from livekit import CURVE, DRAWN, LIVE, check_follows, drag
 
 import i18n
+from activations import own_key
 from labs import explore, gradflow, pages
+from labs import own as own_lab
 
 TIMEOUT_MS = 60_000
 
@@ -167,6 +170,9 @@ class KoreanLearner:
             tab.press_on_slider("ArrowRight")
             assert trace(tab.charts()[0], "f(x)")["y"] != before
             assert "alpha" in tab.wait_for_query("alpha") and query(tab).get("lang") == ["ko"]
+            tab.idle()
+            # by touch, on a phone: the curve follows the finger at every stop, before the server hears of it
+            check_follows(tab.page, "explorer-elu-alpha", "explorer-curve", "elu", "alpha", {}, to=0.15, touch=True)
         elif key == "compare":
             lows = {min(t["x"]) for t in tab.charts()[0] if t["x"]}
             tab.press_on_slider("ArrowRight", label=ko(explore.COMPARE.x.label))
@@ -350,3 +356,31 @@ def test_a_typed_formula_is_shared_by_link_and_trains_in_a_lab(browser, server):
         assert b.exceptions() == [] and b.console_errors == []
     finally:
         b.close()
+
+
+def test_the_curve_follows_the_mouse_on_the_explorer_compare_and_own_pages(browser, server):
+    """Issue 26: β on Swish, ε on sigmoid (a select slider: its regions), a learner's formula's a, and a parameter on
+    Compare, each dragged across its slider: the chart redraws at every stop on the way and shows the core's f and
+    f′ at the stop it is on; released, the page updates (the address) as before."""
+    tab = Tab(browser, server)
+    try:
+        tab.open("/explorer?fn=swish")
+        check_follows(tab.page, "explorer-swish-beta", "explorer-curve", "swish", "beta", {}, to=0.6)
+        tab.wait_for_query("beta")
+        tab.idle()
+        tab.open("/explorer?fn=sigmoid")
+        seen = drag(tab.page, "explorer-eps", 0.95, release=False)
+        names = tab.page.evaluate(DRAWN, list(CURVE))["names"]
+        seen["let_go"]()
+        assert len(set(seen["seen"])) >= 3 and tab.page.evaluate(LIVE, "explorer-curve")["redraws"] >= 2
+        assert ko("saturating: 0 < |f′| < ε") not in names and "saturating: 0 < |f′| < ε" in names  # English
+        tab.open("/own?formula=x*sigmoid(a*x)")
+        check_follows(tab.page, "own-own-a", "own-curve", own_key(own_lab.normalized("x*sigmoid(a*x)")[0]), "a", {},
+                      to=0.8)
+        tab.open("/compare?fns=elu,relu")
+        tab.page.locator("[data-testid='stExpander'] summary").first.click()
+        check_follows(tab.page, "compare-elu-alpha", "compare-compare", "elu", "alpha", {}, to=0.7,
+                      names=("ELU", "ELU"))
+        assert tab.exceptions() == [] and tab.console_errors == []
+    finally:
+        tab.close()

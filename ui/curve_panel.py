@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache as cache_fn
 from functools import partial
 
 import numpy as np
@@ -17,10 +18,10 @@ from charts import curves
 from i18n import _, _f, fill, render
 from labs import explore
 from labs.codegen import function
-from labs.controls import Control
+from labs.controls import Control, Number, params_controls
 from labs.export import csv_text
 
-from . import cache, page, takehome
+from . import cache, live, page, takehome
 from .tables import properties_table
 from .urlstate import PageState, param_label
 
@@ -39,6 +40,51 @@ class Drawn:
     properties: object
 
 
+def _band_label(params: dict) -> str:
+    return _f("training: slope ~ U({lower:.3g}, {upper:.3g})", lower=params.get("lower", 0),
+              upper=params.get("upper", 0))
+
+
+def measured(key: str, params: dict, lo: float, hi: float, eps: float):
+    """What the panel measures on its grid: x, f, f′, the regions (gaps included) and the notes on gaps."""
+    x, f, df = explore.curve(key, params, lo, hi)
+    gaps, gap_notes = explore.gaps(key, params, x)
+    return x, f, df, analysis.regions(x, df, eps) + gaps, gap_notes
+
+
+def figure(key: str, params: dict, lo: float, hi: float, regions, autograd=None, x=None):
+    """The panel's chart: f and f′ on the drawn grid (explore.PLOT_POINTS, or `x`), the regions, RReLU's band."""
+    drawn = explore.curve(key, params, lo, hi, explore.PLOT_POINTS) if x is None else explore.curve_on(key, params, x)
+    band = explore.rrelu_band(drawn[0], params) if key == "rrelu" else None
+    return curves.curve_figure(*drawn, regions, autograd=autograd, band=band, band_label=_band_label(params))
+
+
+def tracks(state: PageState, spec, params: dict, raw: dict, lo: float, hi: float, eps: float,
+           eps_control: Control) -> list[live.Track]:
+    """The sliders the chart follows while they move: each numeric parameter, then ε (the others held)."""
+    key = spec.key
+    out = []
+    for c in params_controls(spec):
+        wkey = state.movable.get(c.url)
+        if wkey is None or not isinstance(c, Number):
+            continue
+        fixed = {k: v for k, v in raw.items() if k != c.name}
+        grid = cache_fn(partial(live.grid, spec, c, fixed, raw[c.name], lo, hi))  # built on a cache miss only
+
+        def at(v, c=c, fixed=fixed, grid=grid):
+            p = spec.resolve({**fixed, c.name: v})[0]
+            return figure(key, p, lo, hi, measured(key, p, lo, hi, eps)[3], x=grid())._spec
+        out.append(live.Track(wkey, c, raw[c.name], at, (key, tuple(sorted(fixed.items())), lo, hi, eps)))
+    wkey = state.movable.get(eps_control.url)
+    if wkey is not None:
+        grid = explore.grid(key, params, lo, hi, explore.FOLLOW_POINTS)
+
+        def at_eps(e, grid=grid):
+            return figure(key, params, lo, hi, measured(key, params, lo, hi, e)[3], x=grid)._spec
+        out.append(live.Track(wkey, eps_control, eps, at_eps, (key, tuple(sorted(params.items())), lo, hi)))
+    return out
+
+
 @st.fragment
 def panel(state: PageState, spec, x_range: Control, eps_control: Control, autograd: Control) -> Drawn:
     """`spec` is drawn with one slider per parameter, then the x-range, ε and the autograd toggle."""
@@ -46,16 +92,13 @@ def panel(state: PageState, spec, x_range: Control, eps_control: Control, autogr
     state.section()
     controls, chart = page.split(state, [1, 2.8])
     with controls:
-        params = state.params(spec)
+        raw = state.raw_params(spec)
+        params = state.params(spec, raw=raw)
         lo, hi = state.widget(x_range)
         eps = state.widget(eps_control)
         show_autograd = state.widget(autograd)
 
-    x, f, df = explore.curve(key, params, lo, hi)
-    gaps, gap_notes = explore.gaps(key, params, x)
-    regions = analysis.regions(x, df, eps) + gaps
-    drawn = explore.curve(key, params, lo, hi, explore.PLOT_POINTS)  # what the chart draws: kinks still exact
-    band = explore.rrelu_band(drawn[0], params) if key == "rrelu" else None
+    x, f, df, regions, gap_notes = measured(key, params, lo, hi, eps)
     grad = None
     if show_autograd:
         with st.spinner(_("Loading PyTorch and running autograd…")):
@@ -64,15 +107,11 @@ def panel(state: PageState, spec, x_range: Control, eps_control: Control, autogr
         grad = np.where(np.isfinite(f), grad, np.nan)
 
     with chart:
-        fig = curves.curve_figure(
-            *drawn, regions,
-            autograd=None if grad is None else (x, grad), band=band,
-            band_label=_f("training: slope ~ U({lower:.3g}, {upper:.3g})", lower=params.get("lower", 0),
-                          upper=params.get("upper", 0)),
-        )
+        fig = figure(key, params, lo, hi, regions, autograd=None if grad is None else (x, grad))
         kinds = ", ".join(_(curves.REGION_STYLE[k][1]) for k in sorted({r.kind for r in regions}))
+        chart_key = f"{state.page}:curve"
         page.chart(fig, alt=_f("{name} and its derivative for x from {lo:g} to {hi:g}; regions shown: {kinds}.",
-                               name=spec.name, lo=lo, hi=hi, kinds=kinds or _("none")))
+                               name=spec.name, lo=lo, hi=hi, kinds=kinds or _("none")), key=chart_key)
         for note in gap_notes:
             st.caption(render(note))
         if grad is not None:
@@ -106,5 +145,7 @@ def panel(state: PageState, spec, x_range: Control, eps_control: Control, autogr
                            help=_("x, f(x) and f′(x) at every plotted point, 17 significant digits."))
     takehome.section(state, state.page, function.TITLE, partial(function.parts, key, dict(params), lo, hi),
                      function.INTRO, function.PART_TEXTS)
+    if not state.lesson:  # last: the figures at every stop are built after everything the learner reads
+        live.follow(chart_key, tracks(state, spec, params, raw, lo, hi, eps, eps_control), key=f"{chart_key}:live")
     state.end_section()
     return Drawn(key, params, x, f, df, regions, props)

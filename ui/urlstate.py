@@ -68,6 +68,7 @@ class PageState:
         self.values: dict[str, Any] = {}  # URL key -> value of every widget drawn this run (for `needs`)
         self.used: set[str] = set()
         self.unfocusable: set[str] = set()  # keys read from the link but drawn by no widget: hide/lock mean nothing
+        self.movable: dict[str, str] = {}  # URL key -> session key of each widget drawn and not locked (ui.live)
         if self.fresh:
             ss[f"_notices:{page}"] = lang.pop_notes()
         self.notices: list[Note] = ss[f"_notices:{page}"]  # about the link: kept while on the page
@@ -173,6 +174,8 @@ class PageState:
         locked = control.url in self.lock
         tip = f"{_(control.help)}\n\n{_(LOCKED)}" if locked else _(control.help)
         value = draw(control, Widget(where or st, text, wkey, tip, format_func, self.note, disabled=locked))
+        if not locked:
+            self.movable[control.url] = wkey
         return self._keep(wkey, control, value)
 
     def widgets(self, schema: Schema | Sequence[Control], where=None, only: Sequence[str] | None = None,
@@ -180,12 +183,18 @@ class PageState:
         """Widgets for every control of `schema` (or the names in `only`), in order: values by name."""
         return {c.name: self.widget(c, where=where, scope=scope) for c in schema if only is None or c.name in only}
 
-    def params(self, spec, prefix: str = "", where=None) -> dict:
-        """One widget per parameter of an activation, URL-bound as `{prefix}{name}`: the checked parameters."""
+    def raw_params(self, spec, prefix: str = "", where=None) -> dict:
+        """One widget per parameter of an activation, URL-bound as `{prefix}{name}`: their values as drawn."""
         # Compare's prefix already names the function; a formula's parameters keep their values while it is edited
         scope = "" if prefix else "own." if is_own(spec.key) else f"{spec.key}."
-        raw = {c.name: self.widget(c, where=where, scope=scope, label=param_label(spec.param(c.name)))
-               for c in params_controls(spec, prefix)}
+        return {c.name: self.widget(c, where=where, scope=scope, label=param_label(spec.param(c.name)))
+                for c in params_controls(spec, prefix)}
+
+    def params(self, spec, prefix: str = "", where=None, raw: dict | None = None) -> dict:
+        """The checked parameters of an activation (spec.resolve: RReLU's lower ≤ upper), from its widgets (drawn
+        here unless `raw` holds their values already), its notes noted."""
+        if raw is None:
+            raw = self.raw_params(spec, prefix, where)
         params, notes = spec.resolve(raw)
         for n in notes:
             self.note(n)
@@ -314,6 +323,7 @@ class StepState(PageState):
         self.values = {}
         self.used = set()
         self.unfocusable = set()
+        self.movable = {}
         self.notices = []
         self.run_notes = []
         self._box = st.container()

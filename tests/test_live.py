@@ -1,0 +1,114 @@
+"""The curve follows the finger (issue 26), on the server's side: the figures the browser swaps in while a slider is
+dragged are, stop by stop, the core's f and f′ and the page's own regions; every slider has few enough stops to send
+them all; a page sends its tracks only for sliders the learner can move. The browser's side (the drawn data during a
+real drag, frames per second) is tests/test_browser.py's and bench/bench_follow.py's."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+import activations
+from labs import explore
+from labs import own as own_lab
+from labs.controls import Number, params_controls
+from tests.pagekit import open_page
+from ui.live import frames
+
+EPS = explore.EXPLORER.eps
+BUDGET = 300_000  # bytes of one slider's frames at ~101 stops (issue 26's target for a page open)
+
+
+def _track_figures(key: str, name: str, lo=-6.0, hi=6.0, eps=0.01, params=None):
+    """What ui.curve_panel builds for a slider of the Explorer: (stops, figures as the page would draw them, the
+    encoded track)."""
+    from ui import curve_panel, live
+
+    spec = activations.get(key)
+    raw = {p.name: p.default for p in spec.params if not p.is_choice} | (params or {})
+    c = next(c for c in params_controls(spec) if c.name == name)
+    values = live.stops(c, raw[name])[0]
+    fixed = {k: v for k, v in raw.items() if k != name}
+    grid = np.unique(np.concatenate([explore.grid(key, spec.resolve({**fixed, name: v})[0], lo, hi,
+                                                  explore.FOLLOW_POINTS) for v in values]))
+    figs = []
+    for v in values:
+        p = spec.resolve({**fixed, name: v})[0]
+        figs.append(curve_panel.figure(key, p, lo, hi, curve_panel.measured(key, p, lo, hi, eps)[3], x=grid)._spec)
+    return values, figs, frames.encode(figs), [spec.resolve({**fixed, name: v})[0] for v in values]
+
+
+@pytest.mark.parametrize(("key", "name"), [("elu", "alpha"), ("swish", "beta"), ("rrelu", "lower"),
+                                           ("hardtanh", "max_val"), ("softplus", "beta")])
+def test_every_stop_draws_the_cores_f_and_f_prime_and_the_pages_regions(key, name):
+    spec = activations.get(key)
+    values, figs, encoded, resolved = _track_figures(key, name)
+    decoded = frames.decode(encoded)
+    assert len(decoded) == len(values)
+    for fig, got, p in zip(figs, decoded, resolved, strict=True):
+        by_name = {t.get("legendgroup") or t["name"]: t for t in got["data"]}
+        x = np.asarray(by_name["f(x)"]["x"], dtype=np.float64)
+        # the drawn values are the core's at this stop, to float32 (what the chart holds)
+        np.testing.assert_array_equal(by_name["f(x)"]["y"], spec.f(fig["data"][-2]["x"], **p).astype(np.float32))
+        np.testing.assert_array_equal(by_name["f′(x)"]["y"], spec.df(fig["data"][-1]["x"], **p).astype(np.float32))
+        np.testing.assert_allclose(x, fig["data"][-2]["x"], rtol=1e-7)
+        for want, have in zip(fig["data"], got["data"], strict=True):  # the regions: the page's own, shape by shape
+            assert {k: v for k, v in want.items() if k not in ("x", "y")} == json.loads(json.dumps(
+                {k: v for k, v in have.items() if k not in ("x", "y")}))
+            if len(want["x"]) <= frames.SHORT:
+                assert have["x"] == [None if v is None else float(v) for v in want["x"]]
+        assert got["ranges"]["yaxis"] == list(fig["layout"]["yaxis"]["range"])
+
+
+def test_every_slider_has_at_most_about_a_hundred_stops_and_their_frames_fit_the_budget():
+    """Each stop of each parameter is drawn while dragging: the registry's steps keep them ≤ 101 (a link's value off
+    the grid adds one), and one slider's frames at the defaults fit in 3.3 KB a stop: BUDGET for ELU's α and Swish's
+    β. (The largest is Softplus's β: 100 stops, each with its own kink at threshold/β, about 325 KB.)"""
+    from ui import live
+
+    sizes = {}
+    for key in activations.REGISTRY:
+        for c in params_controls(activations.get(key)):
+            if isinstance(c, Number):
+                values = live.stops(c, c.default)[0]
+                assert len(values) <= 102, (key, c.name, len(values))
+                sizes[key, c.name] = frames.size(_track_figures(key, c.name)[2])
+                assert sizes[key, c.name] <= 3_300 * len(values), (key, c.name, sizes[key, c.name])
+    assert sizes["elu", "alpha"] <= BUDGET and sizes["swish", "beta"] <= BUDGET
+    for lo, hi in [(-5.0, 5.0), (0.1, 30.0), (0.0, 3.0), (-1000.0, 1000.0), (0.0, 0.001)]:
+        step = own_lab.step_for(lo, hi)
+        assert 10 <= (hi - lo) / step <= 100 + 1e-6 or step in (1e-4, 10.0), (lo, hi, step)
+
+
+def test_a_value_off_the_grid_is_a_stop_and_a_select_slider_sends_its_index():
+    from ui import live
+
+    alpha = next(c for c in params_controls(activations.get("selu")) if c.name == "alpha")
+    values, tolerance, index = live.stops(alpha, activations.get("selu").param("alpha").default)
+    assert activations.get("selu").param("alpha").default in values and not index and tolerance < alpha.step / 100
+    assert live.stops(EPS, 0.01) == (list(EPS.options), 0.0, True)
+    assert live.css_key("explorer:elu.alpha") == "explorer-elu-alpha"
+
+
+def _tracks(at) -> dict:
+    found = [e for e in at.get("bidi_component") if e.proto.component_name == "activation_lab.live"]
+    if not found:
+        return {}
+    data = json.loads(found[0].proto.mixed.json or found[0].proto.json)
+    return {t["slider"]: t for t in data["tracks"]}
+
+
+def test_pages_send_a_track_for_each_slider_a_learner_can_move():
+    at = open_page("views/explorer.py", {"fn": "elu", "alpha": "2"})
+    tracks = _tracks(at)
+    assert set(tracks) == {"explorer-elu-alpha", "explorer-eps"}
+    assert tracks["explorer-elu-alpha"]["values"][tracks["explorer-elu-alpha"]["at"]] == 2.0
+    # the page's own chart at rest is the one the track's stop holds (the same builder, the same regions)
+    assert sum(frames.size(t) for t in tracks.values()) <= BUDGET
+    # a focus link's hidden or locked sliders do not move: no track for them
+    assert set(_tracks(open_page("views/explorer.py", {"fn": "elu", "hide": "alpha", "lock": "eps"}))) == set()
+    at = open_page("views/compare.py", {"fns": "relu,elu,swish"})
+    assert set(_tracks(at)) == {"compare-elu-alpha", "compare-swish-beta"}
+    at = open_page("views/own.py", {"formula": "x*sigmoid(a*x)"})
+    assert set(_tracks(at)) == {"own-own-a", "own-eps"}

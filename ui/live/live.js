@@ -1,0 +1,119 @@
+// The curve follows the finger: while a Streamlit slider of this section is dragged (or moved with the keys), swap
+// the chart's data for the server's figure at that stop (charts/frames.py encodes them) and redraw with Plotly.react.
+// Releasing the slider sends its value to the server as before; the server's rerun then redraws the chart itself.
+// Nothing here computes the maths: a value with no stop (off the slider's grid) waits for the server.
+// It reads Streamlit's own widgets: a slider's element carries the class st-key-<its key>, its thumbs hold an
+// <input type=range> whose value follows the drag, and the chart's element holds Plotly's graph div.
+
+function bytes(text, Kind) {
+  const raw = atob(text);
+  const buf = new Uint8Array(raw.length);
+  for (let i = 0; i < raw.length; i++) buf[i] = raw.charCodeAt(i);
+  return new Kind(buf.buffer);
+}
+
+function decoder(track) {
+  const slots = track.slots.map((slot) => {
+    if (slot.each) return { each: slot.each.map((t) => (t === null ? null : bytes(t, Float32Array))) };
+    return { base: bytes(slot.base, Float32Array), cols: bytes(slot.cols, Uint32Array),
+             values: bytes(slot.values, Float32Array) };
+  });
+  const cache = new Map();
+  return (stop) => {
+    if (cache.has(stop)) return cache.get(stop);
+    const frame = track.frames[stop];
+    const data = frame.traces.map(([si, fields]) => {
+      const trace = Object.assign({}, track.styles[si]);
+      for (const [field, v] of Object.entries(fields)) {
+        if (v === null || Array.isArray(v)) { trace[field] = v; continue; }
+        const slot = slots[v.slot];
+        if (slot.each) { trace[field] = slot.each[stop]; continue; }
+        const out = Float32Array.from(slot.base);
+        const n = slot.cols.length;
+        for (let j = 0; j < n; j++) out[slot.cols[j]] = slot.values[stop * n + j];
+        trace[field] = out;
+      }
+      return trace;
+    });
+    const result = { data, ranges: frame.ranges };
+    cache.set(stop, result);
+    return result;
+  };
+}
+
+function stopOf(track, input) {
+  const v = parseFloat(input.value);
+  if (!Number.isFinite(v)) return -1;
+  if (track.index) return Number.isInteger(v) && v >= 0 && v < track.frames.length ? v : -1;  // a select slider
+  let best = -1, gap = Infinity;
+  track.values.forEach((s, i) => { const d = Math.abs(s - v); if (d < gap) { gap = d; best = i; } });
+  return gap <= track.tolerance ? best : -1;
+}
+
+export default function (component) {
+  const { data, parentElement } = component;
+  const root = parentElement.host ? parentElement.host.ownerDocument : document;
+  const host = parentElement.host || parentElement;
+  const box = host.closest ? host.closest('[data-testid="stElementContainer"]') : null;
+  if (box) box.style.display = "none";  // draws nothing itself: no gap in the page's column
+  const tracks = (data && data.tracks) || [];
+  const state = { drawn: null, raf: 0, idle: 0, saved: null, redraws: 0, stops: [] };
+  const decoders = tracks.map(decoder);
+
+  function graph() {
+    return root.querySelector(`.st-key-${data.chart} .js-plotly-plot`);
+  }
+  function inputOf(track) {
+    return root.querySelector(`.st-key-${track.slider} input[type=range]`);
+  }
+
+  function draw(ti, stop) {
+    const gd = graph();
+    const Plotly = window.Plotly;
+    if (!gd || !Plotly || !gd.layout) return;
+    const key = `${ti}:${stop}`;
+    if (state.drawn === key) return;
+    if (state.saved === null) state.saved = { data: gd.data, layout: gd.layout };
+    const frame = decoders[ti](stop);
+    const layout = Object.assign({}, state.saved.layout);
+    for (const [axis, range] of Object.entries(frame.ranges)) {
+      layout[axis] = Object.assign({}, layout[axis], { range, autorange: false });
+    }
+    state.drawn = key;
+    Plotly.react(gd, frame.data, layout);
+    state.redraws += 1;
+    state.stops.push([tracks[ti].slider, stop]);
+  }
+  function restore() {  // back where the server drew it: its own chart (autograd markers and all)
+    const gd = graph();
+    state.drawn = null;
+    if (gd && window.Plotly && state.saved) window.Plotly.react(gd, state.saved.data, state.saved.layout);
+  }
+
+  function tick() {
+    state.raf = 0;
+    // the slider that left the stop the server drew (one moves at a time); none: back to the server's chart
+    let moved = -1, stop = -1;
+    tracks.forEach((track, ti) => {
+      const input = inputOf(track);
+      const s = input ? stopOf(track, input) : -1;
+      if (moved < 0 && s >= 0 && s !== track.at) { moved = ti; stop = s; }
+    });
+    if (moved >= 0) draw(moved, stop);
+    else if (state.drawn !== null) restore();
+    if (performance.now() < state.idle) state.raf = requestAnimationFrame(tick);
+  }
+  function wake() {  // follow the sliders for a while after every pointer or key event
+    state.idle = performance.now() + 1500;
+    if (!state.raf) state.raf = requestAnimationFrame(tick);
+  }
+  const events = ["pointerdown", "pointermove", "keydown", "touchmove"];
+  events.forEach((e) => root.addEventListener(e, wake, { passive: true, capture: true }));
+  // for the browser tests and the fps bench: what was drawn, stop by stop
+  window.__live = window.__live || {};
+  window.__live[data.chart] = state;
+  return () => {
+    events.forEach((e) => root.removeEventListener(e, wake, { capture: true }));
+    if (state.raf) cancelAnimationFrame(state.raf);
+  };
+}
