@@ -359,7 +359,7 @@ def test_a_typed_formula_is_shared_by_link_and_trains_in_a_lab(browser, server):
 
 
 def test_the_curve_follows_the_mouse_on_the_explorer_compare_and_own_pages(browser, server):
-    """Issue 26: β on Swish, ε on sigmoid (a select slider: its regions), a learner's formula's a, and a parameter on
+    """Issue 26: β on Swish, then ε (a select slider: its regions), a learner's formula's a, and a parameter on
     Compare, each dragged across its slider: the chart redraws at every stop on the way and shows the core's f and
     f′ at the stop it is on; released, the page updates (the address) as before."""
     tab = Tab(browser, server)
@@ -368,8 +368,7 @@ def test_the_curve_follows_the_mouse_on_the_explorer_compare_and_own_pages(brows
         check_follows(tab.page, "explorer-swish-beta", "explorer-curve", "swish", "beta", {}, to=0.6)
         tab.wait_for_query("beta")
         tab.idle()
-        tab.open("/explorer?fn=sigmoid")
-        seen = drag(tab.page, "explorer-eps", 0.95, release=False)
+        seen = drag(tab.page, "explorer-eps", 0.95, release=False)  # ε on Swish at the β just released
         names = tab.page.evaluate(DRAWN, list(CURVE))["names"]
         seen["let_go"]()
         assert len(set(seen["seen"])) >= 3 and tab.page.evaluate(LIVE, "explorer-curve")["redraws"] >= 2

@@ -3,8 +3,9 @@
 Each stop's figure is built by the same builder as the chart at rest (charts.curves), so the browser draws, stop
 by stop, exactly what the server would: nothing is computed in JavaScript. The figures are encoded as
 - styles: every distinct trace without its x and y (a region kind's fill, f's line, a legend name), sent once;
-- slots: every long x or y array (f, f′, RReLU's band) as float32: its values at the first stop, then only the
-  columns that differ between stops (ELU's α moves the negative side; the positive side is sent once);
+- slots: every long x or y array (f, f′, RReLU's band): its values at the first stop (float32), then only the
+  columns that differ between stops (ELU's α moves the negative side; the positive side is sent once), in 16-bit
+  steps finer than a pixel where that holds, else float32;
 - frames: per stop, its traces as [style, {field: a short list, or a slot}] and its axis ranges.
 The JavaScript side (live.js, beside it) rebuilds a stop's data from these and hands it to Plotly.react.
 """
@@ -18,6 +19,8 @@ import numpy as np
 
 DATA_FIELDS = ("x", "y")
 SHORT = 64  # arrays up to this long (a region's outline: 6 numbers per region) stay plain JSON in their frame
+LEVELS = 32767  # a 16-bit step of a value's span: -LEVELS..LEVELS, and -LEVELS - 1 for no value
+FINER = 20_000  # a quantized y is within this fraction of the chart's height (0.02 px on a 460-px chart)
 
 
 def _b64(a: np.ndarray) -> str:
@@ -46,6 +49,7 @@ def encode(figures: Sequence[dict]) -> dict:
     styles: list[dict] = []
     style_index: dict[str, int] = {}
     slot_arrays: dict[tuple, list[np.ndarray]] = {}  # (trace identity, field) -> one array per stop
+    slot_axes: dict[tuple, str | None] = {}  # its x axis ("x2": Compare's f′ panel), which names its y axis
     frames = []
     for s, fig in enumerate(figures):
         traces, seen = [], {}
@@ -69,31 +73,71 @@ def encode(figures: Sequence[dict]) -> dict:
                 ident = (*what, seen[what])
                 arrays = slot_arrays.setdefault(ident, [None] * len(figures))
                 arrays[s] = _float32(v)
+                slot_axes[ident] = style.get("xaxis")
                 fields[field] = {"slot": ident}
             traces.append([si, fields])
         frames.append({"traces": traces, "ranges": _ranges(fig["layout"])})
 
+    # while dragging, the axes hold the range that shows every stop: the curve moves, not the grid under it (and
+    # Plotly redraws the traces only, not the axes); the release brings the server's own range back
+    hold = {}
+    for frame in frames:
+        for axis, (lo, hi) in frame["ranges"].items():
+            a, b = hold.get(axis, (lo, hi))
+            hold[axis] = [min(a, lo), max(b, hi)]
     slots, numbers = [], {}
     for ident, arrays in slot_arrays.items():
         numbers[ident] = len(slots)
-        slots.append(_slot(arrays))
+        axis = "yaxis" + str(slot_axes.get(ident) or "x")[1:]
+        fine = (hold[axis][1] - hold[axis][0]) / FINER if ident[2] == "y" and axis in hold else 0.0
+        slots.append(_slot(arrays, fine))
     for frame in frames:
         for _si, fields in frame["traces"]:
             for field, v in fields.items():
                 if isinstance(v, dict):
                     fields[field] = {"slot": numbers[v["slot"]]}
-    return {"styles": styles, "slots": slots, "frames": frames}
+    for frame in frames:  # a shaded region spans the plot's height: the held range's, not its own stop's
+        for si, fields in frame["traces"]:
+            axis = "yaxis" + str(styles[si].get("yaxis", "y"))[1:]
+            if styles[si].get("fill") == "toself" and isinstance(fields.get("y"), list) and axis in frame["ranges"]:
+                ends = dict(zip(frame["ranges"][axis], hold[axis], strict=True))
+                fields["y"] = [ends.get(v, v) for v in fields["y"]]
+    return {"styles": styles, "slots": slots, "frames": frames, "hold": hold, "moving": _moving(frames, slots)}
 
 
-def _slot(arrays: list[np.ndarray | None]) -> dict:
+def _moving(frames: list[dict], slots: list[dict]) -> list[bool]:
+    """Per trace place: whether anything of it differs between stops where the stops draw the same traces (the
+    browser redraws only those: at ELU's α the regions and the curves, not a trace that stays put)."""
+    places = max((len(f["traces"]) for f in frames), default=0)
+    out = []
+    for i in range(places):
+        seen = {json.dumps(f["traces"][i], sort_keys=True) for f in frames if i < len(f["traces"])}
+        slot_moves = any(isinstance(v, dict) and (slots[v["slot"]].get("each") or slots[v["slot"]]["cols"])
+                         for f in frames if i < len(f["traces"]) for v in f["traces"][i][1].values())
+        out.append(len(seen) > 1 or bool(slot_moves))
+    return out
+
+
+def _slot(arrays: list[np.ndarray | None], fine: float = 0.0) -> dict:
     """One array across stops: where every stop has it with one length, the first stop's values and the columns
-    that change; otherwise each stop's own values (a stop that lacks it: null)."""
+    that change; otherwise each stop's own values (a stop that lacks it: null). The changing values go as 16-bit
+    steps of their span where a step is finer than `fine` (a y array: FINER-th of the chart's height, far below
+    a pixel), else as float32; a value with no finite number is the lowest step (NaN: a gap, as Plotly draws it)."""
     present = [a for a in arrays if a is not None]
     if len(present) == len(arrays) and len({len(a) for a in present}) == 1:
         m = np.stack(present)
         same = (m == m[0]) | (np.isnan(m) & np.isnan(m[0]))
         cols = np.flatnonzero(~same.all(axis=0)).astype(np.uint32)
-        return {"base": _b64(m[0]), "cols": _b64(cols), "values": _b64(m[:, cols])}
+        values = m[:, cols].astype(np.float64)
+        out = {"base": _b64(m[0]), "cols": _b64(cols)}
+        finite = np.isfinite(values)
+        if finite.any():
+            lo, hi = float(values[finite].min()), float(values[finite].max())
+            step = (hi - lo) / (2 * LEVELS) or 1.0
+            if step / 2 <= fine:
+                q = np.where(finite, np.round((np.where(finite, values, lo) - lo) / step) - LEVELS, -LEVELS - 1)
+                return {**out, "q": _b64(q.astype(np.int16)), "lo": lo, "step": step}
+        return {**out, "values": _b64(values.astype(np.float32))}
     return {"each": [None if a is None else _b64(a) for a in arrays]}
 
 
@@ -115,7 +159,11 @@ def decode(encoded: dict) -> list[dict]:
                     else:
                         arr = floats(slot["base"]).copy()
                         cols = floats(slot["cols"], np.uint32)
-                        arr[cols] = floats(slot["values"]).reshape(-1, len(cols))[s] if len(cols) else arr[cols]
+                        if len(cols) and "q" in slot:
+                            q = floats(slot["q"], np.int16).reshape(-1, len(cols))[s].astype(np.float64)
+                            arr[cols] = np.where(q < -LEVELS, np.nan, slot["lo"] + (q + LEVELS) * slot["step"])
+                        elif len(cols):
+                            arr[cols] = floats(slot["values"]).reshape(-1, len(cols))[s]
                     trace[field] = arr
                 else:
                     trace[field] = v

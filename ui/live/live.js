@@ -15,8 +15,11 @@ function bytes(text, Kind) {
 function decoder(track) {
   const slots = track.slots.map((slot) => {
     if (slot.each) return { each: slot.each.map((t) => (t === null ? null : bytes(t, Float32Array))) };
-    return { base: bytes(slot.base, Float32Array), cols: bytes(slot.cols, Uint32Array),
-             values: bytes(slot.values, Float32Array) };
+    const out = { base: bytes(slot.base, Float32Array), cols: bytes(slot.cols, Uint32Array) };
+    if (slot.q === undefined) return Object.assign(out, { values: bytes(slot.values, Float32Array) });
+    const q = bytes(slot.q, Int16Array), values = new Float32Array(q.length);  // 16-bit steps of the span
+    for (let i = 0; i < q.length; i++) values[i] = q[i] < -32767 ? NaN : slot.lo + (q[i] + 32767) * slot.step;
+    return Object.assign(out, { values });
   });
   const cache = new Map();
   return (stop) => {
@@ -57,7 +60,8 @@ export default function (component) {
   const box = host.closest ? host.closest('[data-testid="stElementContainer"]') : null;
   if (box) box.style.display = "none";  // draws nothing itself: no gap in the page's column
   const tracks = (data && data.tracks) || [];
-  const state = { drawn: null, raf: 0, idle: 0, saved: null, redraws: 0, stops: [] };
+  const state = { drawn: null, raf: 0, idle: 0, saved: null, redraws: 0, stops: [], ms: [], shape: null, last: null,
+                  reacts: 0 };
   const decoders = tracks.map(decoder);
 
   function graph() {
@@ -76,30 +80,54 @@ export default function (component) {
     if (state.saved === null) state.saved = { data: gd.data, layout: gd.layout };
     const frame = decoders[ti](stop);
     const layout = Object.assign({}, state.saved.layout);
-    for (const [axis, range] of Object.entries(frame.ranges)) {
+    for (const [axis, range] of Object.entries(tracks[ti].hold || frame.ranges)) {
       layout[axis] = Object.assign({}, layout[axis], { range, autorange: false });
     }
     state.drawn = key;
-    Plotly.react(gd, frame.data, layout);
+    const t = performance.now();
+    // the same traces as the last frame (only their points move): Plotly's animation path redraws the paths and
+    // nothing else; traces that come or go (a region appears) need the full Plotly.react
+    const shape = `${ti}:` + track_styles(ti, stop);
+    if (shape === state.shape) {
+      // only what differs from the frame on screen: the curves, and a region only where its edges moved
+      const last = state.last, raw = tracks[ti].frames[stop].traces;
+      const changed = (i) => last === null || JSON.stringify(raw[i]) !== JSON.stringify(last[i]) ||
+        Object.values(raw[i][1]).some((v) => v && v.slot !== undefined);
+      const moved = frame.data.map((_, i) => i).filter((i) => tracks[ti].moving[i] && changed(i));
+      Plotly.animate(gd, { data: moved.map((i) => frame.data[i]), traces: moved },
+                     { transition: { duration: 0 }, frame: { duration: 0, redraw: false }, mode: "immediate" });
+    } else {
+      Plotly.react(gd, frame.data, layout);
+      state.reacts += 1;
+      state.shape = shape;
+    }
+    state.last = tracks[ti].frames[stop].traces;
+    state.ms.push(performance.now() - t);
     state.redraws += 1;
     state.stops.push([tracks[ti].slider, stop]);
+  }
+  function track_styles(ti, stop) {
+    return tracks[ti].frames[stop].traces.map((t) => t[0]).join(",");
   }
   function restore() {  // back where the server drew it: its own chart (autograd markers and all)
     const gd = graph();
     state.drawn = null;
+    state.shape = null;
+    state.last = null;
     if (gd && window.Plotly && state.saved) window.Plotly.react(gd, state.saved.data, state.saved.layout);
   }
 
   function tick() {
     state.raf = 0;
+    if (window.__live[data.chart] !== state) { quit(); return; }  // a newer run's instance took over this chart
     // the slider that left the stop the server drew (one moves at a time); none: back to the server's chart
-    let moved = -1, stop = -1;
+    let moved = -1, where = -1;
     tracks.forEach((track, ti) => {
       const input = inputOf(track);
       const s = input ? stopOf(track, input) : -1;
-      if (moved < 0 && s >= 0 && s !== track.at) { moved = ti; stop = s; }
+      if (moved < 0 && s >= 0 && s !== track.at) { moved = ti; where = s; }
     });
-    if (moved >= 0) draw(moved, stop);
+    if (moved >= 0) draw(moved, where);
     else if (state.drawn !== null) restore();
     if (performance.now() < state.idle) state.raf = requestAnimationFrame(tick);
   }
@@ -112,8 +140,10 @@ export default function (component) {
   // for the browser tests and the fps bench: what was drawn, stop by stop
   window.__live = window.__live || {};
   window.__live[data.chart] = state;
-  return () => {
+  function quit() {
     events.forEach((e) => root.removeEventListener(e, wake, { capture: true }));
     if (state.raf) cancelAnimationFrame(state.raf);
-  };
+    state.raf = 0;
+  }
+  return quit;
 }
