@@ -5,6 +5,9 @@ Builders in charts/ take data (and already-translated words) and return a figure
 from __future__ import annotations
 
 import base64
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 import numpy as np
 import plotly.graph_objects as go
@@ -154,7 +157,28 @@ def _below_modebar(layout: dict) -> None:
     margin["t"] = max(margin.get("t", 0), top + 4)
 
 
-def figure(traces: list[dict], layout: dict, frames: list[dict] | None = None) -> Chart:
+class Spec:
+    """What `figure` builds inside `specs_only()`: the plain dict alone (`_spec`, as Chart keeps it), without the
+    empty go.Figure a Chart is (1 ms: it deep-copies the default template), for figures no st.plotly_chart draws:
+    a slider's every stop, which the browser swaps in while it is dragged (ui.live)."""
+
+    def __init__(self, spec: dict):
+        self._spec = spec
+
+
+_SPECS_ONLY: ContextVar[bool] = ContextVar("specs_only", default=False)
+
+
+@contextmanager
+def specs_only() -> Iterator[None]:
+    token = _SPECS_ONLY.set(True)
+    try:
+        yield
+    finally:
+        _SPECS_ONLY.reset(token)
+
+
+def figure(traces: list[dict], layout: dict, frames: list[dict] | None = None) -> Chart | Spec:
     # Plain dicts in one call, not validated at run time: tests/test_plots.py validates every builder's output.
     fig = {"data": traces, "layout": {k: v for k, v in layout.items() if v is not None}}
     _fixed_margins(fig["layout"])
@@ -162,7 +186,7 @@ def figure(traces: list[dict], layout: dict, frames: list[dict] | None = None) -
     fig["layout"].setdefault("separators", separators())  # Plotly's own number formatting (ticks, hover)
     if frames:
         fig["frames"] = frames
-    return Chart(fig)
+    return Spec(fig) if _SPECS_ONLY.get() else Chart(fig)
 
 
 def y_limits(*arrays: np.ndarray, pad: float = 0.08) -> tuple[float, float]:

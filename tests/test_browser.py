@@ -258,6 +258,18 @@ class EnglishLearner:
             q = tab.wait_for_query(name)
             value = float(tab.page.locator(SLIDER).first.locator(THUMB).first.get_attribute("value"))
             assert float(q[name][0]) == pytest.approx(value), f"address bar {tab.page.url} vs slider {value}"
+            tab.idle()
+            # by mouse: the curve follows α at every stop; then ε (a select slider) moves the regions
+            check_follows(tab.page, "explorer-elu-alpha", "explorer-curve", "elu", "alpha", {}, to=0.8)
+            tab.wait_for_query("alpha")
+            tab.idle()
+            seen = drag(tab.page, "explorer-eps", 0.95, release=False)
+            names = tab.page.evaluate(DRAWN, list(CURVE))["names"]
+            drawn = {s for name, s in tab.page.evaluate(LIVE, "explorer-curve")["stops"] if name == "explorer-eps"}
+            seen["let_go"]()
+            assert len(set(seen["seen"])) >= 3 and len(drawn) >= len(set(seen["seen"])) - 1, (seen["seen"], drawn)
+            assert "saturating: 0 < |f′| < ε" in names, names
+            tab.idle()
         if key == "gradient_flow":
             self.focus_link()
         if key == pages.PAGES[-1].key:
@@ -338,6 +350,10 @@ def test_a_typed_formula_is_shared_by_link_and_trains_in_a_lab(browser, server):
         assert b.page.locator("input[aria-label='f(x) =']").input_value() == "x*tanh(exp(a*x))"
         f = trace(b.charts()[0], "f(x)")
         assert f["x"] == expected["x"] and f["y"] == expected["y"]
+        # the learner's formula follows its parameter's slider too, on the Korean page
+        check_follows(b.page, "own-own-a", "own-curve", own_key(own_lab.normalized("x*tanh(exp(a*x))")[0]), "a", {},
+                      to=0.7)
+        b.idle()
         b.page.locator("[data-testid='stPageLink'] a").filter(has_text=ko("Gradient flow")).first.click()
         b.page.wait_for_function("() => location.pathname.endsWith('gradient_flow')", timeout=TIMEOUT_MS)
         b.page.wait_for_selector(CHART, timeout=TIMEOUT_MS)
@@ -358,24 +374,11 @@ def test_a_typed_formula_is_shared_by_link_and_trains_in_a_lab(browser, server):
         b.close()
 
 
-def test_the_curve_follows_the_mouse_on_the_explorer_compare_and_own_pages(browser, server):
-    """Issue 26: β on Swish, then ε (a select slider: its regions), a learner's formula's a, and a parameter on
-    Compare, each dragged across its slider: the chart redraws at every stop on the way and shows the core's f and
-    f′ at the stop it is on; released, the page updates (the address) as before."""
+def test_the_curve_follows_a_parameter_on_compare(browser, server):
+    """Issue 26 on Compare (the Explorer's and the own formula's are in the walks above): ELU's α, in its expander,
+    dragged across its slider: the chart redraws at every stop on the way and shows the core's f and f′ there."""
     tab = Tab(browser, server)
     try:
-        tab.open("/explorer?fn=swish")
-        check_follows(tab.page, "explorer-swish-beta", "explorer-curve", "swish", "beta", {}, to=0.6)
-        tab.wait_for_query("beta")
-        tab.idle()
-        seen = drag(tab.page, "explorer-eps", 0.95, release=False)  # ε on Swish at the β just released
-        names = tab.page.evaluate(DRAWN, list(CURVE))["names"]
-        seen["let_go"]()
-        assert len(set(seen["seen"])) >= 3 and tab.page.evaluate(LIVE, "explorer-curve")["redraws"] >= 2
-        assert ko("saturating: 0 < |f′| < ε") not in names and "saturating: 0 < |f′| < ε" in names  # English
-        tab.open("/own?formula=x*sigmoid(a*x)")
-        check_follows(tab.page, "own-own-a", "own-curve", own_key(own_lab.normalized("x*sigmoid(a*x)")[0]), "a", {},
-                      to=0.8)
         tab.open("/compare?fns=elu,relu")
         tab.page.locator("[data-testid='stExpander'] summary").first.click()
         check_follows(tab.page, "compare-elu-alpha", "compare-compare", "elu", "alpha", {}, to=0.7,

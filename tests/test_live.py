@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 import activations
+from charts.base import specs_only
 from labs import explore
 from labs import own as own_lab
 from labs.controls import Number, params_controls
@@ -33,9 +34,10 @@ def _track_figures(key: str, name: str, lo=-6.0, hi=6.0, eps=0.01, params=None):
     grid = np.unique(np.concatenate([explore.grid(key, spec.resolve({**fixed, name: v})[0], lo, hi,
                                                   explore.FOLLOW_POINTS) for v in values]))
     figs = []
-    for v in values:
-        p = spec.resolve({**fixed, name: v})[0]
-        figs.append(curve_panel.figure(key, p, lo, hi, curve_panel.measured(key, p, lo, hi, eps)[3], x=grid)._spec)
+    with specs_only():
+        for v in values:
+            p = spec.resolve({**fixed, name: v})[0]
+            figs.append(curve_panel.figure(key, p, lo, hi, curve_panel.measured(key, p, lo, hi, eps)[3], x=grid)._spec)
     return values, figs, frames.encode(figs), [spec.resolve({**fixed, name: v})[0] for v in values]
 
 

@@ -18,6 +18,7 @@ import numpy as np
 import streamlit as st
 
 import i18n
+from charts.base import specs_only
 from labs import explore
 from labs.controls import Control, Number, Steps
 
@@ -78,7 +79,8 @@ def encode(track: Track) -> dict:
     ident = (track.ident, track.control, tuple(values), i18n.current())
     encoded = _CACHE.get(ident)
     if encoded is None:
-        encoded = frames.encode([track.figure_at(v) for v in values])
+        with specs_only():  # plain dicts: no st.plotly_chart draws them
+            encoded = frames.encode([track.figure_at(v) for v in values])
         _CACHE[ident] = encoded
         while len(_CACHE) > CACHED:
             _CACHE.popitem(last=False)
