@@ -5,6 +5,8 @@ Runs, one after the other (so that they do not slow each other down), with this 
   bench/bench_gradflow.py       the Gradient-flow lab (core and page rerun)
   bench/bench_labs.py           the experiment labs (core and page reruns)
   bench/bench_own.py            the own activation in Chromium: a typed formula and its slider vs the Explorer's
+  bench/bench_follow.py         a slider dragged in Chromium (desktop; phone at 4x CPU): frames per second, stops
+                                drawn while the finger moves, bytes per page open (issue 26)
   bench/bench_actions.py        every page in Chromium: key press to first message, chart and idle, bytes per
                                 page open and per key press, next to the bare app in the same rounds
   bench/load_test.py --json     N real Chromium sessions against `streamlit run app.py`: latency percentiles,
@@ -359,6 +361,7 @@ def main() -> None:
         flow = run("gradflow", ["bench/bench_gradflow.py", *flow_args], 1800)
         labs = run("labs", ["bench/bench_labs.py", *labs_args], 1800)
         own = run("own", ["bench/bench_own.py", *flow_args], 1800)
+        follow = run("follow", ["bench/bench_follow.py", "--rounds", "3" if args.quick else "5"], 1800)
         actions = run("actions", ["bench/bench_actions.py", "--rounds", "1" if args.quick else "2"], 2400)
         load = run("load", ["bench/load_test.py", "--sessions", "10", *load_args, "--json", str(load_json_path)],
                    warmup + load_seconds + 600)
@@ -390,7 +393,8 @@ def main() -> None:
         "was running and the times are inflated).\n\n"
     )
     status = [("page reruns, cold start", pages), ("gradient-flow lab", flow), ("experiment labs", labs),
-              ("own activation in Chromium", own), ("every page in Chromium", actions), ("load test", load)]
+              ("own activation in Chromium", own), ("a slider dragged", follow), ("every page in Chromium", actions),
+              ("load test", load)]
     bad = [n for n, r in status if r["rc"] != 0 and not (n == "load test" and r["rc"] == 1 and load_data)]
     if bad:
         doc += f"**Failed**: {', '.join(bad)} (see their sections).\n\n"
@@ -408,6 +412,14 @@ def main() -> None:
                         "and a move of its parameter's slider, next to the Explorer's slider and a bare one-slider "
                         "app in the same run (interleaved rounds). Targets: typing <= 2x the Explorer's slider; "
                         "the parameter's slider <= 1.3x the bare app.", own) + "\n"
+    doc += text_section("A slider dragged, in Chromium", "The curve follows the finger (ui.live): a slider's thumb "
+                        "dragged across its track in 60 moves a frame apart, on a desktop (mouse) and a phone (390 x "
+                        "844, touch, CPU slowed 4x by DevTools). *fps* = requestAnimationFrame callbacks per second "
+                        "during the drag, *stops* = values the slider passed, *redraws* = chart redraws in the "
+                        "browser, *missed* = stops passed but never drawn, *reacts* = full Plotly.react redraws "
+                        "(the rest take Plotly's animation path), *open KB* = the page open on the websocket. The "
+                        "x-range row is the reference: a slider the chart does not follow. Targets: >= 30 fps on "
+                        "both screens, no stop missed, <= 300 KB for a slider of 101 stops.", follow) + "\n"
     doc += text_section("Every page in Chromium, per action", "A new visitor (a new browser context) opens each page "
                         "on a warm server, then presses ArrowRight / ArrowLeft on its first slider 7 times (the "
                         "probe's slider): *1st msg* = key press to the rerun's first websocket message, *chart* = to a "

@@ -78,7 +78,7 @@ def _frame_traces(run, i: int) -> list[dict]:
 # What every frame shares with the first: sent once. A frame carries only what moves (Plotly merges it into the
 # trace): the shading's z and the lines' x, y, about half of a whole frame (61 of them on every retrain).
 _STATIC_TRACES = (
-    dict(type="heatmap", zmin=0, zmax=255, zsmooth="best", showscale=False, hoverinfo="skip",
+    dict(type="heatmap", zmin=0, zmax=255, zsmooth="fast", showscale=False, hoverinfo="skip",
          colorscale=[[0, "rgba(0,114,178,0.35)"], [0.5, "rgba(255,255,255,0.0)"], [1, "rgba(230,159,0,0.35)"]]),
     dict(type="scatter", mode="lines", line={"color": ALIVE_COLOR, "width": 1}, opacity=0.6, hoverinfo="skip"),
     dict(type="scatter", mode="lines", line={"color": DEAD_COLOR, "width": 2, "dash": "dot"}, hoverinfo="skip"),

@@ -32,6 +32,7 @@ def thumb(page, slider: str) -> tuple[float, float, float, float]:
     """(x, y of the slider's thumb centre, the track's left and right ends): where a finger goes."""
     box = page.locator(f".st-key-{slider} [data-testid='stSlider']").first
     box.scroll_into_view_if_needed()
+    page.wait_for_timeout(200)  # scrolling settles before the finger lands
     value = page.locator(f".st-key-{slider} [data-testid='stSliderThumbValue']").first.bounding_box()  # the first thumb
     rail = box.bounding_box()
     x, y = value["x"] + value["width"] / 2, value["y"] + value["height"] + 8

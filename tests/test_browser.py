@@ -381,6 +381,8 @@ def test_the_curve_follows_a_parameter_on_compare(browser, server):
     try:
         tab.open("/compare?fns=elu,relu")
         tab.page.locator("[data-testid='stExpander'] summary").first.click()
+        tab.page.locator(".st-key-compare-elu-alpha [data-testid='stSliderThumbValue']").wait_for(state="visible")
+        tab.page.wait_for_timeout(500)  # the expander's opening animation: the thumb must be where it is drawn
         check_follows(tab.page, "compare-elu-alpha", "compare-compare", "elu", "alpha", {}, to=0.7,
                       names=("ELU", "ELU"))
         assert tab.exceptions() == [] and tab.console_errors == []

@@ -9,6 +9,7 @@ the page. If it fails to load, the page is today's: the chart updates on release
 from __future__ import annotations
 
 import re
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -62,6 +63,7 @@ def stops(control: Control, value: float) -> tuple[list[float], float, bool]:
 
 
 _CACHE: OrderedDict[tuple, dict] = OrderedDict()
+_LOCK = threading.Lock()
 CACHED = 64  # tracks: a learner's release recomputes the other sliders' tracks, never the one just dragged
 
 
@@ -77,15 +79,18 @@ def encode(track: Track) -> dict:
     """The track as the browser gets it: its frames (ui.live.frames), stops, the stop shown now, the slider's class."""
     values, tolerance, index = stops(track.control, track.value)
     ident = (track.ident, track.control, tuple(values), i18n.current())
-    encoded = _CACHE.get(ident)
+    with _LOCK:  # every session's thread shares the cache
+        encoded = _CACHE.get(ident)
+        if encoded is not None:
+            _CACHE.move_to_end(ident)
     if encoded is None:
         with specs_only():  # plain dicts: no st.plotly_chart draws them
             encoded = frames.encode([track.figure_at(v) for v in values])
-        _CACHE[ident] = encoded
-        while len(_CACHE) > CACHED:
-            _CACHE.popitem(last=False)
-    else:
-        _CACHE.move_to_end(ident)
+        encoded["bytes"] = frames.size(encoded)
+        with _LOCK:
+            _CACHE[ident] = encoded
+            while len(_CACHE) > CACHED:
+                _CACHE.popitem(last=False)
     at = min(range(len(values)), key=lambda i: abs(values[i] - track.value))
     return {**encoded, "values": values, "tolerance": tolerance, "index": index, "at": at,
             "slider": css_key(track.key)}
@@ -97,7 +102,7 @@ def follow(chart_key: str, tracks: Sequence[Track], key: str) -> None:
     kept, total = [], 0
     for track in tracks:
         t = encode(track)
-        size = frames.size(t)
+        size = t["bytes"]
         if total + size > MAX_BYTES:
             continue
         kept.append(t)
