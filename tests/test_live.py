@@ -53,7 +53,7 @@ def test_every_stop_draws_the_cores_f_and_f_prime_and_the_pages_regions(key, nam
         x = np.asarray(by_name["f(x)"]["x"], dtype=np.float64)
         # the drawn values are the core's at this stop, to a FINER-th of the chart's height (16-bit steps of what
         # changes; float32 where that would be coarser)
-        lo, hi = encoded["hold"]["yaxis"]
+        lo, hi = encoded["hold"].get("yaxis", got["ranges"]["yaxis"])
         fine = (hi - lo) / frames.FINER
         for name, fn, trace in (("f(x)", spec.f, fig["data"][-2]), ("f′(x)", spec.df, fig["data"][-1])):
             want = fn(trace["x"], **p)
@@ -117,3 +117,27 @@ def test_pages_send_a_track_for_each_slider_a_learner_can_move():
     assert set(_tracks(at)) == {"compare-elu-alpha", "compare-swish-beta"}
     at = open_page("views/own.py", {"formula": "x*sigmoid(a*x)"})
     assert set(_tracks(at)) == {"own-own-a", "own-eps"}
+
+
+def test_a_formula_whose_range_explodes_keeps_each_stops_axes_and_its_gaps():
+    """1/(x − a): as a comes into the x-range the values reach 1e31. The axes do not hold a joint range that would
+    flatten every other stop, and the values with no number stay gaps (NaN), never a wrong number."""
+    from activations import own_key
+    from ui import curve_panel, live
+
+    key = own_key(own_lab.normalized("1/(x - a)")[0])
+    spec = own_lab.spec(key, {"a": (-5.0, 5.0)})
+    c = next(c for c in params_controls(spec) if c.name == "a")
+    values = live.stops(c, 1.0)[0]
+    with specs_only():
+        figs = [curve_panel.figure(key, {"a": v}, -6.0, 6.0,
+                                   curve_panel.measured(key, {"a": v}, -6.0, 6.0, 0.01)[3])._spec for v in values]
+    encoded = frames.encode(figs)
+    assert "yaxis" not in encoded["hold"]
+    for fig, got in zip(figs, frames.decode(encoded), strict=True):
+        want = np.asarray(fig["data"][-2]["y"], dtype=np.float64)
+        have = np.asarray(next(t for t in got["data"] if t.get("name") == "f(x)")["y"], dtype=np.float64)
+        with np.errstate(over="ignore"):
+            finite = np.isfinite(want) & np.isfinite(want.astype(np.float32))
+        assert (np.isnan(have) | np.isinf(have))[~finite].all()
+        np.testing.assert_allclose(have[finite], want[finite], rtol=1e-6, atol=np.ptp(got["ranges"]["yaxis"]) / 1e4)

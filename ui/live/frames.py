@@ -21,6 +21,7 @@ DATA_FIELDS = ("x", "y")
 SHORT = 64  # arrays up to this long (a region's outline: 6 numbers per region) stay plain JSON in their frame
 LEVELS = 32767  # a 16-bit step of a value's span: -LEVELS..LEVELS, and -LEVELS - 1 for no value
 FINER = 20_000  # a quantized y is within this fraction of the chart's height (0.02 px on a 460-px chart)
+HOLD_AT_MOST = 3.0  # the axes hold the stops' joint range, unless it is this many times a typical stop's (median)
 
 
 def _b64(a: np.ndarray) -> str:
@@ -28,8 +29,9 @@ def _b64(a: np.ndarray) -> str:
 
 
 def _float32(v) -> np.ndarray:
-    return np.asarray([np.nan if e is None else e for e in v] if isinstance(v, list) else v,
-                      dtype=np.float64).astype(np.float32)
+    a = np.asarray([np.nan if e is None else e for e in v] if isinstance(v, list) else v, dtype=np.float64)
+    with np.errstate(over="ignore"):  # beyond float32 (a formula's 1e80): inf, off the chart either way
+        return a.astype(np.float32)
 
 
 def _short(v) -> list:
@@ -80,16 +82,23 @@ def encode(figures: Sequence[dict]) -> dict:
 
     # while dragging, the axes hold the range that shows every stop: the curve moves, not the grid under it (and
     # Plotly redraws the traces only, not the axes); the release brings the server's own range back
-    hold = {}
+    hold, spans = {}, {}
     for frame in frames:
         for axis, (lo, hi) in frame["ranges"].items():
             a, b = hold.get(axis, (lo, hi))
             hold[axis] = [min(a, lo), max(b, hi)]
+            spans.setdefault(axis, []).append(hi - lo)
+    for axis, (lo, hi) in list(hold.items()):
+        # a joint range that would squash most stops flat (1/(x - a) as a comes into view): each stop keeps its own,
+        # and the browser lays the axes out again at each
+        if hi - lo > HOLD_AT_MOST * float(np.median(spans[axis])):
+            del hold[axis]
     slots, numbers = [], {}
     for ident, arrays in slot_arrays.items():
         numbers[ident] = len(slots)
         axis = "yaxis" + str(slot_axes.get(ident) or "x")[1:]
-        fine = (hold[axis][1] - hold[axis][0]) / FINER if ident[2] == "y" and axis in hold else 0.0
+        span = hold[axis][1] - hold[axis][0] if axis in hold else min(spans.get(axis, [0.0]))
+        fine = span / FINER if ident[2] == "y" else 0.0
         slots.append(_slot(arrays, fine))
     for frame in frames:
         for _si, fields in frame["traces"]:
@@ -99,7 +108,8 @@ def encode(figures: Sequence[dict]) -> dict:
     for frame in frames:  # a shaded region spans the plot's height: the held range's, not its own stop's
         for si, fields in frame["traces"]:
             axis = "yaxis" + str(styles[si].get("yaxis", "y"))[1:]
-            if styles[si].get("fill") == "toself" and isinstance(fields.get("y"), list) and axis in frame["ranges"]:
+            if styles[si].get("fill") == "toself" and isinstance(fields.get("y"), list) and axis in hold \
+                    and axis in frame["ranges"]:
                 ends = dict(zip(frame["ranges"][axis], hold[axis], strict=True))
                 fields["y"] = [ends.get(v, v) for v in fields["y"]]
     return {"styles": styles, "slots": slots, "frames": frames, "hold": hold, "moving": _moving(frames, slots)}

@@ -80,15 +80,17 @@ export default function (component) {
     if (state.saved === null) state.saved = { data: gd.data, layout: gd.layout };
     const frame = decoders[ti](stop);
     const layout = Object.assign({}, state.saved.layout);
-    for (const [axis, range] of Object.entries(tracks[ti].hold || frame.ranges)) {
-      layout[axis] = Object.assign({}, layout[axis], { range, autorange: false });
+    const held = tracks[ti].hold || {};
+    for (const [axis, range] of Object.entries(frame.ranges)) {  // the range that shows every stop, where held
+      layout[axis] = Object.assign({}, layout[axis], { range: held[axis] || range, autorange: false });
     }
     state.drawn = key;
     const t = performance.now();
     // the same traces as the last frame (only their points move): Plotly's animation path redraws the paths and
     // nothing else; traces that come or go (a region appears) need the full Plotly.react
-    const shape = `${ti}:` + track_styles(ti, stop);
-    if (shape === state.shape) {
+    const moving_axes = Object.keys(frame.ranges).some((axis) => !held[axis]);  // each stop its own range: relayout
+    const shape = moving_axes ? null : `${ti}:` + track_styles(ti, stop);
+    if (shape !== null && shape === state.shape) {
       // only what differs from the frame on screen: the curves, and a region only where its edges moved
       const last = state.last, raw = tracks[ti].frames[stop].traces;
       const changed = (i) => last === null || JSON.stringify(raw[i]) !== JSON.stringify(last[i]) ||
