@@ -17,6 +17,7 @@ GRID_POINTS = 801  # what is measured and downloaded: regions, the autograd chec
 PLOT_POINTS = 401  # what is drawn: ~2 px apart on a wide chart, and half the browser's work per slider move
 COMPARE_POINTS = 301  # per curve: up to 16 traces share the browser's redraw
 FOLLOW_POINTS = 201  # drawn at every stop of a dragged slider (ui.live): each stop's kinks exact, half the bytes
+WINDOW_STEP = 0.05  # the x-range's whole span drawn this finely while a thumb moves (ui.live.Window): 2,001 points
 MAX_CURVES = 8
 GALLERY_X, GALLERY_POINTS = (-5.0, 5.0), 201  # Home's small multiples: every function at its defaults
 EPS_STEPS = (1e-4, 1e-3, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2)

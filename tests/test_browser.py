@@ -9,10 +9,12 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qs, urlparse
 
+import numpy as np
 import pytest
 from layoutkit import PHONE, tap_preset, touch_the_animation
 from livekit import CURVE, DRAWN, LIVE, check_follows, drag
 
+import activations
 import i18n
 from activations import own_key
 from labs import explore, gradflow, pages
@@ -270,6 +272,17 @@ class EnglishLearner:
             assert len(set(seen["seen"])) >= 3 and len(drawn) >= len(set(seen["seen"])) - 1, (seen["seen"], drawn)
             assert "saturating: 0 < |f′| < ε" in names, names
             tab.idle()
+            # the x-range's low thumb: the chart shows the window the thumbs make, the core's values in it
+            seen = drag(tab.page, "explorer-x", 0.1, release=False)
+            shown = tab.page.evaluate("() => document.querySelector('.js-plotly-plot').layout.xaxis.range")
+            lo = float(tab.page.locator(".st-key-explorer-x input[type=range]").first.input_value())
+            drawn = tab.page.evaluate(DRAWN, list(CURVE))
+            seen["let_go"]()
+            assert len(set(seen["seen"])) >= 5 and shown[0] == pytest.approx(lo) and shown[1] == 6.0, (shown, lo)
+            x = np.asarray(drawn["x"], dtype=np.float64)
+            alpha = float(tab.page.locator(".st-key-explorer-elu-alpha input[type=range]").first.input_value())
+            np.testing.assert_allclose(drawn["f"], activations.get("elu").f(x, alpha=alpha), rtol=1e-6, atol=1e-5)
+            tab.idle()
         if key == "gradient_flow":
             self.focus_link()
         if key == pages.PAGES[-1].key:
@@ -376,7 +389,8 @@ def test_a_typed_formula_is_shared_by_link_and_trains_in_a_lab(browser, server):
 
 def test_the_curve_follows_a_parameter_on_compare(browser, server):
     """Issue 26 on Compare (the Explorer's and the own formula's are in the walks above): ELU's α, in its expander,
-    dragged across its slider: the chart redraws at every stop on the way and shows the core's f and f′ there."""
+    dragged across its slider: the chart redraws at every stop on the way and shows the core's f and f′ there; then
+    the x-range: both panels follow the low thumb."""
     tab = Tab(browser, server)
     try:
         tab.open("/compare?fns=elu,relu")
@@ -385,6 +399,13 @@ def test_the_curve_follows_a_parameter_on_compare(browser, server):
         tab.page.wait_for_timeout(500)  # the expander's opening animation: the thumb must be where it is drawn
         check_follows(tab.page, "compare-elu-alpha", "compare-compare", "elu", "alpha", {}, to=0.7,
                       names=("ELU", "ELU"))
+        tab.idle()
+        seen = drag(tab.page, "compare-x", 0.3, release=False)  # the x-range: both panels show the new window
+        shown = tab.page.evaluate("""() => { const l = document.querySelector('.js-plotly-plot').layout;
+                                          return [l.xaxis.range, l.xaxis2.range]; }""")
+        lo = float(tab.page.locator(".st-key-compare-x input[type=range]").first.input_value())
+        seen["let_go"]()
+        assert len(set(seen["seen"])) >= 5 and shown[0] == shown[1] == [pytest.approx(lo), 5.0], (shown, lo)
         assert tab.exceptions() == [] and tab.console_errors == []
     finally:
         tab.close()

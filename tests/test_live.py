@@ -105,18 +105,35 @@ def _tracks(at) -> dict:
 
 
 def test_pages_send_a_track_for_each_slider_a_learner_can_move():
-    at = open_page("views/explorer.py", {"fn": "elu", "alpha": "2"})
+    at = open_page("views/explorer.py", {"fn": "elu", "alpha": "2", "x": "-4,3"})
     tracks = _tracks(at)
-    assert set(tracks) == {"explorer-elu-alpha", "explorer-eps"}
+    assert set(tracks) == {"explorer-elu-alpha", "explorer-eps", "explorer-x"}
+    # the x-range: the whole span's figure, the core's f and f′ at its x; each thumb's stops with the page's y-range
+    window = tracks.pop("explorer-x")
+    assert window["at"] == [-4.0, 3.0] and window["values"]["lo"][-1] == 2.5 and window["values"]["hi"][0] == -3.5
+    (whole,) = frames.decode(window)
+    f = next(t for t in whole["data"] if t.get("name") == "f(x)")
+    assert f["x"][0] == -50.0 and f["x"][-1] == 50.0 and len(f["x"]) >= 2001
+    elu = activations.get("elu")
+    np.testing.assert_allclose(f["y"], elu.f(np.asarray(f["x"], dtype=np.float64), alpha=2.0), rtol=1e-6, atol=1e-6)
+    from charts.base import y_limits
+    lo_stop = window["values"]["lo"].index(-10.0)
+    x = np.linspace(-10.0, 3.0, 2001)
+    want = y_limits(elu.f(x, alpha=2.0), elu.df(x, alpha=2.0))
+    np.testing.assert_allclose(window["ylims"]["lo"][lo_stop]["yaxis"], want, rtol=1e-3)
     assert tracks["explorer-elu-alpha"]["values"][tracks["explorer-elu-alpha"]["at"]] == 2.0
     # the page's own chart at rest is the one the track's stop holds (the same builder, the same regions)
     assert sum(frames.size(t) for t in tracks.values()) <= BUDGET
     # a focus link's hidden or locked sliders do not move: no track for them
-    assert set(_tracks(open_page("views/explorer.py", {"fn": "elu", "hide": "alpha", "lock": "eps"}))) == set()
+    assert set(_tracks(open_page("views/explorer.py", {"fn": "elu", "hide": "alpha,x", "lock": "eps"}))) == set()
     at = open_page("views/compare.py", {"fns": "relu,elu,swish"})
-    assert set(_tracks(at)) == {"compare-elu-alpha", "compare-swish-beta"}
+    tracks = _tracks(at)
+    assert set(tracks) == {"compare-elu-alpha", "compare-swish-beta", "compare-x"}
+    assert tracks["compare-x"]["xaxes"] == ["xaxis", "xaxis2"]  # f and f′ side by side: both panels follow
+    assert set(tracks["compare-x"]["ylims"]["hi"][0]) == {"yaxis", "yaxis2"}
+    assert sum(t["bytes"] for t in tracks.values()) <= 600_000
     at = open_page("views/own.py", {"formula": "x*sigmoid(a*x)"})
-    assert set(_tracks(at)) == {"own-own-a", "own-eps"}
+    assert set(_tracks(at)) == {"own-own-a", "own-eps", "own-x"}
 
 
 def test_a_formula_whose_range_explodes_keeps_each_stops_axes_and_its_gaps():

@@ -15,10 +15,11 @@ import streamlit as st
 from activations import analysis, is_own
 from activations.functions import rrelu_eval_slope
 from charts import curves
+from charts.base import y_limits
 from i18n import _, _f, fill, render
 from labs import explore
 from labs.codegen import function
-from labs.controls import Control, Number, params_controls
+from labs.controls import Control, Number, Range, params_controls
 from labs.export import csv_text
 
 from . import cache, live, page, takehome
@@ -59,11 +60,25 @@ def figure(key: str, params: dict, lo: float, hi: float, regions, autograd=None,
     return curves.curve_figure(*drawn, regions, autograd=autograd, band=band, band_label=_band_label(params))
 
 
+def window(key: str, params: dict, x_range: Range, eps: float):
+    """The x-range's whole span at explore.WINDOW_STEP with its regions: (its figure, the y-range of a window)."""
+    n = int(round((x_range.high - x_range.low) / explore.WINDOW_STEP)) + 1
+    x, f, df = explore.curve(key, params, x_range.low, x_range.high, n)
+    gaps, _notes = explore.gaps(key, params, x)
+
+    def ylim(a: float, b: float) -> dict[str, tuple[float, float]]:
+        inside = slice(np.searchsorted(x, a, "left"), np.searchsorted(x, b, "right"))
+        return {"yaxis": y_limits(f[inside], df[inside])}
+    return (lambda: figure(key, params, x_range.low, x_range.high, analysis.regions(x, df, eps) + gaps, x=x)._spec,
+            ylim)
+
+
 def tracks(state: PageState, spec, params: dict, raw: dict, lo: float, hi: float, eps: float,
-           eps_control: Control) -> list[live.Track]:
-    """The sliders the chart follows while they move: each numeric parameter, then ε (the others held)."""
+           eps_control: Control, x_range: Range) -> list[live.Track | live.Window]:
+    """The sliders the chart follows while they move: each numeric parameter, then ε, then the x-range (the others
+    held)."""
     key = spec.key
-    out = []
+    out: list[live.Track | live.Window] = []
     for c in params_controls(spec):
         wkey = state.movable.get(c.url)
         if wkey is None or not isinstance(c, Number):
@@ -82,6 +97,10 @@ def tracks(state: PageState, spec, params: dict, raw: dict, lo: float, hi: float
         def at_eps(e, grid=grid):
             return figure(key, params, lo, hi, measured(key, params, lo, hi, e)[3], x=grid)._spec
         out.append(live.Track(wkey, eps_control, eps, at_eps, (key, tuple(sorted(params.items())), lo, hi)))
+    wkey = state.movable.get(x_range.url)
+    if wkey is not None:
+        whole, ylim = window(key, params, x_range, eps)
+        out.append(live.Window(wkey, x_range, (lo, hi), whole, ylim, (key, tuple(sorted(params.items())), eps)))
     return out
 
 
@@ -146,6 +165,7 @@ def panel(state: PageState, spec, x_range: Control, eps_control: Control, autogr
     takehome.section(state, state.page, function.TITLE, partial(function.parts, key, dict(params), lo, hi),
                      function.INTRO, function.PART_TEXTS)
     if not state.lesson:  # last: the figures at every stop are built after everything the learner reads
-        live.follow(chart_key, tracks(state, spec, params, raw, lo, hi, eps, eps_control), key=f"{chart_key}:live")
+        live.follow(chart_key, tracks(state, spec, params, raw, lo, hi, eps, eps_control, x_range),
+                    key=f"{chart_key}:live")
     state.end_section()
     return Drawn(key, params, x, f, df, regions, props)

@@ -21,7 +21,7 @@ import streamlit as st
 import i18n
 from charts.base import specs_only
 from labs import explore
-from labs.controls import Control, Number, Steps
+from labs.controls import Control, Number, Range, Steps
 
 from . import frames
 
@@ -96,12 +96,60 @@ def encode(track: Track) -> dict:
             "slider": css_key(track.key)}
 
 
-def follow(chart_key: str, tracks: Sequence[Track], key: str) -> None:
+@dataclass(frozen=True)
+class Window:
+    """The x-range slider the chart follows: its session key, its control, the window shown now, the figure over the
+    control's whole span (its traces on an even grid WINDOW_STEP apart, its regions) and the y-range the page would
+    show for a window (`ylim(lo, hi)`). While a thumb moves, the browser shows the whole-span figure through that
+    window: the values drawn are the core's at their x; released, the server draws the window's own grid."""
+
+    key: str
+    control: Range
+    value: tuple[float, float]
+    figure: Callable[[], dict]
+    ylim: Callable[[float, float], dict[str, tuple[float, float]]]  # y axis name -> its range, for a window
+    ident: tuple
+    xaxes: tuple[str, ...] = ("xaxis",)  # the x axes the window sets (Compare's f and f′ panels: two)
+
+
+def window_stops(control: Range, value: tuple[float, float]) -> tuple[list[float], list[float]]:
+    """Each thumb's stops, the other held: the low thumb's up to the high one less the narrowest window, and back."""
+    lo, hi = value
+    n = int(round((control.high - control.low) / control.step))
+    grid = [round(control.low + k * control.step, 10) for k in range(n + 1)]
+    return ([g for g in grid if g <= hi - control.min_width + 1e-9] or [lo],
+            [g for g in grid if g >= lo + control.min_width - 1e-9] or [hi])
+
+
+def encode_window(window: Window) -> dict:
+    los, his = window_stops(window.control, window.value)
+    lo, hi = window.value
+    ident = ("window", window.ident, window.control, i18n.current())
+    with _LOCK:
+        wide = _CACHE.get(ident)
+    if wide is None:
+        with specs_only():
+            wide = frames.encode([window.figure()])
+        wide["bytes"] = frames.size(wide)
+        with _LOCK:
+            _CACHE[ident] = wide
+            while len(_CACHE) > CACHED:
+                _CACHE.popitem(last=False)
+    def ranges(a: float, b: float) -> dict[str, list[float]]:
+        return {axis: [float(r) for r in limits] for axis, limits in window.ylim(a, b).items()}
+    ylims = {"lo": [ranges(v, hi) for v in los], "hi": [ranges(lo, v) for v in his]}
+    return {**wide, "window": True, "values": {"lo": los, "hi": his}, "ylims": ylims, "at": [lo, hi],
+            "xaxes": list(window.xaxes),
+            "tolerance": window.control.step * 1e-3, "slider": css_key(window.key),
+            "bytes": wide["bytes"] + 30 * len(window.xaxes) * (len(los) + len(his))}
+
+
+def follow(chart_key: str, tracks: Sequence[Track | Window], key: str) -> None:
     """Mount the component for the chart drawn with `chart_key` and the sliders of `tracks`, in their order, as many
     as MAX_BYTES holds."""
     kept, total = [], 0
     for track in tracks:
-        t = encode(track)
+        t = encode_window(track) if isinstance(track, Window) else encode(track)
         size = t["bytes"]
         if total + size > MAX_BYTES:
             continue

@@ -93,13 +93,16 @@ def encode(figures: Sequence[dict]) -> dict:
         # and the browser lays the axes out again at each
         if hi - lo > HOLD_AT_MOST * float(np.median(spans[axis])):
             del hold[axis]
-    slots, numbers = [], {}
+    slots, numbers, known = [], {}, {}
     for ident, arrays in slot_arrays.items():
         numbers[ident] = len(slots)
         axis = "yaxis" + str(slot_axes.get(ident) or "x")[1:]
         span = hold[axis][1] - hold[axis][0] if axis in hold else min(spans.get(axis, [0.0]))
         fine = span / FINER if ident[2] == "y" else 0.0
-        slots.append(_slot(arrays, fine))
+        slot = _slot(arrays, fine)
+        text = json.dumps(slot, sort_keys=True)  # the same array twice (Compare's curves share their x): sent once
+        slots.append({"same": known[text]} if text in known else slot)
+        known.setdefault(text, len(slots) - 1)
     for frame in frames:
         for _si, fields in frame["traces"]:
             for field, v in fields.items():
@@ -115,6 +118,10 @@ def encode(figures: Sequence[dict]) -> dict:
     return {"styles": styles, "slots": slots, "frames": frames, "hold": hold, "moving": _moving(frames, slots)}
 
 
+def _own(slots: list[dict], i: int) -> dict:
+    return slots[slots[i]["same"]] if "same" in slots[i] else slots[i]
+
+
 def _moving(frames: list[dict], slots: list[dict]) -> list[bool]:
     """Per trace place: whether anything of it differs between stops where the stops draw the same traces (the
     browser redraws only those: at ELU's α the regions and the curves, not a trace that stays put)."""
@@ -122,7 +129,7 @@ def _moving(frames: list[dict], slots: list[dict]) -> list[bool]:
     out = []
     for i in range(places):
         seen = {json.dumps(f["traces"][i], sort_keys=True) for f in frames if i < len(f["traces"])}
-        slot_moves = any(isinstance(v, dict) and (slots[v["slot"]].get("each") or slots[v["slot"]]["cols"])
+        slot_moves = any(isinstance(v, dict) and (_own(slots, v["slot"]).get("each") or _own(slots, v["slot"])["cols"])
                          for f in frames if i < len(f["traces"]) for v in f["traces"][i][1].values())
         out.append(len(seen) > 1 or bool(slot_moves))
     return out
@@ -164,6 +171,7 @@ def decode(encoded: dict) -> list[dict]:
             for field, v in fields.items():
                 if isinstance(v, dict):
                     slot = encoded["slots"][v["slot"]]
+                    slot = encoded["slots"][slot["same"]] if "same" in slot else slot
                     if "each" in slot:
                         arr = floats(slot["each"][s])
                     else:

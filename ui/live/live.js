@@ -14,6 +14,7 @@ function bytes(text, Kind) {
 
 function decoder(track) {
   const slots = track.slots.map((slot) => {
+    if (slot.same !== undefined) return null;  // another slot's array: resolved below
     if (slot.each) return { each: slot.each.map((t) => (t === null ? null : bytes(t, Float32Array))) };
     const out = { base: bytes(slot.base, Float32Array), cols: bytes(slot.cols, Uint32Array) };
     if (slot.q === undefined) return Object.assign(out, { values: bytes(slot.values, Float32Array) });
@@ -21,6 +22,7 @@ function decoder(track) {
     for (let i = 0; i < q.length; i++) values[i] = q[i] < -32767 ? NaN : slot.lo + (q[i] + 32767) * slot.step;
     return Object.assign(out, { values });
   });
+  track.slots.forEach((slot, i) => { if (slot.same !== undefined) slots[i] = slots[slot.same]; });
   const cache = new Map();
   return (stop) => {
     if (cache.has(stop)) return cache.get(stop);
@@ -108,6 +110,51 @@ export default function (component) {
     state.redraws += 1;
     state.stops.push([tracks[ti].slider, stop]);
   }
+  // The x-range: which thumb left the window the server drew, and its stop ([thumb, stop]), or null.
+  function thumbsOf(track) {
+    const inputs = root.querySelectorAll(`.st-key-${track.slider} input[type=range]`);
+    if (inputs.length !== 2) return null;
+    for (const [thumb, name] of [[0, "lo"], [1, "hi"]]) {
+      const v = parseFloat(inputs[thumb].value);
+      if (!Number.isFinite(v) || Math.abs(v - track.at[thumb]) <= track.tolerance) continue;
+      const stops = track.values[name];
+      let best = -1, gap = Infinity;
+      stops.forEach((s, i) => { const d = Math.abs(s - v); if (d < gap) { gap = d; best = i; } });
+      const beyond = v < stops[0] || v > stops[stops.length - 1];  // past the narrowest window: its nearest stop
+      return gap <= track.tolerance || beyond ? [thumb, best] : null;
+    }
+    return null;
+  }
+  // The whole span's figure (sent once) seen through the window the thumbs make: a relayout per stop
+  function drawWindow(ti, [thumb, stop]) {
+    const gd = graph();
+    const Plotly = window.Plotly;
+    const track = tracks[ti];
+    if (!gd || !Plotly || !gd.layout) return;
+    const key = `${ti}:${thumb}:${stop}`;
+    if (state.drawn === key) return;
+    if (state.saved === null) state.saved = { data: gd.data, layout: gd.layout };
+    const name = thumb === 0 ? "lo" : "hi";
+    const x = thumb === 0 ? [track.values.lo[stop], track.at[1]] : [track.at[0], track.values.hi[stop]];
+    const ranges = Object.assign({}, ...track.xaxes.map((axis) => ({ [axis]: x })), track.ylims[name][stop]);
+    if (state.shape !== `window:${ti}`) {
+      const layout = Object.assign({}, state.saved.layout);
+      for (const [axis, range] of Object.entries(ranges)) {
+        layout[axis] = Object.assign({}, layout[axis], { range, autorange: false });
+      }
+      Plotly.react(gd, decoders[ti](0).data, layout);
+      state.reacts += 1;
+      state.shape = `window:${ti}`;
+    } else {
+      const update = {};
+      for (const [axis, range] of Object.entries(ranges)) update[`${axis}.range`] = range;
+      Plotly.relayout(gd, update);
+    }
+    state.drawn = key;
+    state.last = null;
+    state.redraws += 1;
+    state.stops.push([track.slider, thumb * 100000 + stop]);
+  }
   function track_styles(ti, stop) {
     return tracks[ti].frames[stop].traces.map((t) => t[0]).join(",");
   }
@@ -125,11 +172,18 @@ export default function (component) {
     // the slider that left the stop the server drew (one moves at a time); none: back to the server's chart
     let moved = -1, where = -1;
     tracks.forEach((track, ti) => {
+      if (moved >= 0) return;
+      if (track.window) {
+        const at = thumbsOf(track);
+        if (at !== null) { moved = ti; where = at; }
+        return;
+      }
       const input = inputOf(track);
       const s = input ? stopOf(track, input) : -1;
-      if (moved < 0 && s >= 0 && s !== track.at) { moved = ti; where = s; }
+      if (s >= 0 && s !== track.at) { moved = ti; where = s; }
     });
-    if (moved >= 0) draw(moved, where);
+    if (moved >= 0 && tracks[moved].window) drawWindow(moved, where);
+    else if (moved >= 0) draw(moved, where);
     else if (state.drawn !== null) restore();
     if (performance.now() < state.idle) state.raf = requestAnimationFrame(tick);
   }

@@ -4,11 +4,13 @@ from __future__ import annotations
 from functools import cache as cache_fn
 from functools import partial
 
+import numpy as np
 import streamlit as st
 
 import activations
 from activations import OWN
 from charts import curves
+from charts.base import y_limits
 from i18n import _, _f
 from labs import explore
 from labs.controls import Number, params_controls
@@ -23,8 +25,9 @@ def _figure(picked: list[str], drawn: dict[str, tuple], show: str):
     return curves.compare_figure([(activation_name(k), *drawn[k]) for k in picked], show)
 
 
-def _tracks(state: PageState, picked, specs, raw: dict, drawn: dict, lo: float, hi: float, show: str):
-    """The parameter sliders the chart follows while they move: each picked function's, the other curves held."""
+def _tracks(state: PageState, picked, specs, raw: dict, chosen: dict, drawn: dict, lo: float, hi: float, show: str):
+    """The sliders the chart follows while they move: each picked function's parameters (the other curves held),
+    then the x-range."""
     out = []
     for k in picked:
         for c in params_controls(specs[k], C.fns.params.format(key=k)):
@@ -40,7 +43,30 @@ def _tracks(state: PageState, picked, specs, raw: dict, drawn: dict, lo: float, 
             others = tuple((specs[j].key, tuple(sorted(raw.get(j, {}).items()))) for j in picked if j != k)
             ident = (specs[k].key, tuple(sorted(fixed.items())), others, lo, hi, show, tuple(picked))
             out.append(live.Track(wkey, c, raw[k][c.name], at, ident))
+    wkey = state.movable.get(C.x.url)
+    if wkey is not None and picked:
+        out.append(_window(wkey, picked, specs, chosen, lo, hi, show))
     return out
+
+
+def _window(wkey: str, picked, specs, chosen: dict, lo: float, hi: float, show: str) -> live.Window:
+    """The x-range: every curve over its whole span (explore.WINDOW_STEP apart), seen through the thumbs' window."""
+    n = int(round((C.x.high - C.x.low) / (2 * explore.WINDOW_STEP))) + 1  # half the Explorer's: up to 8 curves
+    wide = {k: explore.curve(specs[k].key, chosen.get(k, {}), C.x.low, C.x.high, n) for k in picked}
+    panels = {"f": [("yaxis", 1)], "df": [("yaxis", 2)], "both": [("yaxis", 1), ("yaxis2", 2)]}[show]
+
+    def ylim(a: float, b: float) -> dict[str, tuple[float, float]]:
+        out = {}
+        for axis, column in panels:
+            parts = []
+            for x, *values in wide.values():
+                inside = slice(np.searchsorted(x, a, "left"), np.searchsorted(x, b, "right"))
+                parts.append(values[column - 1][inside])
+            out[axis] = y_limits(*parts)
+        return out
+    ident = (tuple((specs[k].key, tuple(sorted(chosen.get(k, {}).items()))) for k in picked), show)
+    return live.Window(wkey, C.x, (lo, hi), lambda: _figure(picked, wide, show)._spec, ylim, ident,
+                       xaxes=("xaxis", "xaxis2") if show == "both" else ("xaxis",))
 
 
 @st.fragment  # a slider move reruns only this part, not the pickers or the page's text
@@ -69,7 +95,8 @@ def panel(state: PageState, picked: list[str], show: str) -> dict[str, tuple]:
                    alt=_f("{names} compared for x from {lo:g} to {hi:g}.",
                           names=", ".join(activation_name(k) for k in picked), lo=lo, hi=hi), key=chart_key)
         if not state.lesson:
-            live.follow(chart_key, _tracks(state, picked, specs, raw, drawn, lo, hi, show), key=f"{chart_key}:live")
+            live.follow(chart_key, _tracks(state, picked, specs, raw, chosen, drawn, lo, hi, show),
+                        key=f"{chart_key}:live")
     state.end_section()
     return drawn
 
