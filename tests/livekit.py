@@ -28,6 +28,23 @@ DRAWN = """(names) => {
 CURVE = ("f(x)", "f′(x)")
 
 
+# The address holds the value the slider shows (a select slider: the option at its index): the release's rerun is over.
+RELEASED = """([slider, name, options]) => {
+  const i = document.querySelector(`.st-key-${slider} input[type=range]`);
+  const q = new URLSearchParams(location.search).get(name);
+  if (q === null || !i) return false;
+  const shown = options ? options[parseInt(i.value)] : parseFloat(i.value);
+  return Math.abs(parseFloat(q.split(',')[0]) - shown) < 1e-9;
+}"""
+IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+
+
+def settled(page, slider: str, name: str, options: list[float] | None = None) -> None:
+    """Wait until a released slider's value is in the address (its rerun ran) and the app is idle again."""
+    page.wait_for_function(RELEASED, arg=[slider, name, options], timeout=60_000)
+    page.wait_for_selector(IDLE, timeout=60_000)
+
+
 def thumb(page, slider: str) -> tuple[float, float, float, float]:
     """(x, y of the slider's thumb centre, the track's left and right ends): where a finger goes."""
     box = page.locator(f".st-key-{slider} [data-testid='stSlider']").first

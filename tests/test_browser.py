@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlparse
 import numpy as np
 import pytest
 from layoutkit import PHONE, tap_preset, touch_the_animation
-from livekit import CURVE, DRAWN, LIVE, check_follows, drag
+from livekit import CURVE, DRAWN, LIVE, check_follows, drag, settled
 
 import activations
 import i18n
@@ -175,6 +175,7 @@ class KoreanLearner:
             tab.idle()
             # by touch, on a phone: the curve follows the finger at every stop, before the server hears of it
             check_follows(tab.page, "explorer-elu-alpha", "explorer-curve", "elu", "alpha", {}, to=0.15, touch=True)
+            settled(tab.page, "explorer-elu-alpha", "alpha")
         elif key == "compare":  # the window shown (the live chart's while the server answers, then the server's)
             shown = "() => document.querySelector('.js-plotly-plot').layout.xaxis.range[0]"
             before = tab.page.evaluate(shown)
@@ -267,15 +268,14 @@ class EnglishLearner:
             tab.idle()
             # by mouse: the curve follows α at every stop; then ε (a select slider) moves the regions
             check_follows(tab.page, "explorer-elu-alpha", "explorer-curve", "elu", "alpha", {}, to=0.8)
-            tab.wait_for_query("alpha")
-            tab.idle()
+            settled(tab.page, "explorer-elu-alpha", "alpha")
             seen = drag(tab.page, "explorer-eps", 0.95, release=False)
             names = tab.page.evaluate(DRAWN, list(CURVE))["names"]
             drawn = {s for name, s in tab.page.evaluate(LIVE, "explorer-curve")["stops"] if name == "explorer-eps"}
             seen["let_go"]()
             assert len(set(seen["seen"])) >= 3 and len(drawn) >= len(set(seen["seen"])) - 1, (seen["seen"], drawn)
             assert "saturating: 0 < |f′| < ε" in names, names
-            tab.idle()
+            settled(tab.page, "explorer-eps", "eps", list(explore.EXPLORER.eps.options))
             # the x-range's low thumb: the chart shows the window the thumbs make, the core's values in it
             seen = drag(tab.page, "explorer-x", 0.1, release=False)
             shown = tab.page.evaluate("() => document.querySelector('.js-plotly-plot').layout.xaxis.range")
@@ -286,7 +286,7 @@ class EnglishLearner:
             x = np.asarray(drawn["x"], dtype=np.float64)
             alpha = float(tab.page.locator(".st-key-explorer-elu-alpha input[type=range]").first.input_value())
             np.testing.assert_allclose(drawn["f"], activations.get("elu").f(x, alpha=alpha), rtol=1e-6, atol=1e-5)
-            tab.idle()
+            settled(tab.page, "explorer-x", "x")
         if key == "gradient_flow":
             self.focus_link()
         if key == pages.PAGES[-1].key:
@@ -370,7 +370,7 @@ def test_a_typed_formula_is_shared_by_link_and_trains_in_a_lab(browser, server):
         # the learner's formula follows its parameter's slider too, on the Korean page
         check_follows(b.page, "own-own-a", "own-curve", own_key(own_lab.normalized("x*tanh(exp(a*x))")[0]), "a", {},
                       to=0.7)
-        b.idle()
+        settled(b.page, "own-own-a", "a")  # the release's rerun is over: no link is clicked during it
         b.page.locator("[data-testid='stPageLink'] a").filter(has_text=ko("Gradient flow")).first.click()
         b.page.wait_for_function("() => location.pathname.endsWith('gradient_flow')", timeout=TIMEOUT_MS)
         b.page.wait_for_selector(CHART, timeout=TIMEOUT_MS)
@@ -403,7 +403,7 @@ def test_the_curve_follows_a_parameter_on_compare(browser, server):
         tab.page.wait_for_timeout(500)  # the expander's opening animation: the thumb must be where it is drawn
         check_follows(tab.page, "compare-elu-alpha", "compare-compare", "elu", "alpha", {}, to=0.7,
                       names=("ELU", "ELU"))
-        tab.idle()
+        settled(tab.page, "compare-elu-alpha", "elu.alpha")
         seen = drag(tab.page, "compare-x", 0.3, release=False)  # the x-range: both panels show the new window
         shown = tab.page.evaluate("""() => { const l = document.querySelector('.js-plotly-plot').layout;
                                           return [l.xaxis.range, l.xaxis2.range]; }""")
