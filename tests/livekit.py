@@ -15,7 +15,7 @@ WATCH = """(slider) => {
 }"""
 STOP_WATCH = "() => { cancelAnimationFrame(window.__watch); return {seen: window.__seen, ...window.__frames()}; }"
 LIVE = """(chart) => { const s = (window.__live || {})[chart];
-  return s ? {redraws: s.redraws, stops: s.stops, ms: s.ms, reacts: s.reacts} : null; }"""
+  return s ? {redraws: s.redraws, stops: s.stops, reacts: s.reacts} : null; }"""
 # The f and f′ the chart holds now (typed arrays or Plotly's {dtype, bdata}), and its y-range.
 DRAWN = """(names) => {
   const gd = document.querySelector('.js-plotly-plot');

@@ -15,7 +15,6 @@ import streamlit as st
 from activations import analysis, is_own
 from activations.functions import rrelu_eval_slope
 from charts import curves
-from charts.base import y_limits
 from i18n import _, _f, fill, render
 from labs import explore
 from labs.codegen import function
@@ -60,17 +59,12 @@ def figure(key: str, params: dict, lo: float, hi: float, regions, autograd=None,
     return curves.curve_figure(*drawn, regions, autograd=autograd, band=band, band_label=_band_label(params))
 
 
-def window(key: str, params: dict, x_range: Range, eps: float):
-    """The x-range's whole span at explore.WINDOW_STEP with its regions: (its figure, the y-range of a window)."""
+def whole_span(key: str, params: dict, x_range: Range, eps: float):
+    """The chart over the x-range's whole span, explore.WINDOW_STEP apart, with its regions, and its curve."""
     n = int(round((x_range.high - x_range.low) / explore.WINDOW_STEP)) + 1
     x, f, df = explore.curve(key, params, x_range.low, x_range.high, n)
-    gaps, _notes = explore.gaps(key, params, x)
-
-    def ylim(a: float, b: float) -> dict[str, tuple[float, float]]:
-        inside = slice(np.searchsorted(x, a, "left"), np.searchsorted(x, b, "right"))
-        return {"yaxis": y_limits(f[inside], df[inside])}
-    return (lambda: figure(key, params, x_range.low, x_range.high, analysis.regions(x, df, eps) + gaps, x=x)._spec,
-            ylim)
+    regions = analysis.regions(x, df, eps) + explore.gaps(key, params, x)[0]
+    return figure(key, params, x_range.low, x_range.high, regions, x=x)._spec, [(x, f, df)]
 
 
 def tracks(state: PageState, spec, params: dict, raw: dict, lo: float, hi: float, eps: float,
@@ -99,8 +93,8 @@ def tracks(state: PageState, spec, params: dict, raw: dict, lo: float, hi: float
         out.append(live.Track(wkey, eps_control, eps, at_eps, (key, tuple(sorted(params.items())), lo, hi)))
     wkey = state.movable.get(x_range.url)
     if wkey is not None:
-        whole, ylim = window(key, params, x_range, eps)
-        out.append(live.Window(wkey, x_range, (lo, hi), whole, ylim, (key, tuple(sorted(params.items())), eps)))
+        out.append(live.Window(wkey, x_range, (lo, hi), partial(whole_span, key, params, x_range, eps),
+                               (key, tuple(sorted(params.items())), eps)))
     return out
 
 

@@ -19,7 +19,7 @@ import numpy as np
 import streamlit as st
 
 import i18n
-from charts.base import specs_only
+from charts.base import specs_only, y_limits
 from labs import explore
 from labs.controls import Control, Number, Range, Steps
 
@@ -48,6 +48,10 @@ class Track:
     ident: tuple  # everything the figures depend on but the slider's value: the cache key
 
 
+def _steps(low: float, high: float, step: float) -> list[float]:
+    return [round(low + k * step, 10) for k in range(int(round((high - low) / step)) + 1)]
+
+
 def stops(control: Control, value: float) -> tuple[list[float], float, bool]:
     """(the slider's stops, the tolerance that matches a slider's text to one, whether the browser sends the option's
     index): a Number's grid low + k·step (and the value it holds, which a link may put off the grid), a Steps'
@@ -55,8 +59,7 @@ def stops(control: Control, value: float) -> tuple[list[float], float, bool]:
     if isinstance(control, Steps):
         return [float(o) for o in control.options], 0.0, True
     assert isinstance(control, Number)
-    n = int(round((control.high - control.low) / control.step))
-    grid = [round(control.low + k * control.step, 10) for k in range(n + 1)]
+    grid = _steps(control.low, control.high, control.step)
     if all(abs(g - value) > 1e-9 for g in grid):
         grid = sorted([*grid, float(value)])
     return grid, control.step * 1e-3, False
@@ -65,6 +68,28 @@ def stops(control: Control, value: float) -> tuple[list[float], float, bool]:
 _CACHE: OrderedDict[tuple, dict] = OrderedDict()
 _LOCK = threading.Lock()
 CACHED = 64  # tracks: a learner's release recomputes the other sliders' tracks, never the one just dragged
+
+
+def _cached(ident: tuple, build: Callable[[], dict]) -> dict:
+    """`build()`'s result, kept under `ident` (every session's thread shares the cache; the oldest goes first)."""
+    with _LOCK:
+        found = _CACHE.get(ident)
+        if found is not None:
+            _CACHE.move_to_end(ident)
+            return found
+    found = build()
+    with _LOCK:
+        _CACHE[ident] = found
+        while len(_CACHE) > CACHED:
+            _CACHE.popitem(last=False)
+    return found
+
+
+def _encoded(figures: Callable[[], list[dict]]) -> dict:
+    with specs_only():  # plain dicts: no st.plotly_chart draws them
+        encoded = frames.encode(figures())
+    encoded["bytes"] = frames.size(encoded)
+    return encoded
 
 
 def grid(spec, control: Control, fixed: dict, value: float, lo: float, hi: float):
@@ -79,18 +104,7 @@ def encode(track: Track) -> dict:
     """The track as the browser gets it: its frames (ui.live.frames), stops, the stop shown now, the slider's class."""
     values, tolerance, index = stops(track.control, track.value)
     ident = (track.ident, track.control, tuple(values), i18n.current())
-    with _LOCK:  # every session's thread shares the cache
-        encoded = _CACHE.get(ident)
-        if encoded is not None:
-            _CACHE.move_to_end(ident)
-    if encoded is None:
-        with specs_only():  # plain dicts: no st.plotly_chart draws them
-            encoded = frames.encode([track.figure_at(v) for v in values])
-        encoded["bytes"] = frames.size(encoded)
-        with _LOCK:
-            _CACHE[ident] = encoded
-            while len(_CACHE) > CACHED:
-                _CACHE.popitem(last=False)
+    encoded = _cached(ident, lambda: _encoded(lambda: [track.figure_at(v) for v in values]))
     at = min(range(len(values)), key=lambda i: abs(values[i] - track.value))
     return {**encoded, "values": values, "tolerance": tolerance, "index": index, "at": at,
             "slider": css_key(track.key)}
@@ -98,50 +112,58 @@ def encode(track: Track) -> dict:
 
 @dataclass(frozen=True)
 class Window:
-    """The x-range slider the chart follows: its session key, its control, the window shown now, the figure over the
-    control's whole span (its traces on an even grid WINDOW_STEP apart, its regions) and the y-range the page would
-    show for a window (`ylim(lo, hi)`). While a thumb moves, the browser shows the whole-span figure through that
-    window: the values drawn are the core's at their x; released, the server draws the window's own grid."""
+    """The x-range slider the chart follows: its session key, its control, the window shown now, and how to build
+    the chart over the control's whole span (its traces on an even grid, its regions) with its curves (x, f, f′).
+    While a thumb moves, the browser shows that chart through the thumbs' window, each y axis at the range the page
+    would give it there (y_limits of the columns `panels` names); released, the server draws the window's own grid."""
 
     key: str
     control: Range
     value: tuple[float, float]
-    figure: Callable[[], dict]
-    ylim: Callable[[float, float], dict[str, tuple[float, float]]]  # y axis name -> its range, for a window
-    ident: tuple
+    build: Callable[[], tuple[dict, Sequence[tuple]]]  # run on a cache miss only
+    ident: tuple  # everything the chart depends on but the window
+    panels: tuple[tuple[str, tuple[int, ...]], ...] = (("yaxis", (1, 2)),)  # y axis, its curves' columns (f: 1)
     xaxes: tuple[str, ...] = ("xaxis",)  # the x axes the window sets (Compare's f and f′ panels: two)
 
 
 def window_stops(control: Range, value: tuple[float, float]) -> tuple[list[float], list[float]]:
     """Each thumb's stops, the other held: the low thumb's up to the high one less the narrowest window, and back."""
     lo, hi = value
-    n = int(round((control.high - control.low) / control.step))
-    grid = [round(control.low + k * control.step, 10) for k in range(n + 1)]
+    grid = _steps(control.low, control.high, control.step)
     return ([g for g in grid if g <= hi - control.min_width + 1e-9] or [lo],
             [g for g in grid if g >= lo + control.min_width - 1e-9] or [hi])
 
 
 def encode_window(window: Window) -> dict:
+    """The x-range as the browser gets it: the whole span's chart, each thumb's stops and the y-ranges there."""
+    ident = ("window", window.ident, window.control, window.panels, i18n.current())
+    whole = _cached(ident, lambda: _whole(window))
+    return _cached((*ident, window.value), lambda: _window_stops(window, whole))
+
+
+def _whole(window: Window) -> dict:
+    fig, curves = window.build()
+    return {**_encoded(lambda: [fig]), "curves": curves}
+
+
+def _window_stops(window: Window, whole: dict) -> dict:
     los, his = window_stops(window.control, window.value)
     lo, hi = window.value
-    ident = ("window", window.ident, window.control, i18n.current())
-    with _LOCK:
-        wide = _CACHE.get(ident)
-    if wide is None:
-        with specs_only():
-            wide = frames.encode([window.figure()])
-        wide["bytes"] = frames.size(wide)
-        with _LOCK:
-            _CACHE[ident] = wide
-            while len(_CACHE) > CACHED:
-                _CACHE.popitem(last=False)
+
     def ranges(a: float, b: float) -> dict[str, list[float]]:
-        return {axis: [float(r) for r in limits] for axis, limits in window.ylim(a, b).items()}
-    ylims = {"lo": [ranges(v, hi) for v in los], "hi": [ranges(lo, v) for v in his]}
-    return {**wide, "window": True, "values": {"lo": los, "hi": his}, "ylims": ylims, "at": [lo, hi],
-            "xaxes": list(window.xaxes),
-            "tolerance": window.control.step * 1e-3, "slider": css_key(window.key),
-            "bytes": wide["bytes"] + 30 * len(window.xaxes) * (len(los) + len(his))}
+        out = {}
+        for axis, columns in window.panels:
+            parts = []
+            for x, *ys in whole["curves"]:
+                inside = slice(np.searchsorted(x, a, "left"), np.searchsorted(x, b, "right"))
+                parts += [ys[c - 1][inside] for c in columns]
+            out[axis] = [float(r) for r in y_limits(*parts)]
+        return out
+    encoded = {k: v for k, v in whole.items() if k != "curves"}
+    return {**encoded, "window": True, "values": {"lo": los, "hi": his}, "at": [lo, hi],
+            "ylims": {"lo": [ranges(v, hi) for v in los], "hi": [ranges(lo, v) for v in his]},
+            "xaxes": list(window.xaxes), "tolerance": window.control.step * 1e-3, "slider": css_key(window.key),
+            "bytes": whole["bytes"] + 30 * len(window.xaxes) * (len(los) + len(his))}
 
 
 def follow(chart_key: str, tracks: Sequence[Track | Window], key: str) -> None:

@@ -62,7 +62,7 @@ export default function (component) {
   const box = host.closest ? host.closest('[data-testid="stElementContainer"]') : null;
   if (box) box.style.display = "none";  // draws nothing itself: no gap in the page's column
   const tracks = (data && data.tracks) || [];
-  const state = { drawn: null, raf: 0, idle: 0, saved: null, redraws: 0, stops: [], ms: [], shape: null, last: null,
+  const state = { drawn: null, raf: 0, idle: 0, saved: null, redraws: 0, stops: [], shape: null, last: null,
                   reacts: 0 };
   const decoders = tracks.map(decoder);
 
@@ -87,7 +87,6 @@ export default function (component) {
       layout[axis] = Object.assign({}, layout[axis], { range: held[axis] || range, autorange: false });
     }
     state.drawn = key;
-    const t = performance.now();
     // the same traces as the last frame (only their points move): Plotly's animation path redraws the paths and
     // nothing else; traces that come or go (a region appears) need the full Plotly.react
     const moving_axes = Object.keys(frame.ranges).some((axis) => !held[axis]);  // each stop its own range: relayout
@@ -106,7 +105,6 @@ export default function (component) {
       state.shape = shape;
     }
     state.last = tracks[ti].frames[stop].traces;
-    state.ms.push(performance.now() - t);
     state.redraws += 1;
     state.stops.push([tracks[ti].slider, stop]);
   }

@@ -4,13 +4,11 @@ from __future__ import annotations
 from functools import cache as cache_fn
 from functools import partial
 
-import numpy as np
 import streamlit as st
 
 import activations
 from activations import OWN
 from charts import curves
-from charts.base import y_limits
 from i18n import _, _f
 from labs import explore
 from labs.controls import Number, params_controls
@@ -50,22 +48,15 @@ def _tracks(state: PageState, picked, specs, raw: dict, chosen: dict, drawn: dic
 
 
 def _window(wkey: str, picked, specs, chosen: dict, lo: float, hi: float, show: str) -> live.Window:
-    """The x-range: every curve over its whole span (explore.WINDOW_STEP apart), seen through the thumbs' window."""
-    n = int(round((C.x.high - C.x.low) / (2 * explore.WINDOW_STEP))) + 1  # half the Explorer's: up to 8 curves
-    wide = {k: explore.curve(specs[k].key, chosen.get(k, {}), C.x.low, C.x.high, n) for k in picked}
-    panels = {"f": [("yaxis", 1)], "df": [("yaxis", 2)], "both": [("yaxis", 1), ("yaxis2", 2)]}[show]
-
-    def ylim(a: float, b: float) -> dict[str, tuple[float, float]]:
-        out = {}
-        for axis, column in panels:
-            parts = []
-            for x, *values in wide.values():
-                inside = slice(np.searchsorted(x, a, "left"), np.searchsorted(x, b, "right"))
-                parts.append(values[column - 1][inside])
-            out[axis] = y_limits(*parts)
-        return out
+    """The x-range: every curve over its whole span (twice explore.WINDOW_STEP apart: up to 8 curves), seen through
+    the thumbs' window; each panel's y axis fits its own curves (f: column 1, f′: column 2)."""
+    def build():
+        n = int(round((C.x.high - C.x.low) / (2 * explore.WINDOW_STEP))) + 1
+        wide = {k: explore.curve(specs[k].key, chosen.get(k, {}), C.x.low, C.x.high, n) for k in picked}
+        return _figure(picked, wide, show)._spec, list(wide.values())
+    panels = {"f": (("yaxis", (1,)),), "df": (("yaxis", (2,)),), "both": (("yaxis", (1,)), ("yaxis2", (2,)))}[show]
     ident = (tuple((specs[k].key, tuple(sorted(chosen.get(k, {}).items()))) for k in picked), show)
-    return live.Window(wkey, C.x, (lo, hi), lambda: _figure(picked, wide, show)._spec, ylim, ident,
+    return live.Window(wkey, C.x, (lo, hi), build, ident, panels,
                        xaxes=("xaxis", "xaxis2") if show == "both" else ("xaxis",))
 
 
