@@ -124,9 +124,10 @@ PRESETS: dict[str, Preset] = {
         {"activation": "tanh", "depth": 50, "width": 128, "init": "xavier_normal"}, shows=LEVEL),
     # σ = 0.2 is only 1.13x He's √(2/64) = 0.177: the untrained net looks healthy (loss 0.45, ‖g‖ 2.7 at step 1),
     # but at lr 0.05 each SGD step makes the next gradient larger and the loss overflows at step 5 (seed 0; steps
-    # 3-6 at seeds 0-3); clip_grad_norm_(max_norm=1) trains the same weights to a loss of 0.08-0.10. Values sit on
-    # the page's slider stops, and the training run's defaults (TRAIN) are this very net, which the preset sets back
-    # (`resets`).
+    # 3-6 at seeds 0-3); clip_grad_norm_(max_norm=1) trains the same weights to a loss of 0.07-0.13 (seeds 0-3 with
+    # AVX-512, AVX2 and no-SIMD kernels: a run at the edge of divergence amplifies the last bits, which differ by
+    # CPU). Values sit on the page's slider stops, and the training run's defaults (TRAIN) are this very net, which
+    # the preset sets back (`resets`).
     "exploding": Preset(
         N_("Exploding (ReLU, σ above He)"),
         N_("σ = 0.2, a little above He's: does the untrained net look healthy, and what does plain SGD do with it in "

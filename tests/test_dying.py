@@ -116,10 +116,11 @@ def test_healthy_claims_hold_at_seeds_0_to_3(seed):
 @pytest.mark.parametrize("seed", SEEDS[1:])  # seed 0 is the dying-relu lesson's, whose walk asserts it
 def test_high_lr_and_leaky_fix_claims_hold_at_seeds_0_to_3(seed):
     relu, leaky = final("high-lr", seed=seed), final("leaky-fix", seed=seed)
-    # "30% or more of the ReLU units end dead" (measured 40%, 52%, 59%, 32%), "yet accuracy still ends above 95%"
-    assert relu.final_dead_fraction >= 0.30 and relu.accuracy[-1] > 0.95
-    # "no unit dies (f′ is never 0), yet a quarter or more of the units end inactive" (32%, 32%, 30%, 43%)
-    assert leaky.final_dead_fraction == 0 and leaky.final_inactive_fraction >= 0.25
+    # "a quarter or more of the ReLU units end dead" (40%, 52%, 59%, 32%; 29% at seed 3 without SIMD), "yet accuracy
+    # still ends above 95%"
+    assert relu.final_dead_fraction >= 0.25 and relu.accuracy[-1] > 0.95
+    # "no unit dies (f′ is never 0), yet one in ten or more of the units end inactive" (20-46% over seeds and CPUs)
+    assert leaky.final_dead_fraction == 0 and leaky.final_inactive_fraction >= 0.10
     assert relu.diverged_at is None and leaky.diverged_at is None
 
 
