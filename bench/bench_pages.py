@@ -26,7 +26,6 @@ import argparse
 import json
 import logging
 import os
-import re
 import statistics
 import subprocess
 import sys
@@ -110,11 +109,15 @@ def rerun_once(at, slider_index: int | str | None, values, i: int) -> float:
 
 
 def page_file(stem: str) -> str:
-    """The page script app.py routes to for e.g. 'explorer' ("views/explorer.py"), as AppTest.switch_page wants."""
-    for path in re.findall(r"""["']([\w/]+\.py)["']""", APP.read_text(encoding="utf-8")):  # app.py's PAGES
-        if Path(path).stem == stem:
-            return path
-    raise SystemExit(f"no st.Page for {stem}.py in {APP}")
+    """The page script app.py routes to for e.g. 'explorer' ("views/explorer.py"), as AppTest.switch_page wants:
+    from the pages' one declaration (labs.pages), which app.py reads."""
+    sys.path.insert(0, str(ROOT))
+    from labs import pages
+
+    for p in pages.PAGES:
+        if Path(p.view).stem == stem:
+            return p.view
+    raise SystemExit(f"no page {stem}.py in labs.pages")
 
 
 def new_app_test(script: Path):

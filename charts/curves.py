@@ -131,6 +131,10 @@ def compare_figure(curves: Sequence[tuple[str, np.ndarray, np.ndarray, np.ndarra
         n = "" if col == 0 else str(col + 1)
         axes[f"xaxis{n}"]["title"] = {"text": "x"}
         axes[f"yaxis{n}"]["title"] = {"text": titles[panel]}
+        # the range the chart shows while the x-range's thumbs move (ui.live.Window: y_limits of the window), so
+        # the axis stays put on release; the Explorer's chart does the same
+        axes[f"yaxis{n}"]["range"] = list(y_limits(*(c[2] if panel == "f" else c[3] for c in curves))) if curves \
+            else [-1.0, 1.0]
     return figure(traces, dict(height=height, hovermode="x unified", margin={"l": 10, "r": 10, "t": 70, "b": 10},
                                 legend={"orientation": "h", "yanchor": "bottom", "y": 1.08, "x": 0}, **axes))
 

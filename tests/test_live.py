@@ -131,6 +131,13 @@ def test_pages_send_a_track_for_each_slider_a_learner_can_move():
     assert set(tracks) == {"compare-elu-alpha", "compare-swish-beta", "compare-x"}
     assert tracks["compare-x"]["xaxes"] == ["xaxis", "xaxis2"]  # f and f′ side by side: both panels follow
     assert set(tracks["compare-x"]["ylims"]["hi"][0]) == {"yaxis", "yaxis2"}
+    # released where the thumb stopped, each panel keeps the y-range it had while the thumb moved (to the whole
+    # span's grid, 0.1 apart, against the window's own)
+    rest = json.loads(at.get("plotly_chart")[0].proto.spec)["layout"]
+    window = tracks["compare-x"]
+    at_rest = window["ylims"]["hi"][window["values"]["hi"].index(window["at"][1])]
+    for axis in ("yaxis", "yaxis2"):
+        np.testing.assert_allclose(rest[axis]["range"], at_rest[axis], rtol=1e-3, atol=1e-3)
     assert sum(t["bytes"] for t in tracks.values()) <= 600_000
     at = open_page("views/own.py", {"formula": "x*sigmoid(a*x)"})
     assert set(_tracks(at)) == {"own-own-a", "own-eps", "own-x"}
