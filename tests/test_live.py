@@ -165,3 +165,19 @@ def test_a_formula_whose_range_explodes_keeps_each_stops_axes_and_its_gaps():
             finite = np.isfinite(want) & np.isfinite(want.astype(np.float32))
         assert (np.isnan(have) | np.isinf(have))[~finite].all()
         np.testing.assert_allclose(have[finite], want[finite], rtol=1e-6, atol=np.ptp(got["ranges"]["yaxis"]) / 1e4)
+
+
+def test_while_learners_wait_for_experiments_only_built_tracks_are_sent(monkeypatch):
+    """Building a track costs the web process 10-100 ms: while a learner waits for an experiment on this server the
+    CPU is theirs, so a release sends the tracks already built (the slider just moved keeps its own: its figures do
+    not depend on its value) and the others update on release until the server is free again."""
+    from ui import cache
+
+    at = open_page("views/explorer.py", {"fn": "elu", "alpha": "1.5"})
+    assert set(_tracks(at)) == {"explorer-elu-alpha", "explorer-eps", "explorer-x"}
+    monkeypatch.setattr(cache, "computing", lambda: 1)
+    at.slider(key="explorer:elu.alpha").set_value(2.85).run()  # ε's and the x-range's figures depend on α: not built
+    assert set(_tracks(at)) == {"explorer-elu-alpha"}
+    monkeypatch.setattr(cache, "computing", lambda: 0)
+    at.slider(key="explorer:elu.alpha").set_value(2.9).run()
+    assert set(_tracks(at)) == {"explorer-elu-alpha", "explorer-eps", "explorer-x"}

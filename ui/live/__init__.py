@@ -70,13 +70,30 @@ _LOCK = threading.Lock()
 CACHED = 64  # tracks: a learner's release recomputes the other sliders' tracks, never the one just dragged
 
 
-def _cached(ident: tuple, build: Callable[[], dict]) -> dict:
-    """`build()`'s result, kept under `ident` (every session's thread shares the cache; the oldest goes first)."""
+class Busy(Exception):
+    """A track that is not built yet, asked for while learners wait for their experiments (see `busy`)."""
+
+
+def busy() -> bool:
+    """Learners wait for a lab's experiment on this server (ui.cache.computing): the CPU is theirs. A track's figures
+    cost the web process 10-100 ms per slider (a class of 50 on 2 cores: Explorer and Own slider p95 from about
+    55 ms to 140-310 ms, and the workers lost that CPU): meanwhile only the tracks already built are sent, and a
+    slider without one updates its chart on release, as before this component."""
+    from .. import cache
+
+    return cache.computing() > 0
+
+
+def _cached(ident: tuple, build: Callable[[], dict], may_build: bool = True) -> dict:
+    """`build()`'s result, kept under `ident` (every session's thread shares the cache; the oldest goes first);
+    Busy if it is not kept and not `may_build`."""
     with _LOCK:
         found = _CACHE.get(ident)
         if found is not None:
             _CACHE.move_to_end(ident)
             return found
+    if not may_build:
+        raise Busy(ident)
     found = build()
     with _LOCK:
         _CACHE[ident] = found
@@ -100,11 +117,12 @@ def grid(spec, control: Control, fixed: dict, value: float, lo: float, hi: float
     return np.unique(np.concatenate(every))
 
 
-def encode(track: Track) -> dict:
-    """The track as the browser gets it: its frames (ui.live.frames), stops, the stop shown now, the slider's class."""
+def encode(track: Track, may_build: bool = True) -> dict:
+    """The track as the browser gets it: its frames (ui.live.frames), stops, the stop shown now, the slider's class.
+    Busy if it is not built yet and not `may_build`."""
     values, tolerance, index = stops(track.control, track.value)
     ident = (track.ident, track.control, tuple(values), i18n.current())
-    encoded = _cached(ident, lambda: _encoded(lambda: [track.figure_at(v) for v in values]))
+    encoded = _cached(ident, lambda: _encoded(lambda: [track.figure_at(v) for v in values]), may_build)
     at = min(range(len(values)), key=lambda i: abs(values[i] - track.value))
     return {**encoded, "values": values, "tolerance": tolerance, "index": index, "at": at,
             "slider": css_key(track.key)}
@@ -134,10 +152,11 @@ def window_stops(control: Range, value: tuple[float, float]) -> tuple[list[float
             [g for g in grid if g >= lo + control.min_width - 1e-9] or [hi])
 
 
-def encode_window(window: Window) -> dict:
-    """The x-range as the browser gets it: the whole span's chart, each thumb's stops and the y-ranges there."""
+def encode_window(window: Window, may_build: bool = True) -> dict:
+    """The x-range as the browser gets it: the whole span's chart, each thumb's stops and the y-ranges there. Busy if
+    the whole span's chart is not built yet and not `may_build` (the stops' y-ranges cost a few ms)."""
     ident = ("window", window.ident, window.control, window.panels, i18n.current())
-    whole = _cached(ident, lambda: _whole(window))
+    whole = _cached(ident, lambda: _whole(window), may_build)
     return _cached((*ident, window.value), lambda: _window_stops(window, whole))
 
 
@@ -168,10 +187,14 @@ def _window_stops(window: Window, whole: dict) -> dict:
 
 def follow(chart_key: str, tracks: Sequence[Track | Window], key: str) -> None:
     """Mount the component for the chart drawn with `chart_key` and the sliders of `tracks`, in their order, as many
-    as MAX_BYTES holds."""
+    as MAX_BYTES holds; while the server is busy(), only those already built."""
     kept, total = [], 0
+    may_build = not busy()
     for track in tracks:
-        t = encode_window(track) if isinstance(track, Window) else encode(track)
+        try:
+            t = encode_window(track, may_build) if isinstance(track, Window) else encode(track, may_build)
+        except Busy:
+            continue
         size = t["bytes"]
         if total + size > MAX_BYTES:
             continue
