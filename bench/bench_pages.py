@@ -34,6 +34,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # labs.pages, when run as `python bench/bench_pages.py`
 APP = ROOT / "app.py"
 REFERENCE_APP = """\
 import numpy as np, plotly.graph_objects as go, streamlit as st
@@ -111,7 +112,6 @@ def rerun_once(at, slider_index: int | str | None, values, i: int) -> float:
 def page_file(stem: str) -> str:
     """The page script app.py routes to for e.g. 'explorer' ("views/explorer.py"), as AppTest.switch_page wants:
     from the pages' one declaration (labs.pages), which app.py reads."""
-    sys.path.insert(0, str(ROOT))
     from labs import pages
 
     for p in pages.PAGES:

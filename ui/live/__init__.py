@@ -23,6 +23,7 @@ from charts.base import specs_only, y_limits
 from labs import explore
 from labs.controls import Control, Number, Range, Steps
 
+from .. import cache
 from . import frames
 
 _JS = (Path(__file__).parent / "live.js").read_text(encoding="utf-8")
@@ -79,8 +80,6 @@ def busy() -> bool:
     cost the web process 10-100 ms per slider (a class of 50 on 2 cores: Explorer and Own slider p95 from about
     55 ms to 140-310 ms, and the workers lost that CPU): meanwhile only the tracks already built are sent, and a
     slider without one updates its chart on release, as before this component."""
-    from .. import cache
-
     return cache.computing() > 0
 
 
