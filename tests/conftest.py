@@ -21,6 +21,22 @@ os.environ.setdefault("ACTIVATION_LAB_WARMUP", "0")
 os.environ.setdefault("ACTIVATION_LAB_DASK", "threads")
 
 
+def _scan_installed_components_once() -> None:
+    """A Streamlit server scans the installed distributions for custom-component manifests once, at start. AppTest
+    does it again for every new AppTest, on its first run: 0.12-0.17 s each, most of a small page's whole run, for
+    a few hundred page tests. What is installed does not change during a test session, so each test process scans
+    once, as a server does; every AppTest still registers what the scan found in a component manager of its own."""
+    import functools
+
+    from streamlit.components.v2 import manifest_scanner
+
+    if not hasattr(manifest_scanner.scan_component_manifests, "cache_info"):
+        manifest_scanner.scan_component_manifests = functools.cache(manifest_scanner.scan_component_manifests)
+
+
+_scan_installed_components_once()
+
+
 # Tests that take seconds each go first in each worker's share. Under xdist's worksteal the first worker takes the
 # first half of this order and the second the rest; whoever runs dry steals the other's last tests. So each half
 # starts with its long tests, and what is left to steal at the end are short ones: the browser walks (one app server
