@@ -24,8 +24,9 @@ os.environ.setdefault("ACTIVATION_LAB_DASK", "threads")
 def _scan_installed_components_once() -> None:
     """A Streamlit server scans the installed distributions for custom-component manifests once, at start. AppTest
     does it again for every new AppTest, on its first run: 0.12-0.17 s each, most of a small page's whole run, for
-    a few hundred page tests. What is installed does not change during a test session, so each test process scans
-    once, as a server does; every AppTest still registers what the scan found in a component manager of its own."""
+    each of the suite's ~170 AppTests. What is installed does not change during a test session, so each test process
+    scans once, as a server does; every AppTest still registers what the scan found in a component manager of its
+    own."""
     import functools
 
     from streamlit.components.v2 import manifest_scanner
